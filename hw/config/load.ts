@@ -1,0 +1,54 @@
+/**
+ * Building a configuration the way users ask for one: a preset name plus optional overrides from a
+ * JSON file (any field, deep-merged), validated with messages that name the field.
+ */
+import { readFileSync } from 'node:fs';
+import { PRESETS } from './presets.js';
+import { ConfigError, deriveConfig } from './derive.js';
+import type { HwConfig, HwParams } from './types.js';
+
+/** Deep-merges `over` onto `base`: objects merge key by key, arrays and scalars replace. */
+export function mergeParams<T>(base: T, over: unknown, path = ''): T {
+  if (over === undefined) return base;
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) return over as T;
+  if (typeof over !== 'object' || over === null || Array.isArray(over))
+    throw new ConfigError(`config field ${path || '(root)'} must be an object, got ${JSON.stringify(over)}`);
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    const sub = path ? `${path}.${k}` : k;
+    if (!(k in out) && path !== 'coreKinds' && !path.endsWith('.buffers'))
+      throw new ConfigError(`config field ${sub} is not a known field (check the spelling; 'aicore-sim presets --json' prints every field)`);
+    out[k] = mergeParams(out[k], v, sub);
+  }
+  return out as T;
+}
+
+/** Names of the built-in presets. */
+export const presetNames = (): string[] => Object.keys(PRESETS);
+
+/** The parameters of a preset, or a ConfigError listing the known names. */
+export function presetParams(name: string): HwParams {
+  const p = PRESETS[name];
+  if (!p) throw new ConfigError(`unknown preset '${name}' (known: ${presetNames().join(', ')})`);
+  return p;
+}
+
+/** A validated config from a preset name and optional overrides (an object or a JSON file path). */
+export function loadConfig(preset: string, overrides?: unknown): HwConfig {
+  return deriveConfig(mergeParams(presetParams(preset), overrides));
+}
+
+/** Reads a JSON override file, with errors that name the file. */
+export function readOverrides(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read config file ${file} (check the path)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,477 @@
+/**
+ * The cycle engine: N core instances sharing GM, driven by one discrete-event queue.
+ *
+ * Timing rules (docs: README "Timing model"):
+ * - The scalar unit executes scalar instructions in order (aluCycles each) and issues every other
+ *   instruction into its pipe's queue (issueCycles each). A full queue stalls it. It may run ahead of
+ *   the global clock; it synchronises (waits for the global clock to reach its own) only before
+ *   decisions that depend on other units: a full queue, a wait on a flag, barrier_all.
+ * - Each pipe starts its queue's head when the previous instruction's occupancy has ended and the
+ *   head has been issued. An instruction occupies its pipe for `occupancy` cycles and completes
+ *   `latency` cycles later; completions are in order per pipe.
+ * - set_flag fires when all earlier work of its pipe has completed, without blocking the pipe;
+ *   wait_flag blocks its pipe until the flag is set, then clears it. pipe_barrier holds its pipe until
+ *   all earlier work of the pipe has completed.
+ * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts).
+ * - Functional effects are applied when an instruction starts; a correctly synchronised program
+ *   cannot observe the difference. Timing never depends on data.
+ */
+import { PIPES } from '../../isa/types.js';
+import type { InsnOf } from '../../isa/program.js';
+import type { HwConfig } from '../config/types.js';
+import { BRANCH_TAKEN, SCALAR_ALU } from '../exec/scalar.js';
+import { GmBandwidth, type Transfer } from './bandwidth.js';
+import { BUF_INDEX, S, type DecodedInsn } from './decode.js';
+import { EventQueue, PRIORITY } from './event-queue.js';
+import { SimError } from './errors.js';
+import { CoreState, PipeState, type ScalarBlock } from './core-state.js';
+import type { InsnRecord, TraceSink } from './records.js';
+
+const EV_TRY = 0;
+const EV_SCALAR = 1;
+const EV_FLAG = 2;
+const EV_CROSS = 3;
+const EV_XFER = 4;
+/** Largest count a cross-core flag can hold (HW: Pipes: counting flags saturating at 15). */
+const CROSS_MAX = 15;
+
+export interface ChipOptions {
+  readonly functional: boolean;
+  readonly maxCycles: number;
+  readonly sink?: TraceSink | undefined;
+}
+
+export class Chip {
+  readonly queue = new EventQueue();
+  readonly bandwidth: GmBandwidth;
+  now = 0;
+  private finishedCores = 0;
+  private nextRecord = 0;
+  private readonly footprint = new Float64Array(12);
+  private readonly transferOwner: PipeState[] = [];
+
+  constructor(
+    readonly cfg: HwConfig,
+    readonly cores: CoreState[],
+    private readonly opts: ChipOptions,
+  ) {
+    this.bandwidth = new GmBandwidth(cfg.gm.chipBytesPerCycle, cfg.gm.coreBytesPerCycle, (t, at) =>
+      this.queue.push(at, PRIORITY.transfer, EV_XFER, t.core, t.owner, t.version),
+    );
+  }
+
+  /** Runs every core to completion; returns the cycle the last core finished. */
+  run(): number {
+    for (const c of this.cores) this.resumeScalar(c, 0);
+    const q = this.queue;
+    for (;;) {
+      const e = q.pop();
+      if (e === undefined) break;
+      if (e.t > this.opts.maxCycles) this.cycleLimit();
+      this.now = e.t;
+      const c = this.cores[e.core]!;
+      const kind = e.kind;
+      const a = e.a;
+      const b = e.b;
+      q.release(e);
+      if (kind === EV_TRY) this.tryPipe(c, c.pipes[a]!, this.now);
+      else if (kind === EV_SCALAR) this.runScalar(c, this.now);
+      else if (kind === EV_FLAG) this.flagFires(c, a, b, this.now);
+      else if (kind === EV_CROSS) this.crossFires(c, a, b, this.now);
+      else this.transferEnds(c, a, b, this.now);
+    }
+    if (this.finishedCores < this.cores.length) throw new SimError(this.deadlockReport());
+    return Math.max(0, ...this.cores.map((c) => c.finishTime));
+  }
+
+  // ---- scalar unit ----------------------------------------------------------------------------
+
+  private resumeScalar(c: CoreState, at: number): void {
+    if (c.pendingResume >= 0 && c.pendingResume <= at) return;
+    c.pendingResume = at;
+    this.queue.push(at, PRIORITY.scalar, EV_SCALAR, c.id);
+  }
+
+  private block(c: CoreState, why: ScalarBlock): void {
+    c.block = why;
+  }
+
+  private runScalar(c: CoreState, now: number): void {
+    if (c.pendingResume === now) c.pendingResume = -1;
+    if (c.halted) return;
+    if (c.t < now) {
+      c.scalarStall[c.block] += now - c.t;
+      c.t = now;
+    }
+    c.block = 'none';
+    const cfg = this.cfg;
+    const insns = c.prog.insns;
+    for (;;) {
+      const d = insns[c.pc];
+      if (d === undefined) throw new SimError(`${c.who()}: ran past the last instruction at pc ${c.pc} (end the program with 'end')`);
+      if (c.t > this.opts.maxCycles) this.cycleLimit();
+      const insn = d.insn;
+      if (d.family === 'scalar') {
+        const v = SCALAR_ALU[insn.op]!(c.regs, insn as never, c);
+        if (!Number.isSafeInteger(v)) this.fail(c, d, `scalar result ${v} is not an integer in the safe range (division by zero or overflow)`);
+        c.regs[(insn as InsnOf<'add'>).rd] = v;
+        this.scalarRecord(c, d, c.t, cfg.scalar.aluCycles);
+        c.t += cfg.scalar.aluCycles;
+        c.pc++;
+        c.scalarInsns++;
+        continue;
+      }
+      if (d.family === 'branch') {
+        c.scalarInsns++;
+        if (insn.op === 'end') {
+          this.scalarRecord(c, d, c.t, cfg.scalar.aluCycles);
+          c.t += cfg.scalar.aluCycles;
+          c.halted = true;
+          this.checkFinished(c);
+          return;
+        }
+        const taken = insn.op === 'jmp' || BRANCH_TAKEN[insn.op]!(c.regs[(insn as InsnOf<'beq'>).rs1]!, c.regs[(insn as InsnOf<'beq'>).rs2]!);
+        const cycles = cfg.scalar.aluCycles + (taken ? cfg.scalar.branchTakenCycles : 0);
+        this.scalarRecord(c, d, c.t, cycles);
+        c.t += cycles;
+        c.pc = taken ? (insn as InsnOf<'jmp'>).target : c.pc + 1;
+        continue;
+      }
+      if (d.pipe === S) {
+        if (!this.scalarSync(c, d, now)) return;
+        continue;
+      }
+      const p = c.pipes[d.pipe]!;
+      if (p.size === p.slots.length) {
+        if (c.t > now) {
+          this.block(c, 'sync');
+          this.resumeScalar(c, c.t);
+          return;
+        }
+        this.block(c, 'queueFull');
+        p.scalarWaiting = true;
+        return;
+      }
+      this.issue(c, p, d);
+      c.t += cfg.scalar.issueCycles;
+      c.pc++;
+    }
+  }
+
+  /** Sync instructions executed by the scalar unit itself. Returns false when it must stop. */
+  private scalarSync(c: CoreState, d: DecodedInsn, now: number): boolean {
+    const op = d.insn.op;
+    const issue = this.cfg.scalar.issueCycles;
+    if (op === 'set_flag' || op === 'cross_set') {
+      const rec = this.record(c, d, c.t, c.t, c.t, -1);
+      this.queue.push(c.t, PRIORITY.flag, op === 'set_flag' ? EV_FLAG : EV_CROSS, c.id, d.arg, rec);
+      c.t += issue;
+      c.pc++;
+      return true;
+    }
+    // Everything else depends on other units: first let the global clock catch up.
+    if (c.t > now) {
+      this.block(c, 'sync');
+      this.resumeScalar(c, c.t);
+      return false;
+    }
+    if (op === 'wait_flag') {
+      if (c.flagSet[d.arg]! >= 0) {
+        this.record(c, d, c.t, c.t, c.t, c.flagRec[d.arg]!);
+        c.flagSet[d.arg] = -1;
+        c.t += issue;
+        c.pc++;
+        return true;
+      }
+      c.flagWaiter[d.arg] = S;
+      this.block(c, 'waitFlag');
+      return false;
+    }
+    if (op === 'cross_wait') {
+      if (c.cross[d.arg]! > 0) {
+        this.record(c, d, c.t, c.t, c.t, c.crossRec[d.arg]!);
+        c.cross[d.arg]!--;
+        c.t += issue;
+        c.pc++;
+        return true;
+      }
+      c.crossWaiter[d.arg] = S;
+      this.block(c, 'crossWait');
+      return false;
+    }
+    // barrier_all: every pipe drained and complete
+    const idle = c.pipes.every((p) => !p || (p.size === 0 && p.transfer === null));
+    const done = Math.max(0, ...c.pipes.map((p) => p?.lastCompletion ?? 0));
+    if (idle && done <= now) {
+      this.record(c, d, c.t, c.t, c.t, -1);
+      c.t += issue;
+      c.pc++;
+      return true;
+    }
+    this.block(c, 'barrierAll');
+    if (idle) this.resumeScalar(c, done);
+    return false;
+  }
+
+  /** Puts an instruction into its pipe's queue with its addresses resolved and checked. */
+  private issue(c: CoreState, p: PipeState, d: DecodedInsn): void {
+    const slot = p.slots[(p.head + p.size) % p.slots.length]!;
+    slot.d = d;
+    slot.issue = c.t;
+    const mems = d.mems;
+    for (let i = 0; i < mems.length; i++) {
+      const m = mems[i]!;
+      slot.addr[i] = (m.base >= 0 ? c.regs[m.base]! : 0) + m.off;
+    }
+    if (mems.length > 0) this.checkAccess(c, d, slot.addr);
+    p.size++;
+    c.issued++;
+    if (p.size === 1 && p.transfer === null && p.waitingSince < 0) this.scheduleTry(c, p, c.t);
+  }
+
+  private checkAccess(c: CoreState, d: DecodedInsn, addr: Float64Array): void {
+    const fp = this.footprint;
+    d.footprint(d.insn, addr, this.cfg, fp);
+    for (let i = 0; i < d.mems.length; i++) {
+      const lo = fp[2 * i]!;
+      const hi = fp[2 * i + 1]!;
+      if (hi === lo) continue;
+      const b = d.memBuf[i]!;
+      const name = d.mems[i]!.buf;
+      const size = c.bufSize[b]!;
+      if (size === 0) this.fail(c, d, `a ${c.kind} core has no ${name} buffer`);
+      if (lo < 0 || hi > size)
+        this.fail(c, d, `${name} access [${lo}, ${hi}) is outside the buffer (${size} bytes); check the address and the burst/stride operands`);
+      if (lo % c.bufAlign[b]! !== 0) this.fail(c, d, `${name} address ${lo} is not ${c.bufAlign[b]}-byte aligned`);
+    }
+  }
+
+  private checkFinished(c: CoreState): void {
+    if (c.finished || !c.halted) return;
+    let done = c.t;
+    for (const p of c.pipes) {
+      if (!p) continue;
+      if (p.size > 0 || p.transfer !== null) return;
+      done = Math.max(done, p.lastCompletion);
+    }
+    c.finished = true;
+    c.finishTime = done;
+    this.finishedCores++;
+  }
+
+  // ---- pipes -----------------------------------------------------------------------------------
+
+  private scheduleTry(c: CoreState, p: PipeState, at: number): void {
+    if (p.pendingTry >= 0 && p.pendingTry <= at) return;
+    p.pendingTry = at;
+    this.queue.push(at, PRIORITY.pipe, EV_TRY, c.id, p.index);
+  }
+
+  private tryPipe(c: CoreState, p: PipeState, now: number): void {
+    if (p.pendingTry === now) p.pendingTry = -1;
+    if (p.transfer !== null) return;
+    while (p.size > 0) {
+      if (now < p.busyUntil) return this.scheduleTry(c, p, p.busyUntil);
+      const e = p.slots[p.head]!;
+      if (e.issue > now) return this.scheduleTry(c, p, e.issue);
+      const d = e.d;
+      if (d.family === 'sync' && !this.pipeSync(c, p, d, e.issue, now)) return;
+      if (d.family !== 'sync') {
+        this.pop(c, p, now);
+        this.start(c, p, d, e, now);
+        if (p.transfer !== null) return;
+      }
+    }
+    this.pipeIdle(c, now);
+  }
+
+  private pop(c: CoreState, p: PipeState, now: number): void {
+    p.head = (p.head + 1) % p.slots.length;
+    p.size--;
+    if (p.scalarWaiting) {
+      p.scalarWaiting = false;
+      this.resumeScalar(c, now);
+    }
+  }
+
+  /** Handles a sync instruction at the head of a pipe. Returns false when the pipe must wait. */
+  private pipeSync(c: CoreState, p: PipeState, d: DecodedInsn, issue: number, now: number): boolean {
+    const op = d.insn.op;
+    if (op === 'set_flag' || op === 'cross_set') {
+      const at = Math.max(now, p.lastCompletion);
+      const rec = this.record(c, d, issue, now, at, -1, p);
+      this.queue.push(at, PRIORITY.flag, op === 'set_flag' ? EV_FLAG : EV_CROSS, c.id, d.arg, rec);
+      this.pop(c, p, now);
+      return true;
+    }
+    if (op === 'pipe_barrier') {
+      const at = Math.max(now, p.lastCompletion);
+      p.stallBarrierCycles += at - now;
+      p.busyUntil = at;
+      this.record(c, d, issue, now, at, -1, p);
+      this.pop(c, p, now);
+      return true;
+    }
+    const isFlag = op === 'wait_flag';
+    const ready = isFlag ? c.flagSet[d.arg]! >= 0 : c.cross[d.arg]! > 0;
+    if (!ready) {
+      if (p.waitingSince < 0) p.waitingSince = now;
+      if (isFlag) c.flagWaiter[d.arg] = p.index;
+      else c.crossWaiter[d.arg] = p.index;
+      return false;
+    }
+    const since = p.waitingSince >= 0 ? p.waitingSince : now;
+    p.stallFlagCycles += now - since;
+    p.waitingSince = -1;
+    if (isFlag) {
+      this.record(c, d, issue, since, now, c.flagRec[d.arg]!, p);
+      c.flagSet[d.arg] = -1;
+    } else {
+      this.record(c, d, issue, since, now, c.crossRec[d.arg]!, p);
+      c.cross[d.arg]!--;
+    }
+    this.pop(c, p, now);
+    return true;
+  }
+
+  /** Starts a compute or copy instruction. */
+  private start(c: CoreState, p: PipeState, d: DecodedInsn, e: { issue: number; addr: Float64Array }, now: number): void {
+    if (this.opts.functional && d.exec !== null) d.exec(c.ctx!, d.insn, e.addr);
+    p.current = d;
+    p.currentStart = now;
+    p.currentIssue = e.issue;
+    if (d.gm) {
+      const t: Transfer = { core: c.id, cap: this.cfg.paths[d.cost.path!].bytesPerCycle, remaining: d.cost.bytes, rate: 0, lastUpdate: now, end: -1, version: 0, owner: p.index };
+      p.transfer = t;
+      this.transferOwner[c.id * PIPES.length + p.index] = p;
+      this.bandwidth.start(now, t);
+      return;
+    }
+    this.complete(c, p, now + d.cost.occupancy);
+  }
+
+  /** Ends the occupancy of the current instruction at `occEnd` and books its completion. */
+  private complete(c: CoreState, p: PipeState, occEnd: number): void {
+    const d = p.current!;
+    const start = p.currentStart;
+    p.busyUntil = occEnd;
+    const done = Math.max(p.lastCompletion, occEnd + d.cost.latency, start + d.cost.minCycles);
+    p.lastCompletion = done;
+    p.busyCycles += done - Math.max(start, p.busyCovered);
+    p.busyCovered = done;
+    p.insns++;
+    const op = d.insn.op;
+    c.opCount.set(op, (c.opCount.get(op) ?? 0) + 1);
+    c.opCycles.set(op, (c.opCycles.get(op) ?? 0) + (done - start));
+    if (d.cost.path !== null) c.pathBytes.set(d.cost.path, (c.pathBytes.get(d.cost.path) ?? 0) + d.cost.bytes);
+    c.macs += d.cost.macs;
+    this.record(c, d, p.currentIssue, start, done, -1, p);
+    p.current = null;
+  }
+
+  private transferEnds(c: CoreState, pipe: number, version: number, now: number): void {
+    const p = this.transferOwner[c.id * PIPES.length + pipe]!;
+    const t = p.transfer;
+    if (t === null || !this.bandwidth.finish(now, t, version)) return;
+    p.transfer = null;
+    const d = p.current!;
+    const alone = Math.max(1, Math.ceil(d.cost.bytes / Math.min(t.cap, this.cfg.gm.coreBytesPerCycle, this.cfg.gm.chipBytesPerCycle)));
+    p.stallBandwidthCycles += Math.max(0, now - p.currentStart - alone);
+    this.complete(c, p, now);
+    this.tryPipe(c, p, now);
+  }
+
+  private pipeIdle(c: CoreState, now: number): void {
+    if (c.block === 'barrierAll' && c.pipes.every((p) => !p || (p.size === 0 && p.transfer === null)))
+      this.resumeScalar(c, Math.max(now, ...c.pipes.map((p) => p?.lastCompletion ?? 0)));
+    this.checkFinished(c);
+  }
+
+  // ---- flags -----------------------------------------------------------------------------------
+
+  private flagFires(c: CoreState, flag: number, rec: number, now: number): void {
+    if (c.flagSet[flag]! >= 0) {
+      const ids = this.cfg.eventIds;
+      const src = PIPES[Math.floor(flag / ids / PIPES.length)];
+      const dst = PIPES[Math.floor(flag / ids) % PIPES.length];
+      throw new SimError(
+        `${c.who()}: flag ${src} -> ${dst} id ${flag % ids} was set at cycle ${now} while still set (set_flag twice without a wait_flag between: undefined on hardware)`,
+      );
+    }
+    c.flagSet[flag] = now;
+    c.flagRec[flag] = rec;
+    this.wake(c, c.flagWaiter, flag, now);
+  }
+
+  private crossFires(c: CoreState, id: number, rec: number, now: number): void {
+    for (const k of c.partners) {
+      const other = this.cores[k]!;
+      if (other.cross[id]! >= CROSS_MAX)
+        throw new SimError(`${other.who()}: cross-core flag ${id} would exceed ${CROSS_MAX} pending sets at cycle ${now} (the hardware saturates and loses a set)`);
+      other.cross[id]!++;
+      other.crossRec[id] = rec;
+      this.wake(other, other.crossWaiter, id, now);
+    }
+  }
+
+  private wake(c: CoreState, waiters: Int8Array, i: number, now: number): void {
+    const w = waiters[i]!;
+    if (w < 0) return;
+    waiters[i] = -1;
+    if (w === S) this.resumeScalar(c, now);
+    else this.tryPipe(c, c.pipes[w]!, now);
+  }
+
+  // ---- records and errors -----------------------------------------------------------------------
+
+  private scalarRecord(c: CoreState, d: DecodedInsn, start: number, cycles: number): void {
+    if (this.opts.sink) this.record(c, d, start, start, start + cycles, -1);
+  }
+
+  /** Emits a trace record (if a sink is attached) and returns its id. */
+  private record(c: CoreState, d: DecodedInsn, issue: number, start: number, end: number, flowFrom: number, p?: PipeState): number {
+    const sink = this.opts.sink;
+    if (!sink) return -1;
+    const rec: InsnRecord = {
+      id: this.nextRecord++,
+      core: c.id,
+      pipe: p?.name ?? 'S',
+      pc: d.pc,
+      op: d.insn.op,
+      issue,
+      start,
+      end,
+      flowFrom,
+      path: d.cost.path,
+      bytes: d.cost.bytes,
+    };
+    sink.insn(rec);
+    return rec.id;
+  }
+
+  private cycleLimit(): never {
+    throw new SimError(`cycle limit exceeded: the run passed ${this.opts.maxCycles} cycles (raise --max-cycles if the kernel is really this long)`);
+  }
+
+  private fail(c: CoreState, d: DecodedInsn, what: string): never {
+    throw new SimError(`${c.who()} pc ${d.pc} (${c.prog.text(d.pc)}): ${what}`);
+  }
+
+  private deadlockReport(): string {
+    const lines: string[] = [];
+    for (const c of this.cores) {
+      if (c.finished) continue;
+      const parts: string[] = [];
+      if (!c.halted) parts.push(`scalar at pc ${c.pc} (${c.prog.text(c.pc)}) is ${c.block === 'none' ? 'stopped' : `blocked: ${c.block}`}`);
+      for (const p of c.pipes) {
+        if (!p || p.size === 0) continue;
+        const head = p.slots[p.head]!.d;
+        parts.push(`${p.name} blocked at pc ${head.pc} (${c.prog.text(head.pc)})`);
+      }
+      lines.push(`${c.who()}: ${parts.join('; ')}`);
+    }
+    return `deadlock at cycle ${this.now}: nothing can make progress. ${lines.join(' | ')} (a wait_flag / cross_wait whose flag is never set, or a set_flag on the wrong pipe pair)`;
+  }
+}
+
+export { BUF_INDEX };

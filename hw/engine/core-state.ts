@@ -1,0 +1,125 @@
+/**
+ * State of one core instance: scalar unit, pipe queues, flags, buffers and counters. Behaviour lives
+ * in chip.ts; this file only declares and allocates, so the state a run can reach is visible in one place.
+ */
+import { BUFFERS, PIPES, type BufferName, type Pipe } from '../../isa/types.js';
+import type { CoreKind, HwConfig } from '../config/types.js';
+import type { ExecContext } from '../exec/context.js';
+import type { Transfer } from './bandwidth.js';
+import type { DecodedInsn, DecodedProgram } from './decode.js';
+
+/** Why the scalar unit is not issuing. */
+export const SCALAR_BLOCK = ['none', 'sync', 'queueFull', 'waitFlag', 'barrierAll', 'crossWait'] as const;
+export type ScalarBlock = (typeof SCALAR_BLOCK)[number];
+
+export interface QueueEntry {
+  d: DecodedInsn;
+  /** cycle the scalar unit issued it */
+  issue: number;
+  /** resolved addresses of its mem operands */
+  readonly addr: Float64Array;
+}
+
+export class PipeState {
+  readonly slots: QueueEntry[];
+  head = 0;
+  size = 0;
+  /** the next instruction may start at this cycle */
+  busyUntil = 0;
+  /** every instruction started so far has completed by this cycle */
+  lastCompletion = 0;
+  /** end of the busy time already counted (busy = union of [start, completion) intervals) */
+  busyCovered = 0;
+  /** pending TRY event time, or -1 */
+  pendingTry = -1;
+  /** blocked at the head on a flag or cross-core flag since this cycle, or -1 */
+  waitingSince = -1;
+  /** GM transfer in flight and the instruction it belongs to */
+  transfer: Transfer | null = null;
+  current: DecodedInsn | null = null;
+  currentStart = 0;
+  currentIssue = 0;
+  scalarWaiting = false;
+  // statistics
+  busyCycles = 0;
+  insns = 0;
+  stallFlagCycles = 0;
+  stallBarrierCycles = 0;
+  stallBandwidthCycles = 0;
+
+  constructor(
+    readonly index: number,
+    readonly name: Pipe,
+    depth: number,
+  ) {
+    this.slots = Array.from({ length: depth }, () => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6) }));
+  }
+}
+
+export class CoreState {
+  pc = 0;
+  /** scalar unit's local time: it may run ahead of the global clock until it needs to synchronise */
+  t = 0;
+  halted = false;
+  finished = false;
+  finishTime = 0;
+  block: ScalarBlock = 'none';
+  /** pending SCALAR event time, or -1 */
+  pendingResume = -1;
+  readonly regs = new Float64Array(32);
+  readonly pipes: (PipeState | undefined)[];
+  /** flag set time per (src, dst, id), -1 when clear; record id of the set_flag that set it */
+  readonly flagSet: Float64Array;
+  readonly flagRec: Float64Array;
+  /** pipe index waiting on each flag (0 = scalar unit), -1 none */
+  readonly flagWaiter: Int8Array;
+  /** cross-core counting flags, and who waits on each */
+  readonly cross = new Int32Array(16);
+  readonly crossRec = new Float64Array(16).fill(-1);
+  readonly crossWaiter = new Int8Array(16).fill(-1);
+  /** cores that receive this core's cross_set (AIC <-> its AIVs) */
+  partners: number[] = [];
+  readonly bufSize = new Float64Array(BUFFERS.length);
+  readonly bufAlign = new Float64Array(BUFFERS.length).fill(1);
+  readonly mask = new Uint8Array(128).fill(1);
+  ctx: ExecContext | null = null;
+  // statistics
+  readonly scalarStall: Record<ScalarBlock, number> = { none: 0, sync: 0, queueFull: 0, waitFlag: 0, barrierAll: 0, crossWait: 0 };
+  scalarInsns = 0;
+  issued = 0;
+  readonly opCount = new Map<string, number>();
+  readonly opCycles = new Map<string, number>();
+  readonly pathBytes = new Map<string, number>();
+  macs = 0;
+
+  constructor(
+    readonly id: number,
+    readonly kind: CoreKind,
+    readonly blockIdx: number,
+    readonly blockDim: number,
+    readonly prog: DecodedProgram,
+    cfg: HwConfig,
+    gmBytes: number,
+  ) {
+    const kp = cfg.coreKinds[kind]!;
+    this.pipes = PIPES.map((p, i) => (i > 0 && kp.pipes.includes(p) ? new PipeState(i, p, cfg.queueDepth) : undefined));
+    const flags = PIPES.length * PIPES.length * cfg.eventIds;
+    this.flagSet = new Float64Array(flags).fill(-1);
+    this.flagRec = new Float64Array(flags).fill(-1);
+    this.flagWaiter = new Int8Array(flags).fill(-1);
+    BUFFERS.forEach((b, i) => {
+      if (b === 'GM') {
+        this.bufSize[i] = gmBytes;
+        return;
+      }
+      const bp = kp.buffers[b as Exclude<BufferName, 'GM'>];
+      this.bufSize[i] = bp?.bytes ?? 0;
+      this.bufAlign[i] = bp?.align ?? 1;
+    });
+  }
+
+  /** Describes what the core is doing, for deadlock reports. */
+  who(): string {
+    return `core ${this.id} (${this.kind} block ${this.blockIdx})`;
+  }
+}

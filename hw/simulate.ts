@@ -1,0 +1,129 @@
+/**
+ * The library entry point: launch programs on N blocks of a chip and run them to completion.
+ * Functional mode executes real bytes; timing-only mode skips all tensor data and gives the same
+ * cycles. Scripts, the CLI and tests all come through here.
+ */
+import type { Program } from '../isa/program.js';
+import { BUFFERS, type BufferName } from '../isa/types.js';
+import type { CoreKind, HwConfig } from './config/types.js';
+import type { ExecContext } from './exec/context.js';
+import { Chip } from './engine/chip.js';
+import { CoreState } from './engine/core-state.js';
+import { decodeProgram, type DecodedProgram } from './engine/decode.js';
+import { SimError } from './engine/errors.js';
+import type { CoreInfo, TraceSink } from './engine/records.js';
+import { statList, summariseCore, type CoreSummary, type Stat } from './stats.js';
+
+export type SimMode = 'functional' | 'timing';
+
+export interface Launch {
+  readonly config: HwConfig;
+  /** program per core kind: `coupled` on coupled chips; `aic` and/or `aiv` on separated chips */
+  readonly programs: Partial<Record<CoreKind, Program>>;
+  /** number of blocks: coupled cores, or AIC groups (an AIC with its AIVs) on separated chips */
+  readonly blockDim: number;
+  /** functional mode: the initial GM image (copied); timing-only: the GM size in bytes */
+  readonly gm: Uint8Array | number;
+  readonly mode: SimMode;
+  /** stop with an error past this many cycles (default 2^40) */
+  readonly maxCycles?: number;
+  readonly sink?: TraceSink;
+}
+
+export interface SimResult {
+  readonly cycles: number;
+  readonly mode: SimMode;
+  /** GM after the run (functional mode) */
+  readonly gm: Uint8Array | null;
+  readonly cores: readonly CoreSummary[];
+  readonly stats: readonly Stat[];
+  readonly coreInfo: readonly CoreInfo[];
+  readonly config: HwConfig;
+  /** decoded programs per core, for assembly text in reports */
+  readonly programs: readonly DecodedProgram[];
+}
+
+interface Placement {
+  kind: CoreKind;
+  blockIdx: number;
+  blockDim: number;
+  group: number;
+}
+
+/** Which core instances a launch creates, in core-id order. */
+function place(l: Launch): Placement[] {
+  const cfg = l.config;
+  const groups = cfg.cores;
+  if (!Number.isSafeInteger(l.blockDim) || l.blockDim < 1 || l.blockDim > groups)
+    throw new SimError(`blockDim ${l.blockDim} is outside 1..${groups} (${cfg.name} has ${groups} ${cfg.organisation === 'coupled' ? 'AI cores' : 'AIC groups'})`);
+  const out: Placement[] = [];
+  if (cfg.organisation === 'coupled') {
+    if (!l.programs.coupled) throw new SimError(`${cfg.name} is a coupled chip: give a program for 'coupled' cores`);
+    for (let b = 0; b < l.blockDim; b++) out.push({ kind: 'coupled', blockIdx: b, blockDim: l.blockDim, group: b });
+    return out;
+  }
+  if (l.programs.coupled) throw new SimError(`${cfg.name} is a separated chip: give programs for 'aic' and/or 'aiv' cores, not 'coupled'`);
+  if (!l.programs.aic && !l.programs.aiv) throw new SimError(`give a program for 'aic' and/or 'aiv' cores`);
+  for (let g = 0; g < l.blockDim; g++) {
+    if (l.programs.aic) out.push({ kind: 'aic', blockIdx: g, blockDim: l.blockDim, group: g });
+    if (l.programs.aiv)
+      for (let v = 0; v < cfg.aivPerAic; v++)
+        out.push({ kind: 'aiv', blockIdx: g * cfg.aivPerAic + v, blockDim: l.blockDim * cfg.aivPerAic, group: g });
+  }
+  return out;
+}
+
+function functionalContext(core: CoreState, cfg: HwConfig, gm: Uint8Array): ExecContext {
+  const bytes = new Map<BufferName, Uint8Array>();
+  bytes.set('GM', gm);
+  for (const b of BUFFERS) {
+    const size = core.bufSize[BUFFERS.indexOf(b)]!;
+    if (b !== 'GM' && size > 0) bytes.set(b, new Uint8Array(size));
+  }
+  const views = new Map([...bytes].map(([b, u]) => [b, new DataView(u.buffer, u.byteOffset, u.byteLength)]));
+  return {
+    config: cfg,
+    mask: core.mask,
+    bytes: (b) => bytes.get(b)!,
+    view: (b) => views.get(b)!,
+  };
+}
+
+/** Runs a launch to completion. Throws SimError for illegal programs, deadlocks and cycle limits. */
+export function simulate(l: Launch): SimResult {
+  const cfg = l.config;
+  const placements = place(l);
+  const decoded = new Map<CoreKind, DecodedProgram>();
+  for (const [kind, prog] of Object.entries(l.programs) as [CoreKind, Program][])
+    decoded.set(kind, decodeProgram(prog, kind, cfg, `${kind} program`));
+  const functional = l.mode === 'functional';
+  if (functional && !(l.gm instanceof Uint8Array)) throw new SimError('functional mode needs a GM image (Uint8Array), not a size');
+  const gm = functional ? new Uint8Array(l.gm as Uint8Array) : null;
+  const gmBytes = gm ? gm.length : typeof l.gm === 'number' ? l.gm : l.gm.length;
+  const cores = placements.map((pl, id) => new CoreState(id, pl.kind, pl.blockIdx, pl.blockDim, decoded.get(pl.kind)!, cfg, gmBytes));
+  cores.forEach((c, id) => {
+    const g = placements[id]!.group;
+    c.partners = cores.filter((o) => o.id !== id && placements[o.id]!.group === g && o.kind !== c.kind).map((o) => o.id);
+    if (gm) c.ctx = functionalContext(c, cfg, gm);
+  });
+  const coreInfo: CoreInfo[] = cores.map((c) => ({
+    core: c.id,
+    kind: c.kind,
+    blockIdx: c.blockIdx,
+    pipes: c.pipes.filter((p) => p !== undefined).map((p) => p.name),
+  }));
+  l.sink?.begin?.(coreInfo);
+  const chip = new Chip(cfg, cores, { functional, maxCycles: l.maxCycles ?? 2 ** 40, sink: l.sink });
+  const cycles = chip.run();
+  const summaries = cores.map((c) => summariseCore(c, cycles));
+  return {
+    cycles,
+    mode: l.mode,
+    gm,
+    cores: summaries,
+    stats: statList(summaries, cycles, cfg),
+    coreInfo,
+    config: cfg,
+    programs: cores.map((c) => c.prog),
+  };
+}

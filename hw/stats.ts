@@ -1,0 +1,101 @@
+/**
+ * Statistics registry: every figure a run produces, with a dotted name, a unit and a description,
+ * listed in a stable order (core by core, then chip totals). Reports and CSVs are written from it.
+ */
+import { PIPES } from '../isa/types.js';
+import type { HwConfig } from './config/types.js';
+import { SCALAR_BLOCK, type CoreState } from './engine/core-state.js';
+
+export interface Stat {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: 'cycles' | 'instructions' | 'bytes' | 'MACs' | 'ratio';
+  readonly desc: string;
+}
+
+export interface PipeSummary {
+  readonly busyCycles: number;
+  readonly ratio: number;
+  readonly insns: number;
+  readonly stallFlagCycles: number;
+  readonly stallBarrierCycles: number;
+  readonly stallBandwidthCycles: number;
+}
+
+export interface CoreSummary {
+  readonly core: number;
+  readonly kind: string;
+  readonly blockIdx: number;
+  readonly cycles: number;
+  readonly scalarInsns: number;
+  readonly issued: number;
+  readonly scalarStall: Readonly<Record<string, number>>;
+  readonly pipes: Readonly<Partial<Record<(typeof PIPES)[number], PipeSummary>>>;
+  readonly pathBytes: Readonly<Record<string, number>>;
+  readonly macs: number;
+  /** per opcode: count and summed start-to-completion cycles */
+  readonly ops: Readonly<Record<string, { count: number; cycles: number }>>;
+}
+
+const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
+  const pipes: Partial<Record<(typeof PIPES)[number], PipeSummary>> = {};
+  for (const p of c.pipes) {
+    if (!p) continue;
+    pipes[p.name] = {
+      busyCycles: p.busyCycles,
+      ratio: totalCycles > 0 ? p.busyCycles / totalCycles : 0,
+      insns: p.insns,
+      stallFlagCycles: p.stallFlagCycles,
+      stallBarrierCycles: p.stallBarrierCycles,
+      stallBandwidthCycles: p.stallBandwidthCycles,
+    };
+  }
+  const ops: Record<string, { count: number; cycles: number }> = {};
+  for (const [op, n] of [...c.opCount.entries()].sort()) ops[op] = { count: n, cycles: c.opCycles.get(op) ?? 0 };
+  return {
+    core: c.id,
+    kind: c.kind,
+    blockIdx: c.blockIdx,
+    cycles: c.finishTime,
+    scalarInsns: c.scalarInsns,
+    issued: c.issued,
+    scalarStall: { ...c.scalarStall },
+    pipes,
+    pathBytes: sorted(c.pathBytes),
+    macs: c.macs,
+    ops,
+  };
+}
+
+/** Flattens core summaries into the registry's stable, named list. */
+export function statList(cores: readonly CoreSummary[], cycles: number, cfg: HwConfig): Stat[] {
+  const out: Stat[] = [];
+  const add = (name: string, value: number, unit: Stat['unit'], desc: string) => out.push({ name, value, unit, desc });
+  for (const c of cores) {
+    const n = `core${c.core}`;
+    add(`${n}.cycles`, c.cycles, 'cycles', `cycle the ${c.kind} core finished`);
+    add(`${n}.scalar.insns`, c.scalarInsns, 'instructions', 'instructions executed by the scalar unit');
+    add(`${n}.scalar.issued`, c.issued, 'instructions', 'instructions issued to other pipes');
+    for (const why of SCALAR_BLOCK) {
+      if (why === 'none') continue;
+      add(`${n}.scalar.stall.${why}`, c.scalarStall[why] ?? 0, 'cycles', `scalar unit stalled: ${why}`);
+    }
+    for (const [pipe, p] of Object.entries(c.pipes)) {
+      add(`${n}.pipe.${pipe}.busyCycles`, p.busyCycles, 'cycles', 'union of [start, completion) of the pipe\'s instructions');
+      add(`${n}.pipe.${pipe}.ratio`, p.ratio, 'ratio', 'busy cycles / total cycles');
+      add(`${n}.pipe.${pipe}.insns`, p.insns, 'instructions', 'compute and copy instructions executed');
+      add(`${n}.pipe.${pipe}.stall.flag`, p.stallFlagCycles, 'cycles', 'head blocked in wait_flag / cross_wait');
+      add(`${n}.pipe.${pipe}.stall.barrier`, p.stallBarrierCycles, 'cycles', 'held by pipe_barrier');
+      add(`${n}.pipe.${pipe}.stall.bandwidth`, p.stallBandwidthCycles, 'cycles', 'GM transfers slower than alone, from sharing bandwidth');
+    }
+    for (const [path, b] of Object.entries(c.pathBytes)) add(`${n}.bytes.${path}`, b, 'bytes', `bytes moved on ${path}`);
+    add(`${n}.cube.macs`, c.macs, 'MACs', 'multiply-accumulates issued to the cube');
+  }
+  const macs = cores.reduce((s, c) => s + c.macs, 0);
+  add('chip.cycles', cycles, 'cycles', 'cycle the last core finished');
+  add('chip.macs', macs, 'MACs', 'multiply-accumulates on all cores');
+  add('chip.clockMHz', cfg.clockMHz, 'ratio', 'clock of the preset, MHz');
+  return out;
+}

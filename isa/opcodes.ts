@@ -1,0 +1,394 @@
+/**
+ * The opcode table: the single source of truth of the ISA. Assembler, disassembler, validator,
+ * functional dispatch and the timing table are all derived from it or checked against it.
+ * Each entry mirrors an Ascend C intrinsic (or a scalar instruction of the AI Core scalar unit);
+ * deviations are written in isa/README.md.
+ */
+import type { Pipe, Dtype } from './types.js';
+import {
+  operand as op,
+  REPEAT,
+  dstBlk,
+  dstRep,
+  src0Blk,
+  src0Rep,
+  src1Blk,
+  src1Rep,
+  UB_ONLY,
+  COPY_SHAPE,
+  type OperandSpec,
+} from './operands.js';
+
+/**
+ * What kind of work an opcode is. Semantics, timing and the issue logic dispatch on the family;
+ * a family shares one operand layout.
+ */
+export const FAMILIES = [
+  'scalar', // register ALU, runs on the scalar unit
+  'branch', // control flow on the scalar unit
+  'sync', // set_flag / wait_flag / pipe_barrier / barrier_all / cross-core flags
+  'dma', // DataCopy between buffers
+  'nd2nz', // DataCopy GM (ND) -> L1 (NZ fractals)
+  'load2d', // LoadData 2D, L1 -> L0A/L0B
+  'load3d', // LoadData 3D (img2col), L1 -> L0A/L0B
+  'mmad', // cube
+  'fixpipe', // L0C -> GM/L1 with conversion
+  'l0c-ub', // L0C -> UB through the vector unit (coupled cores)
+  'vec-mask', // set the vector mask
+  'vec-binary',
+  'vec-scalar',
+  'vec-unary',
+  'vec-dup',
+  'vec-conv',
+  'vec-reduce',
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+export interface OpSpec {
+  readonly pipe: Pipe;
+  readonly family: Family;
+  readonly operands: readonly OperandSpec[];
+  /** legal element types for the opcode's `dtype` operand, if it has one */
+  readonly dtypes?: readonly Dtype[];
+  readonly doc: string;
+}
+
+const rd = op('rd', 'reg', 'destination register');
+const rs1 = op('rs1', 'reg', 'first source register');
+const rs2 = op('rs2', 'reg', 'second source register');
+const target = op('target', 'label', 'branch target');
+const dtype = op('dtype', 'dtype', 'element type');
+
+const alu = (doc: string) => ({ pipe: 'S', family: 'scalar', operands: [rd, rs1, rs2], doc }) as const;
+const aluImm = (doc: string) =>
+  ({ pipe: 'S', family: 'scalar', operands: [rd, rs1, op('imm', 'imm', 'immediate')], doc }) as const;
+const branch = (doc: string) => ({ pipe: 'S', family: 'branch', operands: [rs1, rs2, target], doc }) as const;
+
+const VEC_ARITH: readonly Dtype[] = ['f16', 'f32', 's16', 's32'];
+const VEC_FLOAT: readonly Dtype[] = ['f16', 'f32'];
+
+const vecBinary = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
+  ({
+    pipe: 'V',
+    family: 'vec-binary',
+    dtypes,
+    operands: [
+      dtype,
+      op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
+      op('src0', 'mem', 'first source', { bufs: UB_ONLY }),
+      op('src1', 'mem', 'second source', { bufs: UB_ONLY }),
+      REPEAT,
+      dstBlk,
+      src0Blk,
+      src1Blk,
+      dstRep,
+      src0Rep,
+      src1Rep,
+    ],
+    doc,
+  }) as const;
+
+const vecScalar = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
+  ({
+    pipe: 'V',
+    family: 'vec-scalar',
+    dtypes,
+    operands: [
+      dtype,
+      op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
+      op('src0', 'mem', 'source', { bufs: UB_ONLY }),
+      op('scalar', 'fimm', 'scalar operand (converted to the element type)'),
+      REPEAT,
+      dstBlk,
+      src0Blk,
+      dstRep,
+      src0Rep,
+    ],
+    doc,
+  }) as const;
+
+const vecUnary = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
+  ({
+    pipe: 'V',
+    family: 'vec-unary',
+    dtypes,
+    operands: [
+      dtype,
+      op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
+      op('src0', 'mem', 'source', { bufs: UB_ONLY }),
+      REPEAT,
+      dstBlk,
+      src0Blk,
+      dstRep,
+      src0Rep,
+    ],
+    doc,
+  }) as const;
+
+const vecReduce = (doc: string, dtypes: readonly Dtype[]) =>
+  ({
+    pipe: 'V',
+    family: 'vec-reduce',
+    dtypes,
+    operands: [
+      dtype,
+      op('dst', 'mem', 'destination: one element per repeat, written contiguously', { bufs: UB_ONLY }),
+      op('src0', 'mem', 'source', { bufs: UB_ONLY }),
+      REPEAT,
+      src0Blk,
+      src0Rep,
+    ],
+    doc,
+  }) as const;
+
+const dma = (pipe: Pipe, from: 'GM' | 'L1' | 'UB', to: 'GM' | 'L1' | 'UB' | 'BT' | 'FB', doc: string) =>
+  ({
+    pipe,
+    family: 'dma',
+    operands: [op('dst', 'mem', 'destination', { bufs: [to] }), op('src', 'mem', 'source', { bufs: [from] }), ...COPY_SHAPE],
+    doc,
+  }) as const;
+
+export const OPCODES = {
+  // ---- scalar unit -------------------------------------------------------------------------
+  li: { pipe: 'S', family: 'scalar', operands: [rd, op('imm', 'imm', 'value')], doc: 'rd = imm' },
+  mov: { pipe: 'S', family: 'scalar', operands: [rd, rs1], doc: 'rd = rs1' },
+  add: alu('rd = rs1 + rs2'),
+  sub: alu('rd = rs1 - rs2'),
+  mul: alu('rd = rs1 * rs2'),
+  div: alu('rd = trunc(rs1 / rs2); division by zero is an error'),
+  rem: alu('rd = rs1 - trunc(rs1 / rs2) * rs2'),
+  min: alu('rd = min(rs1, rs2)'),
+  max: alu('rd = max(rs1, rs2)'),
+  and: alu('rd = rs1 & rs2 (32-bit)'),
+  or: alu('rd = rs1 | rs2 (32-bit)'),
+  xor: alu('rd = rs1 ^ rs2 (32-bit)'),
+  slt: alu('rd = rs1 < rs2 ? 1 : 0'),
+  addi: aluImm('rd = rs1 + imm'),
+  muli: aluImm('rd = rs1 * imm'),
+  shli: aluImm('rd = rs1 * 2^imm'),
+  shri: aluImm('rd = floor(rs1 / 2^imm)'),
+  bidx: { pipe: 'S', family: 'scalar', operands: [rd], doc: 'rd = this core\'s block index' },
+  bdim: { pipe: 'S', family: 'scalar', operands: [rd], doc: 'rd = number of blocks (cores of this kind) in the launch' },
+  nop: { pipe: 'S', family: 'scalar', operands: [], doc: 'one scalar cycle' },
+  beq: branch('if rs1 == rs2 goto target'),
+  bne: branch('if rs1 != rs2 goto target'),
+  blt: branch('if rs1 < rs2 goto target'),
+  bge: branch('if rs1 >= rs2 goto target'),
+  jmp: { pipe: 'S', family: 'branch', operands: [target], doc: 'goto target' },
+  end: { pipe: 'S', family: 'branch', operands: [], doc: 'stop fetching; the core finishes when every pipe has drained' },
+
+  // ---- synchronisation -----------------------------------------------------------------------
+  set_flag: {
+    pipe: 'S',
+    family: 'sync',
+    operands: [op('src', 'pipe', 'pipe whose earlier work the flag waits for'), op('dst', 'pipe', 'pipe that waits'), op('id', 'imm', 'event id', { range: [0, 15] })],
+    doc: 'SetFlag: queued on src; sets the flag once all earlier src work is complete',
+  },
+  wait_flag: {
+    pipe: 'S',
+    family: 'sync',
+    operands: [op('src', 'pipe', 'pipe that sets the flag'), op('dst', 'pipe', 'pipe that waits'), op('id', 'imm', 'event id', { range: [0, 15] })],
+    doc: 'WaitFlag: queued on dst; blocks dst until the flag is set, then clears it',
+  },
+  pipe_barrier: {
+    pipe: 'S',
+    family: 'sync',
+    operands: [op('pipe', 'pipe', 'pipe to drain')],
+    doc: 'PipeBarrier: queued on pipe; later work of that pipe starts after all its earlier work completed',
+  },
+  barrier_all: { pipe: 'S', family: 'sync', operands: [], doc: 'PipeBarrier<PIPE_ALL>: the scalar unit waits until every pipe has drained' },
+  cross_set: {
+    pipe: 'S',
+    family: 'sync',
+    operands: [op('pipe', 'pipe', 'pipe whose earlier work must complete first'), op('id', 'imm', 'cross-core flag id', { range: [0, 10] })],
+    doc: 'CrossCoreSetFlag: increments flag id on the other cores of this core\'s group (AIC <-> its AIVs)',
+  },
+  cross_wait: {
+    pipe: 'S',
+    family: 'sync',
+    operands: [op('pipe', 'pipe', 'pipe that waits'), op('id', 'imm', 'cross-core flag id', { range: [0, 10] })],
+    doc: 'CrossCoreWaitFlag: blocks pipe until flag id is non-zero, then decrements it',
+  },
+
+  // ---- data movement -------------------------------------------------------------------------
+  copy_gm_l1: dma('MTE2', 'GM', 'L1', 'DataCopy GM -> L1'),
+  copy_gm_ub: dma('MTE2', 'GM', 'UB', 'DataCopy GM -> UB'),
+  copy_ub_gm: dma('MTE3', 'UB', 'GM', 'DataCopy UB -> GM'),
+  copy_ub_l1: dma('MTE3', 'UB', 'L1', 'DataCopy UB -> L1'),
+  copy_l1_ub: dma('MTE2', 'L1', 'UB', 'DataCopy L1 -> UB'),
+  copy_l1_bt: dma('MTE1', 'L1', 'BT', 'DataCopy L1 -> bias table (arch 2201)'),
+  copy_l1_fb: dma('FIX', 'L1', 'FB', 'DataCopy L1 -> fixpipe buffer (arch 2201): per-channel quant words'),
+  copy_gm_l1_nd2nz: {
+    pipe: 'MTE2',
+    family: 'nd2nz',
+    operands: [
+      op('dst', 'mem', 'L1 destination, start of the NZ block', { bufs: ['L1'] }),
+      op('src', 'mem', 'GM source, first element of the ND matrix', { bufs: ['GM'] }),
+      dtype,
+      op('nValue', 'imm', 'rows to copy', { range: [1, 16384] }),
+      op('dValue', 'imm', 'elements per row to copy', { range: [1, 65535] }),
+      op('srcDValue', 'imm', 'GM row stride, in elements', { range: [1, 1048575] }),
+      op('dstNzC0Stride', 'imm', 'height of the NZ block in 32 B rows (distance between C0 columns)', { range: [1, 16384] }),
+    ],
+    dtypes: ['s8', 'u8', 'f16', 'f32', 's32'],
+    doc: 'DataCopy with Nd2NzParams: an ND matrix into L1 as columns of C0 = 32 B, each column nValue rows high',
+  },
+  load2d: {
+    pipe: 'MTE1',
+    family: 'load2d',
+    operands: [
+      op('dst', 'mem', 'L0A or L0B destination', { bufs: ['L0A', 'L0B'] }),
+      op('src', 'mem', 'L1 source', { bufs: ['L1'] }),
+      dtype,
+      op('repeat', 'imm', 'number of 512 B fractals', { range: [1, 255] }),
+      op('srcStride', 'imm', 'distance between source fractals, in fractals', { range: [0, 65535] }),
+      op('dstGap', 'imm', 'gap between destination fractals, in fractals', { range: [0, 65535] }),
+      op('transpose', 'imm', '1 = transpose each fractal (16-bit types only)', { range: [0, 1] }),
+    ],
+    dtypes: ['s8', 'u8', 'f16', 'f32'],
+    doc: 'LoadData 2D: copies fractals from L1 into L0A/L0B, optionally transposing each',
+  },
+  load3d: {
+    pipe: 'MTE1',
+    family: 'load3d',
+    operands: [
+      op('dst', 'mem', 'L0A destination (Zz fractals)', { bufs: ['L0A'] }),
+      op('src', 'mem', 'L1 feature map in C1HWC0 (one batch image)', { bufs: ['L1'] }),
+      dtype,
+      op('l1H', 'imm', 'feature map height in L1', { range: [1, 32767] }),
+      op('l1W', 'imm', 'feature map width in L1', { range: [1, 32767] }),
+      op('channelSize', 'imm', 'channels in L1 (a multiple of C0)', { range: [1, 65535] }),
+      op('kExtension', 'imm', 'columns (k) to produce', { range: [1, 65535] }),
+      op('mExtension', 'imm', 'rows (output positions) to produce', { range: [1, 65535] }),
+      op('kStartPt', 'imm', 'first k column', { range: [0, 65535] }),
+      op('mStartPt', 'imm', 'first output position', { range: [0, 65535] }),
+      op('strideW', 'imm', 'filter stride along W', { range: [1, 63] }),
+      op('strideH', 'imm', 'filter stride along H', { range: [1, 63] }),
+      op('filterW', 'imm', 'filter width', { range: [1, 255] }),
+      op('filterH', 'imm', 'filter height', { range: [1, 255] }),
+      op('dilationW', 'imm', 'dilation along W', { range: [1, 255] }),
+      op('dilationH', 'imm', 'dilation along H', { range: [1, 255] }),
+      op('padLeft', 'imm', 'left padding', { range: [0, 255] }),
+      op('padRight', 'imm', 'right padding', { range: [0, 255] }),
+      op('padTop', 'imm', 'top padding', { range: [0, 255] }),
+      op('padBottom', 'imm', 'bottom padding', { range: [0, 255] }),
+      op('padValue', 'imm', 'value of padded elements (x zero point for int8)', { range: [-32768, 65535] }),
+    ],
+    dtypes: ['s8', 'u8', 'f16'],
+    doc: 'LoadData 3D (img2col): builds the im2col matrix rows mStart.. and columns kStart.. in Zz fractals',
+  },
+  mmad: {
+    pipe: 'M',
+    family: 'mmad',
+    operands: [
+      op('dst', 'mem', 'L0C destination (Nz)', { bufs: ['L0C'] }),
+      op('a', 'mem', 'L0A left matrix (Zz)', { bufs: ['L0A'] }),
+      op('b', 'mem', 'L0B right matrix (Zn)', { bufs: ['L0B'] }),
+      op('bias', 'mem', 'bias table row (read only when init = bias)', { bufs: ['BT'] }),
+      op('m', 'imm', 'rows of A and C', { range: [1, 4095] }),
+      op('k', 'imm', 'columns of A, rows of B', { range: [1, 4095] }),
+      op('n', 'imm', 'columns of B and C', { range: [1, 4095] }),
+      op('aType', 'dtype', 'A element type'),
+      op('bType', 'dtype', 'B element type'),
+      op('init', 'init', 'acc: C += A*B; zero: C = A*B; bias: C = bias + A*B'),
+    ],
+    doc: 'Mmad: C = A x B (+ C or + bias), int8 -> s32 or f16 -> f32',
+  },
+  fixpipe: {
+    pipe: 'FIX',
+    family: 'fixpipe',
+    operands: [
+      op('dst', 'mem', 'GM or L1 destination', { bufs: ['GM', 'L1'] }),
+      op('src', 'mem', 'L0C source (Nz)', { bufs: ['L0C'] }),
+      op('srcType', 'dtype', 'L0C element type (s32 or f32)'),
+      op('dstType', 'dtype', 'output element type'),
+      op('m', 'imm', 'rows', { range: [1, 65535] }),
+      op('n', 'imm', 'columns', { range: [1, 4095] }),
+      op('srcStride', 'imm', 'rows between the starts of two 16-column groups in L0C (a multiple of 16)', { range: [16, 65535] }),
+      op('dstStride', 'imm', 'ND: elements between output rows; NZ: rows between 16-column groups', { range: [1, 1048575] }),
+      op('quant', 'quant', 'conversion mode'),
+      op('scale', 'fimm', 'scalar scale (deqf16, req8); the hardware keeps 10 mantissa bits'),
+      op('offset', 'imm', 'scalar offset added after rounding (req8)', { range: [-256, 255] }),
+      op('table', 'mem', 'per-channel quant words in FB (vdeqf16, vreq8): 8 B per column', { bufs: ['FB'] }),
+      op('relu', 'imm', '1 = ReLU before conversion', { range: [0, 1] }),
+      op('nz2nd', 'imm', '1 = write row-major (ND), 0 = keep Nz', { range: [0, 1] }),
+    ],
+    doc: 'Fixpipe: L0C -> GM/L1 with quantisation, ReLU and Nz -> ND',
+  },
+  copy_l0c_ub: {
+    pipe: 'V',
+    family: 'l0c-ub',
+    operands: [
+      op('dst', 'mem', 'UB destination', { bufs: UB_ONLY }),
+      op('src', 'mem', 'L0C source', { bufs: ['L0C'] }),
+      op('blockCount', 'imm', 'number of bursts', { range: [1, 4095] }),
+      op('blockLen', 'imm', 'fractals (16x16 elements of 4 B = 1 KB) per burst', { range: [1, 65535] }),
+      op('srcGap', 'imm', 'gap between source bursts, in fractals', { range: [0, 65535] }),
+      op('dstGap', 'imm', 'gap between destination bursts, in fractals', { range: [0, 65535] }),
+    ],
+    doc: 'DataCopy L0C -> UB on coupled cores (910/310P): keeps the Nz layout, 32-bit elements',
+  },
+
+  // ---- vector unit ---------------------------------------------------------------------------
+  set_mask_count: {
+    pipe: 'V',
+    family: 'vec-mask',
+    operands: [op('count', 'imm', 'first `count` lanes of every repeat are active', { range: [1, 128] })],
+    doc: 'SetVectorMask, counter form',
+  },
+  set_mask_bits: {
+    pipe: 'V',
+    family: 'vec-mask',
+    operands: [
+      op('w3', 'imm', 'lanes 127..96', { range: [0, 0xffffffff] }),
+      op('w2', 'imm', 'lanes 95..64', { range: [0, 0xffffffff] }),
+      op('w1', 'imm', 'lanes 63..32', { range: [0, 0xffffffff] }),
+      op('w0', 'imm', 'lanes 31..0', { range: [0, 0xffffffff] }),
+    ],
+    doc: 'SetVectorMask, bit form: bit i enables lane i of every repeat',
+  },
+  vadd: vecBinary('dst = src0 + src1'),
+  vsub: vecBinary('dst = src0 - src1'),
+  vmul: vecBinary('dst = src0 * src1'),
+  vmax: vecBinary('dst = max(src0, src1)'),
+  vmin: vecBinary('dst = min(src0, src1)'),
+  vdiv: vecBinary('dst = src0 / src1', VEC_FLOAT),
+  vadds: vecScalar('dst = src0 + scalar'),
+  vmuls: vecScalar('dst = src0 * scalar'),
+  vmaxs: vecScalar('dst = max(src0, scalar)'),
+  vmins: vecScalar('dst = min(src0, scalar)'),
+  vrelu: vecUnary('dst = max(src0, 0)'),
+  vabs: vecUnary('dst = |src0|'),
+  vcopy: vecUnary('dst = src0', ['f16', 'f32', 's16', 's32', 'u16', 'u32']),
+  vdup: {
+    pipe: 'V',
+    family: 'vec-dup',
+    dtypes: ['f16', 'f32', 's16', 's32', 'u16', 'u32'],
+    operands: [dtype, op('dst', 'mem', 'destination', { bufs: UB_ONLY }), op('scalar', 'fimm', 'value to broadcast'), REPEAT, dstBlk, dstRep],
+    doc: 'Duplicate: dst = scalar',
+  },
+  vconv: {
+    pipe: 'V',
+    family: 'vec-conv',
+    operands: [
+      op('dstType', 'dtype', 'destination element type'),
+      op('srcType', 'dtype', 'source element type'),
+      op('round', 'round', 'round mode'),
+      op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
+      op('src0', 'mem', 'source', { bufs: UB_ONLY }),
+      REPEAT,
+      dstBlk,
+      src0Blk,
+      dstRep,
+      src0Rep,
+    ],
+    doc: 'Cast: one repeat converts 256 B / max(element sizes) elements',
+  },
+  vcadd: vecReduce('dst[r] = sum of the active lanes of repeat r (fixed pairwise order)', ['f16', 'f32', 's32']),
+  vcmax: vecReduce('dst[r] = max of the active lanes of repeat r', ['f16', 'f32', 's16', 's32']),
+} as const satisfies Record<string, OpSpec>;
+
+export type Mnemonic = keyof typeof OPCODES;
+export const MNEMONICS = Object.keys(OPCODES) as Mnemonic[];
+export const opSpec = (m: Mnemonic): OpSpec => OPCODES[m];
