@@ -89,13 +89,29 @@ function functionalContext(core: CoreState, cfg: HwConfig, gm: Uint8Array): Exec
   };
 }
 
+/** Decoded programs per (program, core kind, config): sweeps re-run the same program many times. */
+const decodeCache = new WeakMap<Program, Map<string, { cfg: HwConfig; decoded: DecodedProgram }[]>>();
+
+function decodeCached(prog: Program, kind: CoreKind, cfg: HwConfig): DecodedProgram {
+  let byKind = decodeCache.get(prog);
+  if (!byKind) decodeCache.set(prog, (byKind = new Map()));
+  let list = byKind.get(kind);
+  if (!list) byKind.set(kind, (list = []));
+  const hit = list.find((e) => e.cfg === cfg);
+  if (hit) return hit.decoded;
+  const decoded = decodeProgram(prog, kind, cfg, `${kind} program`);
+  if (list.length >= 8) list.shift();
+  list.push({ cfg, decoded });
+  return decoded;
+}
+
 /** Runs a launch to completion. Throws SimError for illegal programs, deadlocks and cycle limits. */
 export function simulate(l: Launch): SimResult {
   const cfg = l.config;
   const placements = place(l);
   const decoded = new Map<CoreKind, DecodedProgram>();
   for (const [kind, prog] of Object.entries(l.programs) as [CoreKind, Program][])
-    decoded.set(kind, decodeProgram(prog, kind, cfg, `${kind} program`));
+    decoded.set(kind, decodeCached(prog, kind, cfg));
   const functional = l.mode === 'functional';
   if (functional && !(l.gm instanceof Uint8Array)) throw new SimError('functional mode needs a GM image (Uint8Array), not a size');
   const gm = functional ? new Uint8Array(l.gm as Uint8Array) : null;

@@ -3,6 +3,8 @@
  * listed in a stable order (core by core, then chip totals). Reports and CSVs are written from it.
  */
 import { PIPES } from '../isa/types.js';
+import { MNEMONICS } from '../isa/opcodes.js';
+import { PATHS } from './config/types.js';
 import type { HwConfig } from './config/types.js';
 import { SCALAR_BLOCK, type CoreState } from './engine/core-state.js';
 
@@ -33,11 +35,12 @@ export interface CoreSummary {
   readonly pipes: Readonly<Partial<Record<(typeof PIPES)[number], PipeSummary>>>;
   readonly pathBytes: Readonly<Record<string, number>>;
   readonly macs: number;
+  /** cycles the cube's useful MACs take at peak rate: utilisation = this / cycles */
+  readonly cubeIdealCycles: number;
   /** per opcode: count and summed start-to-completion cycles */
   readonly ops: Readonly<Record<string, { count: number; cycles: number }>>;
 }
 
-const sorted = <V>(m: Map<string, V>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
   const pipes: Partial<Record<(typeof PIPES)[number], PipeSummary>> = {};
@@ -53,7 +56,13 @@ export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
     };
   }
   const ops: Record<string, { count: number; cycles: number }> = {};
-  for (const [op, n] of [...c.opCount.entries()].sort()) ops[op] = { count: n, cycles: c.opCycles.get(op) ?? 0 };
+  MNEMONICS.forEach((op, i) => {
+    if (c.opCount[i]! > 0) ops[op] = { count: c.opCount[i]!, cycles: c.opCycles[i]! };
+  });
+  const pathBytes: Record<string, number> = {};
+  PATHS.forEach((p, i) => {
+    if (c.pathBytes[i]! > 0) pathBytes[p] = c.pathBytes[i]!;
+  });
   return {
     core: c.id,
     kind: c.kind,
@@ -61,10 +70,11 @@ export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
     cycles: c.finishTime,
     scalarInsns: c.scalarInsns,
     issued: c.issued,
-    scalarStall: { ...c.scalarStall },
+    scalarStall: Object.fromEntries(SCALAR_BLOCK.map((b, i) => [b, c.scalarStall[i]!])),
     pipes,
-    pathBytes: sorted(c.pathBytes),
+    pathBytes,
     macs: c.macs,
+    cubeIdealCycles: c.cubeIdealCycles,
     ops,
   };
 }
@@ -92,6 +102,7 @@ export function statList(cores: readonly CoreSummary[], cycles: number, cfg: HwC
     }
     for (const [path, b] of Object.entries(c.pathBytes)) add(`${n}.bytes.${path}`, b, 'bytes', `bytes moved on ${path}`);
     add(`${n}.cube.macs`, c.macs, 'MACs', 'multiply-accumulates issued to the cube');
+    add(`${n}.cube.idealCycles`, c.cubeIdealCycles, 'cycles', 'cycles the MACs take at the cube\'s peak rate for their types');
   }
   const macs = cores.reduce((s, c) => s + c.macs, 0);
   add('chip.cycles', cycles, 'cycles', 'cycle the last core finished');

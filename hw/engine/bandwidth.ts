@@ -70,39 +70,43 @@ export class GmBandwidth {
   private reallocate(now: number): void {
     const act = this.active;
     if (act.length === 0) return;
-    // Demand per core, capped by its port; then the chip splits its bandwidth among cores.
-    const cores: number[] = [];
-    const coreDemand: number[] = [];
-    for (const t of act) {
-      let c = cores.indexOf(t.core);
-      if (c < 0) {
-        c = cores.length;
-        cores.push(t.core);
-        coreDemand.push(0);
-      }
-      coreDemand[c] = coreDemand[c]! + t.cap;
+    const oneCore = act.every((t) => t.core === act[0]!.core);
+    if (oneCore) {
+      // Common case (one core, or one transfer): that core's port, capped by the chip, split fairly.
+      this.split(act, Math.min(this.coreRate, this.chipRate), now);
+      return;
     }
-    const capped = coreDemand.map((d) => Math.min(d, this.coreRate));
-    const coreAlloc: number[] = [];
-    waterfill(capped, this.chipRate, coreAlloc);
-    cores.forEach((core, c) => {
-      const mine = act.filter((t) => t.core === core);
+    // Demand per core, capped by its port; the chip splits its bandwidth among cores, each core
+    // splits its share among its own transfers.
+    const cores = [...new Set(act.map((t) => t.core))];
+    const demand = cores.map((core) => Math.min(this.coreRate, act.reduce((s, t) => s + (t.core === core ? t.cap : 0), 0)));
+    const share: number[] = [];
+    waterfill(demand, this.chipRate, share);
+    cores.forEach((core, c) => this.split(act.filter((t) => t.core === core), share[c]!, now));
+  }
+
+  /** Gives `transfers` a max-min fair split of `capacity` and re-predicts their ends. */
+  private split(transfers: readonly Transfer[], capacity: number, now: number): void {
+    if (transfers.length === 1) this.setRate(transfers[0]!, Math.min(transfers[0]!.cap, capacity), now);
+    else {
       const rates: number[] = [];
       waterfill(
-        mine.map((t) => t.cap),
-        coreAlloc[c]!,
+        transfers.map((t) => t.cap),
+        capacity,
         rates,
       );
-      mine.forEach((t, k) => {
-        t.rate = rates[k]!;
-        // Tolerance absorbs float residue so a transfer due exactly now is not pushed a cycle later.
-        const end = now + Math.max(0, Math.ceil(t.remaining / t.rate - 1e-9));
-        if (end !== t.end) {
-          t.end = end;
-          t.version++;
-          this.scheduleEnd(t, end);
-        }
-      });
-    });
+      transfers.forEach((t, k) => this.setRate(t, rates[k]!, now));
+    }
+  }
+
+  private setRate(t: Transfer, rate: number, now: number): void {
+    t.rate = rate;
+    // Tolerance absorbs float residue so a transfer due exactly now is not pushed a cycle later.
+    const end = now + Math.max(0, Math.ceil(t.remaining / rate - 1e-9));
+    if (end !== t.end) {
+      t.end = end;
+      t.version++;
+      this.scheduleEnd(t, end);
+    }
   }
 }

@@ -20,11 +20,11 @@ import { PIPES } from '../../isa/types.js';
 import type { InsnOf } from '../../isa/program.js';
 import type { HwConfig } from '../config/types.js';
 import { BRANCH_TAKEN, SCALAR_ALU } from '../exec/scalar.js';
-import { GmBandwidth, type Transfer } from './bandwidth.js';
+import { GmBandwidth } from './bandwidth.js';
 import { BUF_INDEX, S, type DecodedInsn } from './decode.js';
 import { EventQueue, PRIORITY } from './event-queue.js';
 import { SimError } from './errors.js';
-import { CoreState, PipeState, type ScalarBlock } from './core-state.js';
+import { BLOCK, CoreState, PipeState, SCALAR_BLOCK } from './core-state.js';
 import type { InsnRecord, TraceSink } from './records.js';
 
 const EV_TRY = 0;
@@ -92,18 +92,14 @@ export class Chip {
     this.queue.push(at, PRIORITY.scalar, EV_SCALAR, c.id);
   }
 
-  private block(c: CoreState, why: ScalarBlock): void {
-    c.block = why;
-  }
-
   private runScalar(c: CoreState, now: number): void {
     if (c.pendingResume === now) c.pendingResume = -1;
     if (c.halted) return;
     if (c.t < now) {
-      c.scalarStall[c.block] += now - c.t;
+      c.scalarStall[c.block]! += now - c.t;
       c.t = now;
     }
-    c.block = 'none';
+    c.block = BLOCK.none;
     const cfg = this.cfg;
     const insns = c.prog.insns;
     for (;;) {
@@ -144,11 +140,11 @@ export class Chip {
       const p = c.pipes[d.pipe]!;
       if (p.size === p.slots.length) {
         if (c.t > now) {
-          this.block(c, 'sync');
+          c.block = BLOCK.sync;
           this.resumeScalar(c, c.t);
           return;
         }
-        this.block(c, 'queueFull');
+        c.block = BLOCK.queueFull;
         p.scalarWaiting = true;
         return;
       }
@@ -171,7 +167,7 @@ export class Chip {
     }
     // Everything else depends on other units: first let the global clock catch up.
     if (c.t > now) {
-      this.block(c, 'sync');
+      c.block = BLOCK.sync;
       this.resumeScalar(c, c.t);
       return false;
     }
@@ -184,7 +180,7 @@ export class Chip {
         return true;
       }
       c.flagWaiter[d.arg] = S;
-      this.block(c, 'waitFlag');
+      c.block = BLOCK.waitFlag;
       return false;
     }
     if (op === 'cross_wait') {
@@ -196,7 +192,7 @@ export class Chip {
         return true;
       }
       c.crossWaiter[d.arg] = S;
-      this.block(c, 'crossWait');
+      c.block = BLOCK.crossWait;
       return false;
     }
     // barrier_all: every pipe drained and complete
@@ -208,7 +204,7 @@ export class Chip {
       c.pc++;
       return true;
     }
-    this.block(c, 'barrierAll');
+    c.block = BLOCK.barrierAll;
     if (idle) this.resumeScalar(c, done);
     return false;
   }
@@ -341,7 +337,14 @@ export class Chip {
     p.currentStart = now;
     p.currentIssue = e.issue;
     if (d.gm) {
-      const t: Transfer = { core: c.id, cap: this.cfg.paths[d.cost.path!].bytesPerCycle, remaining: d.cost.bytes, rate: 0, lastUpdate: now, end: -1, version: 0, owner: p.index };
+      const t = p.xfer;
+      t.core = c.id;
+      t.cap = this.cfg.paths[d.cost.path!].bytesPerCycle;
+      t.remaining = d.cost.bytes;
+      t.rate = 0;
+      t.lastUpdate = now;
+      t.end = -1;
+      t.version++;
       p.transfer = t;
       this.transferOwner[c.id * PIPES.length + p.index] = p;
       this.bandwidth.start(now, t);
@@ -360,11 +363,11 @@ export class Chip {
     p.busyCycles += done - Math.max(start, p.busyCovered);
     p.busyCovered = done;
     p.insns++;
-    const op = d.insn.op;
-    c.opCount.set(op, (c.opCount.get(op) ?? 0) + 1);
-    c.opCycles.set(op, (c.opCycles.get(op) ?? 0) + (done - start));
-    if (d.cost.path !== null) c.pathBytes.set(d.cost.path, (c.pathBytes.get(d.cost.path) ?? 0) + d.cost.bytes);
+    c.opCount[d.opIndex]!++;
+    c.opCycles[d.opIndex]! += done - start;
+    if (d.pathIndex >= 0) c.pathBytes[d.pathIndex]! += d.cost.bytes;
     c.macs += d.cost.macs;
+    c.cubeIdealCycles += d.cost.idealCycles;
     this.record(c, d, p.currentIssue, start, done, -1, p);
     p.current = null;
   }
@@ -382,7 +385,7 @@ export class Chip {
   }
 
   private pipeIdle(c: CoreState, now: number): void {
-    if (c.block === 'barrierAll' && c.pipes.every((p) => !p || (p.size === 0 && p.transfer === null)))
+    if (c.block === BLOCK.barrierAll && c.pipes.every((p) => !p || (p.size === 0 && p.transfer === null)))
       this.resumeScalar(c, Math.max(now, ...c.pipes.map((p) => p?.lastCompletion ?? 0)));
     this.checkFinished(c);
   }
@@ -462,7 +465,7 @@ export class Chip {
     for (const c of this.cores) {
       if (c.finished) continue;
       const parts: string[] = [];
-      if (!c.halted) parts.push(`scalar at pc ${c.pc} (${c.prog.text(c.pc)}) is ${c.block === 'none' ? 'stopped' : `blocked: ${c.block}`}`);
+      if (!c.halted) parts.push(`scalar at pc ${c.pc} (${c.prog.text(c.pc)}) is ${c.block === BLOCK.none ? 'stopped' : `blocked: ${SCALAR_BLOCK[c.block]}`}`);
       for (const p of c.pipes) {
         if (!p || p.size === 0) continue;
         const head = p.slots[p.head]!.d;

@@ -3,6 +3,8 @@
  * in chip.ts; this file only declares and allocates, so the state a run can reach is visible in one place.
  */
 import { BUFFERS, PIPES, type BufferName, type Pipe } from '../../isa/types.js';
+import { MNEMONICS } from '../../isa/opcodes.js';
+import { PATHS } from '../config/types.js';
 import type { CoreKind, HwConfig } from '../config/types.js';
 import type { ExecContext } from '../exec/context.js';
 import type { Transfer } from './bandwidth.js';
@@ -11,6 +13,8 @@ import type { DecodedInsn, DecodedProgram } from './decode.js';
 /** Why the scalar unit is not issuing. */
 export const SCALAR_BLOCK = ['none', 'sync', 'queueFull', 'waitFlag', 'barrierAll', 'crossWait'] as const;
 export type ScalarBlock = (typeof SCALAR_BLOCK)[number];
+/** SCALAR_BLOCK indices, so the hot path counts stalls in a typed array. */
+export const BLOCK = { none: 0, sync: 1, queueFull: 2, waitFlag: 3, barrierAll: 4, crossWait: 5 } as const satisfies Record<ScalarBlock, number>;
 
 export interface QueueEntry {
   d: DecodedInsn;
@@ -34,8 +38,9 @@ export class PipeState {
   pendingTry = -1;
   /** blocked at the head on a flag or cross-core flag since this cycle, or -1 */
   waitingSince = -1;
-  /** GM transfer in flight and the instruction it belongs to */
+  /** GM transfer in flight (the reused record `xfer`) and the instruction it belongs to */
   transfer: Transfer | null = null;
+  readonly xfer: Transfer;
   current: DecodedInsn | null = null;
   currentStart = 0;
   currentIssue = 0;
@@ -53,6 +58,7 @@ export class PipeState {
     depth: number,
   ) {
     this.slots = Array.from({ length: depth }, () => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6) }));
+    this.xfer = { core: -1, cap: 0, remaining: 0, rate: 0, lastUpdate: 0, end: -1, version: 0, owner: index };
   }
 }
 
@@ -63,7 +69,8 @@ export class CoreState {
   halted = false;
   finished = false;
   finishTime = 0;
-  block: ScalarBlock = 'none';
+  /** why the scalar unit is not issuing: an index into SCALAR_BLOCK */
+  block: number = BLOCK.none;
   /** pending SCALAR event time, or -1 */
   pendingResume = -1;
   readonly regs = new Float64Array(32);
@@ -84,13 +91,14 @@ export class CoreState {
   readonly mask = new Uint8Array(128).fill(1);
   ctx: ExecContext | null = null;
   // statistics
-  readonly scalarStall: Record<ScalarBlock, number> = { none: 0, sync: 0, queueFull: 0, waitFlag: 0, barrierAll: 0, crossWait: 0 };
+  readonly scalarStall = new Float64Array(SCALAR_BLOCK.length);
   scalarInsns = 0;
   issued = 0;
-  readonly opCount = new Map<string, number>();
-  readonly opCycles = new Map<string, number>();
-  readonly pathBytes = new Map<string, number>();
+  readonly opCount = new Float64Array(MNEMONICS.length);
+  readonly opCycles = new Float64Array(MNEMONICS.length);
+  readonly pathBytes = new Float64Array(PATHS.length);
   macs = 0;
+  cubeIdealCycles = 0;
 
   constructor(
     readonly id: number,

@@ -3,12 +3,12 @@
  * routing pipe, its cost, its semantics and footprint functions, so the engine's inner loop never
  * looks at the opcode table or parses anything. Preset-dependent legality is checked here, once.
  */
-import { OPCODES, type Family, type OpSpec } from '../../isa/opcodes.js';
+import { MNEMONICS, OPCODES, type Family, type OpSpec } from '../../isa/opcodes.js';
 import type { Insn, Program } from '../../isa/program.js';
 import { field } from '../../isa/program.js';
 import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
 import { formatInsn } from '../../isa/disasm.js';
-import type { CoreKind, HwConfig } from '../config/types.js';
+import { PATHS, type CoreKind, type HwConfig } from '../config/types.js';
 import { costOf, isGmPath, type Cost } from '../timing/cost.js';
 import { EXEC, type ExecFn } from '../exec/index.js';
 import { FOOTPRINT, type FootprintFn } from '../exec/footprint.js';
@@ -21,6 +21,10 @@ export const S = 0;
 export interface DecodedInsn {
   readonly insn: Insn;
   readonly pc: number;
+  /** index of the opcode in MNEMONICS, for per-opcode counters */
+  readonly opIndex: number;
+  /** index of cost.path in PATHS, or -1 */
+  readonly pathIndex: number;
   readonly family: Family;
   /** pipe whose queue the instruction goes to (S: executed by the scalar unit) */
   readonly pipe: number;
@@ -94,6 +98,8 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
     return {
       insn,
       pc,
+      opIndex: MNEMONICS.indexOf(insn.op),
+      pathIndex: cost.path === null ? -1 : PATHS.indexOf(cost.path),
       family: spec.family,
       pipe,
       cost,

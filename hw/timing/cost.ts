@@ -24,12 +24,19 @@ export interface Cost {
   bytes: number;
   /** multiply-accumulates performed (cube only) */
   macs: number;
+  /** cycles the useful MACs would take at the cube's peak rate for these types (cube only) */
+  idealCycles: number;
 }
 
-type CostFn = (insn: Insn, cfg: HwConfig) => Cost;
+/** A data movement: its cost follows from the path table (transfer below). */
+interface Move {
+  path: PathName;
+  bytes: number;
+}
+type CostFn = (insn: Insn, cfg: HwConfig) => Cost | Move;
 
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
-const NONE: Cost = { occupancy: 0, latency: 0, minCycles: 0, path: null, bytes: 0, macs: 0 };
+const NONE: Cost = { occupancy: 0, latency: 0, minCycles: 0, path: null, bytes: 0, macs: 0, idealCycles: 0 };
 
 /** Which path a copy uses, by (source buffer, destination buffer). */
 const COPY_PATH: Readonly<Record<string, PathName>> = {
@@ -50,7 +57,7 @@ const COPY_PATH: Readonly<Record<string, PathName>> = {
 /** A transfer of `bytes` on `path`: streaming at the path's rate, then the path's fixed latency. */
 function transfer(path: PathName, bytes: number, cfg: HwConfig): Cost {
   const p = cfg.paths[path];
-  return { occupancy: Math.max(1, ceilDiv(bytes, p.bytesPerCycle)), latency: p.fixedLatency, minCycles: p.minCycles, path, bytes, macs: 0 };
+  return { occupancy: Math.max(1, ceilDiv(bytes, p.bytesPerCycle)), latency: p.fixedLatency, minCycles: p.minCycles, path, bytes, macs: 0, idealCycles: 0 };
 }
 
 const pathOf = (src: string, dst: string): PathName => {
@@ -62,7 +69,7 @@ const pathOf = (src: string, dst: string): PathName => {
 /** A vector instruction of `cls`: one repeat per cyclesPerRepeat, done after at least minCycles. */
 function vector(cls: VecClass, repeat: number, cfg: HwConfig): Cost {
   const v = cfg.vector.classes[cls];
-  return { occupancy: Math.max(1, repeat) * v.cyclesPerRepeat, latency: 0, minCycles: v.minCycles, path: null, bytes: repeat * 256, macs: 0 };
+  return { occupancy: Math.max(1, repeat) * v.cyclesPerRepeat, latency: 0, minCycles: v.minCycles, path: null, bytes: repeat * 256, macs: 0, idealCycles: 0 };
 }
 
 const VECTOR_CLASS_OF: Readonly<Record<string, VecClass>> = { vdiv: 'div' };
@@ -73,21 +80,21 @@ export const COST: Readonly<Record<Family, CostFn>> = {
   sync: () => NONE,
   dma: (insn) => {
     const i = insn as InsnOf<'copy_gm_l1'>;
-    return { occupancy: 0, latency: 0, minCycles: 0, path: pathOf(i.src.buf, i.dst.buf), bytes: i.blockCount * i.blockLen, macs: 0 };
+    return { path: pathOf(i.src.buf, i.dst.buf), bytes: i.blockCount * i.blockLen };
   },
   nd2nz: (insn) => {
     const i = insn as InsnOf<'copy_gm_l1_nd2nz'>;
-    return { occupancy: 0, latency: 0, minCycles: 0, path: 'GM_L1', bytes: i.nValue * i.dValue * DTYPE_BYTES[i.dtype], macs: 0 };
+    return { path: 'GM_L1', bytes: i.nValue * i.dValue * DTYPE_BYTES[i.dtype] };
   },
   load2d: (insn) => {
     const i = insn as InsnOf<'load2d'>;
-    return { occupancy: 0, latency: 0, minCycles: 0, path: pathOf('L1', i.dst.buf), bytes: i.repeat * FRACTAL_AB, macs: 0 };
+    return { path: pathOf('L1', i.dst.buf), bytes: i.repeat * FRACTAL_AB };
   },
   load3d: (insn) => {
     const i = insn as InsnOf<'load3d'>;
     const c0 = BLOCK / DTYPE_BYTES[i.dtype];
     const bytes = ceilDiv(i.mExtension, 16) * ceilDiv(i.kExtension, c0) * FRACTAL_AB;
-    return { occupancy: 0, latency: 0, minCycles: 0, path: pathOf('L1', i.dst.buf), bytes, macs: 0 };
+    return { path: pathOf('L1', i.dst.buf), bytes };
   },
   mmad: (insn, cfg) => {
     const i = insn as InsnOf<'mmad'>;
@@ -95,16 +102,18 @@ export const COST: Readonly<Record<Family, CostFn>> = {
     const k0 = c.k0Bytes / DTYPE_BYTES[i.aType];
     const slow = i.aType === 'f32' ? c.fp32Slowdown : 1;
     const cycles = ceilDiv(i.m, c.m0) * ceilDiv(i.k, k0) * ceilDiv(i.n, c.n0) * slow;
-    return { occupancy: cycles, latency: c.fixedLatency, minCycles: 0, path: null, bytes: 0, macs: i.m * i.k * i.n };
+    const macs = i.m * i.k * i.n;
+    const idealCycles = (macs / (c.m0 * c.n0 * k0)) * slow;
+    return { occupancy: cycles, latency: c.fixedLatency, minCycles: 0, path: null, bytes: 0, macs, idealCycles };
   },
   fixpipe: (insn) => {
     const i = insn as InsnOf<'fixpipe'>;
     // Fixpipe throughput is counted in L0C bytes read (4 B per element), whatever the output type.
-    return { occupancy: 0, latency: 0, minCycles: 0, path: pathOf('L0C', i.dst.buf), bytes: i.m * i.n * 4, macs: 0 };
+    return { path: pathOf('L0C', i.dst.buf), bytes: i.m * i.n * 4 };
   },
   'l0c-ub': (insn) => {
     const i = insn as InsnOf<'copy_l0c_ub'>;
-    return { occupancy: 0, latency: 0, minCycles: 0, path: 'L0C_UB', bytes: i.blockCount * i.blockLen * FRACTAL_C, macs: 0 };
+    return { path: 'L0C_UB', bytes: i.blockCount * i.blockLen * FRACTAL_C };
   },
   'vec-mask': (_i, cfg) => vector('mask', 1, cfg),
   'vec-binary': (insn, cfg) => vector(VECTOR_CLASS_OF[insn.op] ?? 'binary', (insn as InsnOf<'vadd'>).repeat, cfg),
@@ -118,9 +127,7 @@ export const COST: Readonly<Record<Family, CostFn>> = {
 /** The cost of `insn` under `cfg`; data-path costs are filled in from the path table. */
 export function costOf(insn: Insn, family: Family, cfg: HwConfig): Cost {
   const c = COST[family](insn, cfg);
-  if (c.path === null || c.occupancy > 0) return c;
-  const t = transfer(c.path, c.bytes, cfg);
-  return { ...t, macs: c.macs };
+  return 'occupancy' in c ? c : transfer(c.path, c.bytes, cfg);
 }
 
 /** True for paths that read or write GM and so share GM bandwidth. */

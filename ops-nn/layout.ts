@@ -1,0 +1,35 @@
+/**
+ * Host-side layout conversions (done by the host before the kernel runs, and reported as such in a
+ * kernel's notes). NZ: a matrix of R rows is stored as columns of C0 = 32 bytes, each column R16
+ * rows high (R16 = R rounded up to 16): element (r, c) at ((c / C0) * R16 + r) * 32 + (c % C0) * size.
+ */
+import { DTYPE_BYTES } from '../isa/numeric/dtype.js';
+import type { Dtype } from '../isa/types.js';
+import { ceilDiv, roundUp } from './kernel.js';
+
+/** Bytes of an R x C matrix in NZ. */
+export const nzBytes = (rows: number, cols: number, dt: Dtype): number =>
+  roundUp(rows, 16) * ceilDiv(cols * DTYPE_BYTES[dt], 32) * 32;
+
+/** Converts a row-major R x C matrix (raw bytes) to NZ; padding is zero. */
+export function ndToNz(src: Uint8Array, rows: number, cols: number, dt: Dtype): Uint8Array {
+  const size = DTYPE_BYTES[dt];
+  const c0 = 32 / size;
+  const r16 = roundUp(rows, 16);
+  const out = new Uint8Array(nzBytes(rows, cols, dt));
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c += c0) {
+      const n = Math.min(c0, cols - c) * size;
+      out.set(src.subarray((r * cols + c) * size, (r * cols + c) * size + n), ((c / c0) * r16 + r) * 32);
+    }
+  return out;
+}
+
+/** Transposes a row-major R x C matrix of `size`-byte elements. */
+export function transposeBytes(src: Uint8Array, rows: number, cols: number, size: number): Uint8Array {
+  const out = new Uint8Array(rows * cols * size);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++)
+      for (let b = 0; b < size; b++) out[(c * rows + r) * size + b] = src[(r * cols + c) * size + b]!;
+  return out;
+}

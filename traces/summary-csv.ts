@@ -1,0 +1,84 @@
+/**
+ * The op summary as CSV: one row per core and a "total" row, in the vendor profiler's column names
+ * (total_cycles, aicore_time(us), <unit>_time(us), <unit>_ratio, cube_utilization(%), memory_bound).
+ * Cells of a pipe a core does not have are left empty.
+ */
+import { PIPES, type Pipe } from '../isa/types.js';
+import { PATHS } from '../hw/config/types.js';
+import { SCALAR_BLOCK } from '../hw/engine/core-state.js';
+import { writeCsv } from './csv-writer.js';
+import { round } from './format.js';
+import { col, type Column, type Schema } from './schema.js';
+import type { OpSummary, PipeStalls, Usage } from './summary.js';
+import { VENDOR_UNITS, VENDOR_UNIT_NAMES } from './vocabulary.js';
+
+/** One summary row: a core, or the chip total. */
+export interface SummaryRow {
+  readonly core: number | 'total';
+  readonly kind: string | null;
+  readonly block: number | null;
+  readonly usage: Usage;
+  readonly clockMHz: number;
+}
+
+const r6 = (x: number) => round(x, 6);
+
+const unitColumns = VENDOR_UNIT_NAMES.flatMap((u): Column<SummaryRow>[] => {
+  const pipe = VENDOR_UNITS[u];
+  const use = (r: SummaryRow) => r.usage.pipes[pipe];
+  const what = pipe === 'S' ? 'scalar unit (scalarInsns * aluCycles + issued * issueCycles)' : `${pipe} pipe (union of its instructions' [start, completion))`;
+  return [
+    col(`${u}_cycles`, 'cycles', `busy cycles of the ${what}; total row: mean over cores that have it`, (r) => use(r)?.busyCycles ?? null),
+    col(`${u}_time(us)`, 'us', `${u}_cycles at the preset clock`, (r) => {
+      const b = use(r)?.busyCycles;
+      return b === undefined ? null : r6(b / r.clockMHz);
+    }),
+    col(`${u}_ratio`, 'ratio', `${u}_cycles / total cycles of the run`, (r) => (use(r) ? r6(r.usage.ratios[`${u}_ratio`]) : null)),
+  ];
+});
+
+const pathColumns = PATHS.map((p) => col<SummaryRow>(`${p}_bytes`, 'bytes', `bytes moved on ${p}`, (r) => r.usage.bytes[p] ?? 0));
+
+const scalarStallColumns = SCALAR_BLOCK.filter((w) => w !== 'none').map((w) =>
+  col<SummaryRow>(`scalar_stall_${w}`, 'cycles', `scalar unit stalled: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.scalar[w] ?? 0),
+);
+
+const STALL_REASONS: readonly (keyof PipeStalls)[] = ['flag', 'barrier', 'bandwidth'];
+const pipeStallColumns = PIPES.filter((p): p is Exclude<Pipe, 'S'> => p !== 'S').flatMap((p) =>
+  STALL_REASONS.map((w) =>
+    col<SummaryRow>(`${p}_stall_${w}`, 'cycles', `${p} head blocked: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.pipes[p]?.[w] ?? null),
+  ),
+);
+
+/** Columns of the summary CSV. */
+export const SUMMARY_COLUMNS: Schema<SummaryRow> = [
+  col('core', '', 'core id, or "total" for the chip', (r) => r.core),
+  col('kind', '', 'core kind: coupled, aic or aiv', (r) => r.kind),
+  col('block', '', 'block index of the core', (r) => r.block),
+  col('total_cycles', 'cycles', 'total row: cycles of the run; core rows: the cycle the core finished', (r) => r.usage.cycles),
+  col('aicore_time(us)', 'us', 'total_cycles at the preset clock', (r) => r6(r.usage.aicoreTimeUs)),
+  ...unitColumns,
+  col('cube_utilization(%)', '%', 'cube ideal cycles / (total cycles * cores with a cube), in percent', (r) =>
+    r.core === 'total' || r.usage.pipes.M ? round(100 * r.usage.cubeUtilization, 4) : null,
+  ),
+  col('macs', 'MACs', 'multiply-accumulates issued to the cube', (r) => r.usage.macs),
+  col('achieved_tops', 'TOPS', '2 * macs / run time, 1e12 ops per second', (r) => r6(r.usage.achievedTops)),
+  col('memory_bound', 'ratio', 'mte2_ratio / max(mac_ratio, vec_ratio); empty when both are 0', (r) =>
+    r.usage.memoryBound === null ? null : r6(r.usage.memoryBound),
+  ),
+  ...pathColumns,
+  ...scalarStallColumns,
+  ...pipeStallColumns,
+];
+
+/** Rows of the summary CSV: one per core, then the total. */
+export function summaryRows(s: OpSummary): SummaryRow[] {
+  const rows: SummaryRow[] = s.perCore.map((c) => ({ core: c.core, kind: c.kind, block: c.block, usage: c, clockMHz: s.clockMHz }));
+  rows.push({ core: 'total', kind: null, block: null, usage: s, clockMHz: s.clockMHz });
+  return rows;
+}
+
+/** Writes the op summary CSV (atomically). */
+export function writeSummaryCsv(path: string, summary: OpSummary): void {
+  writeCsv(path, SUMMARY_COLUMNS, summaryRows(summary));
+}

@@ -1,0 +1,73 @@
+/**
+ * The op summary as a compact plain-text table for the terminal: headline figures, each pipe's busy
+ * cycles and ratio with a small bar, bytes per path and the largest stalls. No colours, no locale.
+ */
+import { PIPES, type Pipe } from '../isa/types.js';
+import { grouped } from './format.js';
+import type { OpSummary, PipeStalls } from './summary.js';
+import { PIPE_ROWS, VENDOR_UNITS, VENDOR_UNIT_NAMES } from './vocabulary.js';
+
+const BAR_WIDTH = 20;
+const TOP_STALLS = 5;
+
+/** How each pipe stall reason reads in the text. */
+const PIPE_STALL_TEXT: Readonly<Record<keyof PipeStalls, string>> = {
+  flag: 'waiting on flags',
+  barrier: 'held by pipe_barrier',
+  bandwidth: 'slowed by shared GM bandwidth',
+};
+
+const pct = (ratio: number) => `${(100 * ratio).toFixed(1)} %`;
+const bar = (ratio: number) => {
+  const n = Math.round(Math.min(1, Math.max(0, ratio)) * BAR_WIDTH);
+  return `|${'#'.repeat(n)}${' '.repeat(BAR_WIDTH - n)}|`;
+};
+
+/** Lays out rows as columns padded to their widest cell; 'r' columns are right-aligned. */
+function table(rows: readonly (readonly string[])[], align: string, indent = '  '): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((r) => indent + r.map((cell, i) => (align[i] === 'r' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}
+
+const ratioNameOf = (p: Pipe) => VENDOR_UNIT_NAMES.find((u) => VENDOR_UNITS[u] === p);
+
+function stallLines(s: OpSummary): string[] {
+  const items: [string, number][] = Object.entries(s.stalls.scalar).map(([why, n]) => [`SCALAR ${why}`, n]);
+  for (const p of PIPES) {
+    const st = s.stalls.pipes[p];
+    if (st) for (const why of Object.keys(PIPE_STALL_TEXT) as (keyof PipeStalls)[]) items.push([`${PIPE_ROWS[p].name} ${PIPE_STALL_TEXT[why]}`, st[why]]);
+  }
+  const top = items
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TOP_STALLS);
+  return top.length ? table(top.map(([what, n]) => [what, grouped(n)]), 'lr', '    ') : ['    none'];
+}
+
+/** Formats an op summary for the terminal (ends with a newline). */
+export function formatSummary(s: OpSummary): string {
+  const title = `op summary${s.label ? `: ${s.label}` : ''}  (preset ${s.preset}, ${s.mode} mode, ${s.cores} core${s.cores === 1 ? '' : 's'} @ ${s.clockMHz} MHz)`;
+  const head = table(
+    [
+      ['total_cycles', grouped(s.cycles), 'aicore_time', `${s.aicoreTimeUs.toFixed(3)} us`],
+      ['cube_utilization', pct(s.cubeUtilization), 'achieved', `${s.achievedTops.toFixed(4)} TOPS (${grouped(s.macs)} MACs)`],
+      ['memory_bound', s.memoryBound === null ? 'n/a' : s.memoryBound.toFixed(3), '', '(mte2_ratio / max(mac_ratio, vec_ratio))'],
+    ],
+    'lrll',
+  );
+  const present = PIPES.filter((p) => s.pipes[p]).sort((a, b) => PIPE_ROWS[a].order - PIPE_ROWS[b].order);
+  const pipes = table(
+    [
+      ['pipe', 'ratio name', 'busy cycles', 'ratio', ''],
+      ...present.map((p) => {
+        const u = s.pipes[p]!;
+        return [PIPE_ROWS[p].name, `${ratioNameOf(p) ?? ''}_ratio`, grouped(u.busyCycles), pct(u.ratio), bar(u.ratio)];
+      }),
+    ],
+    'llrrl',
+  );
+  const paths = Object.entries(s.bytes);
+  const bytes = paths.length ? table(paths.map(([p, b]) => [p, grouped(b ?? 0)]), 'lr', '    ') : ['    none'];
+  return [title, ...head, '', ...pipes, '', '  bytes moved', ...bytes, '', '  top stalls (cycles, summed over cores)', ...stallLines(s), ''].join('\n');
+}
