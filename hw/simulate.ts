@@ -28,6 +28,8 @@ export interface Launch {
   /** stop with an error past this many cycles (default 2^40) */
   readonly maxCycles?: number;
   readonly sink?: TraceSink;
+  /** engine optimisation, on by default; turning it off must not change any result (tested) */
+  readonly runAhead?: boolean;
 }
 
 export interface SimResult {
@@ -129,7 +131,7 @@ export function simulate(l: Launch): SimResult {
     pipes: c.pipes.filter((p) => p !== undefined).map((p) => p.name),
   }));
   l.sink?.begin?.(coreInfo);
-  const chip = new Chip(cfg, cores, { functional, maxCycles: l.maxCycles ?? 2 ** 40, sink: l.sink });
+  const chip = new Chip(cfg, cores, { functional, maxCycles: l.maxCycles ?? 2 ** 40, runAhead: l.runAhead ?? true, sink: l.sink });
   const cycles = chip.run();
   const summaries = cores.map((c) => summariseCore(c, cycles));
   return {

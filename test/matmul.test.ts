@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
 import { OpError } from '../ops-nn/kernel.js';
 import { generateMatmul, type MatmulSpec } from '../ops-nn/matmul/index.js';
+import { simulate } from '../hw/simulate.js';
 import { rng, randInt } from './support/rng.js';
 import { runMatmul } from './support/matmul-run.js';
 
@@ -94,5 +95,20 @@ describe('matmul errors', () => {
   });
   it('rejects offsets outside the 9-bit fixpipe range', () => {
     expect(() => generateMatmul({ ...s, quant: { scale: f32(0.1), offset: 300 } }, cfg)).toThrow(/offset\[0\] = 300/);
+  });
+});
+
+describe('engine run-ahead', () => {
+  it('changes no cycle, stall or byte count, single and multi-core', () => {
+    for (const [preset, blockDim] of [['ascend910b', 4], ['ascend910', 2], ['tiny-sep', 2]] as const) {
+      const cfg = loadConfig(preset);
+      const s: MatmulSpec = { m: 300, k: 200, n: 260, bias: true, quant: { scale: f32(0.002), offset: 1 }, outType: 's8', relu: false };
+      const k = generateMatmul(s, cfg, { blockDim, baseM: 32, baseN: 64, baseK: 64, stepK: 2 });
+      const run = (runAhead: boolean) => simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing', runAhead });
+      const on = run(true);
+      const off = run(false);
+      expect(on.cycles).toBe(off.cycles);
+      expect(on.cores).toEqual(off.cores);
+    }
   });
 });

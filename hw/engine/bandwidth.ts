@@ -46,7 +46,12 @@ export class GmBandwidth {
   start(now: number, t: Transfer): void {
     this.advance(now);
     t.lastUpdate = now;
-    this.active.push(t);
+    // Kept sorted by (core, pipe): rates then depend only on which transfers are active, never on
+    // the order in which same-cycle transfers happened to start.
+    const act = this.active;
+    let i = act.length;
+    while (i > 0 && (act[i - 1]!.core > t.core || (act[i - 1]!.core === t.core && act[i - 1]!.owner > t.owner))) i--;
+    act.splice(i, 0, t);
     this.reallocate(now);
   }
 

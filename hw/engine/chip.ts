@@ -7,7 +7,9 @@
  *   the global clock; it synchronises (waits for the global clock to reach its own) only before
  *   decisions that depend on other units: a full queue, a wait on a flag, barrier_all.
  * - Each pipe starts its queue's head when the previous instruction's occupancy has ended and the
- *   head has been issued. An instruction occupies its pipe for `occupancy` cycles and completes
+ *   head has been issued. A pipe may run ahead of the global clock through instructions whose
+ *   timing cannot depend on other units (compute, on-chip copies, set_flag, waits on flags that are
+ *   already set); it stops at GM transfers and at unset flags until the clock catches up. An instruction occupies its pipe for `occupancy` cycles and completes
  *   `latency` cycles later; completions are in order per pipe.
  * - set_flag fires when all earlier work of its pipe has completed, without blocking the pipe;
  *   wait_flag blocks its pipe until the flag is set, then clears it. pipe_barrier holds its pipe until
@@ -38,6 +40,8 @@ const CROSS_MAX = 15;
 export interface ChipOptions {
   readonly functional: boolean;
   readonly maxCycles: number;
+  /** let pipes run ahead of the clock where timing cannot change (off: a slower reference mode) */
+  readonly runAhead: boolean;
   readonly sink?: TraceSink | undefined;
 }
 
@@ -138,15 +142,20 @@ export class Chip {
         continue;
       }
       const p = c.pipes[d.pipe]!;
-      if (p.size === p.slots.length) {
-        if (c.t > now) {
-          c.block = BLOCK.sync;
-          this.resumeScalar(c, c.t);
+      const depth = p.slots.length;
+      if (p.issuedCount >= depth) {
+        // The queue has a slot once the instruction issued `depth` before this one has started.
+        const older = p.issuedCount - depth;
+        if (older >= p.startedCount) {
+          c.block = BLOCK.queueFull;
+          p.scalarWaiting = true;
           return;
         }
-        c.block = BLOCK.queueFull;
-        p.scalarWaiting = true;
-        return;
+        const freeAt = p.startTimes[older % depth]!;
+        if (freeAt > c.t) {
+          c.scalarStall[BLOCK.queueFull]! += freeAt - c.t;
+          c.t = freeAt;
+        }
       }
       this.issue(c, p, d);
       c.t += cfg.scalar.issueCycles;
@@ -221,6 +230,7 @@ export class Chip {
     }
     if (mems.length > 0) this.checkAccess(c, d, slot.addr);
     p.size++;
+    p.issuedCount++;
     c.issued++;
     if (p.size === 1 && p.transfer === null && p.waitingSince < 0) this.scheduleTry(c, p, c.t);
   }
@@ -267,26 +277,39 @@ export class Chip {
     if (p.pendingTry === now) p.pendingTry = -1;
     if (p.transfer !== null) return;
     while (p.size > 0) {
-      if (now < p.busyUntil) return this.scheduleTry(c, p, p.busyUntil);
       const e = p.slots[p.head]!;
-      if (e.issue > now) return this.scheduleTry(c, p, e.issue);
       const d = e.d;
-      if (d.family === 'sync' && !this.pipeSync(c, p, d, e.issue, now)) return;
-      if (d.family !== 'sync') {
-        this.pop(c, p, now);
-        this.start(c, p, d, e, now);
-        if (p.transfer !== null) return;
+      const t = Math.max(now, p.busyUntil, e.issue);
+      if (t > now && !this.canRunAhead(c, d)) return this.scheduleTry(c, p, t);
+      if (d.family === 'sync') {
+        if (!this.pipeSync(c, p, d, e.issue, t)) return;
+        continue;
       }
+      this.pop(c, p, t);
+      this.start(c, p, d, e, t);
+      if (p.transfer !== null) return;
     }
     this.pipeIdle(c, now);
   }
 
-  private pop(c: CoreState, p: PipeState, now: number): void {
+  /** Can `d` start at a later cycle than the global clock? Only if nothing before then can change it. */
+  private canRunAhead(c: CoreState, d: DecodedInsn): boolean {
+    if (d.gm || !this.opts.runAhead) return false;
+    const op = d.insn.op;
+    if (op === 'wait_flag') return c.flagSet[d.arg]! >= 0;
+    if (op === 'cross_wait') return c.cross[d.arg]! > 0;
+    return true;
+  }
+
+  /** Removes the head; its start cycle frees a queue slot for the scalar unit. */
+  private pop(c: CoreState, p: PipeState, t: number): void {
     p.head = (p.head + 1) % p.slots.length;
     p.size--;
+    p.startTimes[p.startedCount % p.slots.length] = t;
+    p.startedCount++;
     if (p.scalarWaiting) {
       p.scalarWaiting = false;
-      this.resumeScalar(c, now);
+      this.resumeScalar(c, t);
     }
   }
 

@@ -28,6 +28,13 @@ export class PipeState {
   readonly slots: QueueEntry[];
   head = 0;
   size = 0;
+  /** instructions issued into / started from this queue so far */
+  issuedCount = 0;
+  startedCount = 0;
+  /** start cycle of instruction i (of this pipe) at i % depth: the scalar may issue instruction
+   * n only once instruction n - depth has started, so a full queue is exact even when the pipe
+   * has run ahead of the global clock */
+  readonly startTimes: Float64Array;
   /** the next instruction may start at this cycle */
   busyUntil = 0;
   /** every instruction started so far has completed by this cycle */
@@ -58,6 +65,7 @@ export class PipeState {
     depth: number,
   ) {
     this.slots = Array.from({ length: depth }, () => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6) }));
+    this.startTimes = new Float64Array(depth);
     this.xfer = { core: -1, cap: 0, remaining: 0, rate: 0, lastUpdate: 0, end: -1, version: 0, owner: index };
   }
 }

@@ -73,7 +73,10 @@ export function checkMatmulTiling(s: MatmulSpec, t: MatmulTiling, cfg: HwConfig)
   }
 }
 
-/** The default tiling: largest square-ish tile that fits with double buffering everywhere. */
+/**
+ * The default tiling: the largest tile of a fixed list that fits the buffers with double buffering
+ * everywhere, and as many blocks as there are output tiles (up to the core count) unless given.
+ */
 export function defaultMatmulTiling(s: MatmulSpec, cfg: HwConfig, blockDim?: number): MatmulTiling {
   const coupled = cfg.organisation === 'coupled';
   const candidates: [number, number, number][] = [
@@ -88,15 +91,16 @@ export function defaultMatmulTiling(s: MatmulSpec, cfg: HwConfig, blockDim?: num
     const baseM = Math.min(bm, roundUp(s.m, 16));
     const baseN = Math.min(bn, roundUp(s.n, coupled ? 32 : 16));
     const baseK = Math.min(bk, roundUp(s.k, 32));
-    const tiles = ceilDiv(s.m, baseM) * ceilDiv(s.n, baseN);
     const stepK = Math.max(1, Math.min(ceilDiv(s.k, baseK), Math.floor(256 / baseK)));
-    const t: MatmulTiling = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
+    const tile = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true };
+    const tiles = ceilDiv(s.m, baseM) * ceilDiv(s.n, baseN);
     try {
-      checkMatmulTiling(s, t, cfg);
-      return t;
+      checkMatmulTiling(s, { ...tile, blockDim: 1 }, cfg);
     } catch (e) {
-      if (blockDim !== undefined && e instanceof OpError && /blockDim/.test(e.message)) throw e;
+      if (e instanceof OpError) continue;
+      throw e;
     }
+    return { ...tile, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
   }
   throw new OpError(`no matmul tiling fits ${cfg.name} for m=${s.m} k=${s.k} n=${s.n} (N too large for the per-column tables?)`);
 }
