@@ -1,7 +1,8 @@
 /**
  * Chrome Trace Event JSON, streamed: opens in Perfetto (ui.perfetto.dev) and chrome://tracing.
  * One process per core, one thread per pipe (vendor row names), one "X" slice per instruction with
- * its exact cycles in args, and flow arrows from each set_flag / cross_set to the wait it released.
+ * its exact cycles in args, and flow arrows from each set_flag / cross_set (at the cycle the flag was
+ * set) to the wait it released (at the cycle it was released).
  *
  * Layout: `{"displayTimeUnit":"ns","otherData":{...},"traceEvents":[...]}`. The metadata goes first so
  * the event array can stream to the end of the file. ts and dur are microseconds (the format's unit)
@@ -111,10 +112,12 @@ export class ChromeTraceSink implements FileSink {
     if (FLAG_SETTERS[rec.op]) this.flows.add(rec.id, rec.op, rec.core, rec.pc, { pid: rec.core, tid, ts: rec.end / us, name: rec.op });
     if (rec.flowFrom >= 0) {
       const from = this.flows.take(rec.flowFrom);
-      // The arrow's id is the wait's record id: unique per arrow even when a cross_set releases several waits.
+      // The arrow's id is the wait's record id: unique per arrow even when a cross_set releases several
+      // waits. It ends when the wait was released, not when it began waiting: viewers read flows in time
+      // order and drop a finish that comes before its start.
       if (from) {
         this.emit({ name: from.name, cat: 'flag', ph: 's', id: rec.id, pid: from.pid, tid: from.tid, ts: from.ts });
-        this.emit({ name: from.name, cat: 'flag', ph: 'f', bp: 'e', id: rec.id, pid: rec.core, tid, ts });
+        this.emit({ name: from.name, cat: 'flag', ph: 'f', bp: 'e', id: rec.id, pid: rec.core, tid, ts: rec.end / us });
       }
     }
   }

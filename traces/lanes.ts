@@ -1,25 +1,52 @@
 /**
  * Lane assignment for trace rows. Instructions on one pipe may overlap in time (a vector op starts
- * when the previous one's occupancy ends, before it completes), and trace viewers draw overlapping,
- * non-nested slices on one thread wrongly. Each overlapping slice goes to the first extra lane of
- * its pipe that is free, so every lane holds disjoint slices.
+ * when the previous one's occupancy ends, before it completes), and trace viewers draw overlapping
+ * slices on one thread wrongly unless they nest. A slice stays on its pipe's own row (lane 0) when it
+ * comes after, or nests inside, what is there; otherwise it goes to the first extra lane where it fits.
  */
 
-/** Per (core, pipe): the end of the last slice in each lane. */
-export class Lanes {
-  private readonly ends = new Map<number, number[]>();
+interface Lane {
+  /** open slices, each inside the one below it: [start, end] pairs */
+  readonly stack: number[];
+  /** latest start placed in the lane */
+  lastStart: number;
+  /** latest end placed in the lane */
+  maxEnd: number;
+}
 
-  /**
-   * Places a slice [start, end) of `key`'s row and returns its lane (0 = the pipe's own row).
-   * A lane is free when every slice in it ended by `start`; that holds whatever order slices
-   * arrive in, since each lane remembers its latest end.
-   */
+/** Per (core, pipe) key: its lanes. */
+export class Lanes {
+  private readonly lanes = new Map<number, Lane[]>();
+
+  /** Places a slice [start, end) on `key`'s row and returns its lane (0 = the pipe's own row). */
   place(key: number, start: number, end: number): number {
-    let ends = this.ends.get(key);
-    if (!ends) this.ends.set(key, (ends = []));
-    let lane = ends.findIndex((e) => e <= start);
-    if (lane < 0) lane = ends.length;
-    ends[lane] = end;
-    return lane;
+    let lanes = this.lanes.get(key);
+    if (!lanes) this.lanes.set(key, (lanes = []));
+    let i = lanes.findIndex((l) => fits(l, start, end));
+    if (i < 0) {
+      i = lanes.length;
+      lanes.push({ stack: [], lastStart: start, maxEnd: end });
+    }
+    const lane = lanes[i]!;
+    lane.stack.push(start, end);
+    lane.lastStart = Math.max(lane.lastStart, start);
+    lane.maxEnd = Math.max(lane.maxEnd, end);
+    return i;
   }
+}
+
+/**
+ * Whether [start, end) can go in the lane, closing the slices that ended by `start`. Nesting is only
+ * trusted when slices arrive in start order (the engine emits a pipe's records in execution order);
+ * a slice arriving out of order is placed only after everything in the lane.
+ */
+function fits(l: Lane, start: number, end: number): boolean {
+  if (start >= l.maxEnd) {
+    l.stack.length = 0;
+    return true;
+  }
+  if (start < l.lastStart) return false;
+  const s = l.stack;
+  while (s.length > 0 && s[s.length - 1]! <= start) s.length -= 2;
+  return s.length === 0 || (s[s.length - 2]! <= start && end <= s[s.length - 1]!);
 }

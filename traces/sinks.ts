@@ -58,7 +58,7 @@ export function simulateTraced(launch: Omit<Launch, 'sink'>, sink: FileSink): Si
 export interface SinkOptions {
   /** assembly text per (core, pc); without it the asm fields are left empty */
   readonly asm?: AsmLookup;
-  /** kernel or run name written into the output's metadata */
+  /** kernel or run name, written into the Chrome trace's otherData */
   readonly label?: string;
 }
 

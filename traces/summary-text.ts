@@ -67,6 +67,7 @@ export function formatSummary(s: OpSummary): string {
     ],
     'llrrl',
   );
+  if (s.cores > 1) pipes.push('  (busy cycles: mean over the cores that have the pipe; ratio: of total_cycles)');
   const paths = Object.entries(s.bytes);
   const bytes = paths.length ? table(paths.map(([p, b]) => [p, grouped(b ?? 0)]), 'lr', '    ') : ['    none'];
   return [title, ...head, '', ...pipes, '', '  bytes moved', ...bytes, '', '  top stalls (cycles, summed over cores)', ...stallLines(s), ''].join('\n');

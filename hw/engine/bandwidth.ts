@@ -23,15 +23,29 @@ export interface Transfer {
 
 export type ScheduleEnd = (t: Transfer, at: number) => void;
 
-/** Max-min fair split of `capacity` among `demands` (written into `out`). */
-export function waterfill(demands: readonly number[], capacity: number, out: number[]): void {
-  const order = demands.map((_, i) => i).sort((x, y) => demands[x]! - demands[y]! || x - y);
+/**
+ * Max-min fair split of `capacity` among demands[from..to) (written into out[from..to)). Progressive
+ * filling without sorting or allocating: repeatedly satisfy every demand below the fair share.
+ */
+export function waterfill(demands: ArrayLike<number>, capacity: number, out: number[], from = 0, to = demands.length): void {
   let left = capacity;
-  order.forEach((idx, k) => {
-    const share = Math.min(demands[idx]!, left / (order.length - k));
-    out[idx] = share;
-    left -= share;
-  });
+  let open = to - from;
+  for (let i = from; i < to; i++) out[i] = -1;
+  while (open > 0) {
+    const share = left / open;
+    let fixed = false;
+    for (let i = from; i < to; i++)
+      if (out[i]! < 0 && demands[i]! <= share) {
+        out[i] = demands[i]!;
+        left -= demands[i]!;
+        open--;
+        fixed = true;
+      }
+    if (!fixed) {
+      for (let i = from; i < to; i++) if (out[i]! < 0) out[i] = share;
+      return;
+    }
+  }
 }
 
 export class GmBandwidth {
@@ -72,35 +86,34 @@ export class GmBandwidth {
     }
   }
 
+  private readonly caps: number[] = [];
+  private readonly rates: number[] = [];
+  private readonly coreDemand: number[] = [];
+  private readonly coreShare: number[] = [];
+
   private reallocate(now: number): void {
     const act = this.active;
-    if (act.length === 0) return;
-    const oneCore = act.every((t) => t.core === act[0]!.core);
-    if (oneCore) {
-      // Common case (one core, or one transfer): that core's port, capped by the chip, split fairly.
-      this.split(act, Math.min(this.coreRate, this.chipRate), now);
-      return;
+    const n = act.length;
+    if (n === 0) return;
+    // act is sorted by core, so each core's transfers form one run [start, end).
+    const caps = this.caps;
+    const demand = this.coreDemand;
+    let runs = 0;
+    for (let i = 0; i < n; i++) {
+      caps[i] = act[i]!.cap;
+      if (i === 0 || act[i]!.core !== act[i - 1]!.core) demand[runs++] = 0;
+      demand[runs - 1]! += act[i]!.cap;
     }
-    // Demand per core, capped by its port; the chip splits its bandwidth among cores, each core
-    // splits its share among its own transfers.
-    const cores = [...new Set(act.map((t) => t.core))];
-    const demand = cores.map((core) => Math.min(this.coreRate, act.reduce((s, t) => s + (t.core === core ? t.cap : 0), 0)));
-    const share: number[] = [];
-    waterfill(demand, this.chipRate, share);
-    cores.forEach((core, c) => this.split(act.filter((t) => t.core === core), share[c]!, now));
-  }
-
-  /** Gives `transfers` a max-min fair split of `capacity` and re-predicts their ends. */
-  private split(transfers: readonly Transfer[], capacity: number, now: number): void {
-    if (transfers.length === 1) this.setRate(transfers[0]!, Math.min(transfers[0]!.cap, capacity), now);
-    else {
-      const rates: number[] = [];
-      waterfill(
-        transfers.map((t) => t.cap),
-        capacity,
-        rates,
-      );
-      transfers.forEach((t, k) => this.setRate(t, rates[k]!, now));
+    for (let r = 0; r < runs; r++) demand[r] = Math.min(demand[r]!, this.coreRate);
+    // The chip splits its bandwidth among cores; each core splits its share among its transfers.
+    waterfill(demand, this.chipRate, this.coreShare, 0, runs);
+    let start = 0;
+    for (let r = 0; r < runs; r++) {
+      let end = start + 1;
+      while (end < n && act[end]!.core === act[start]!.core) end++;
+      waterfill(caps, this.coreShare[r]!, this.rates, start, end);
+      for (let i = start; i < end; i++) this.setRate(act[i]!, this.rates[i]!, now);
+      start = end;
     }
   }
 

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: the simulator's own speed. Prints simulated instructions per second in
+ * timing-only mode, functional int8 MACs per second, program decode rate and peak memory, with
+ * the machine they ran on. Figures, not pass/fail: speed targets live here, never in tests.
+ */
+import { cpus, totalmem } from 'node:os';
+import { loadConfig } from '../hw/config/load.js';
+import type { HwConfig } from '../hw/config/types.js';
+import { simulate, type SimResult } from '../hw/simulate.js';
+import { decodeProgram } from '../hw/engine/decode.js';
+import { generateMatmul, matmulGmImage, type MatmulSpec } from '../ops-nn/matmul/index.js';
+
+const spec = (m: number, k: number, n: number): MatmulSpec => ({ m, k, n, bias: true, quant: { scale: Math.fround(0.001), offset: 0 }, outType: 's8', relu: false });
+
+/** Instructions the cores executed: scalar instructions plus those issued to pipes. */
+const executed = (r: SimResult) => r.cores.reduce((s, c) => s + c.scalarInsns + c.issued, 0);
+
+/** Runs `fn` repeatedly for at least `ms` milliseconds (after one warm-up) and returns runs/s. */
+function timeIt(fn: () => void, ms: number): { perSecond: number; runs: number } {
+  fn();
+  const t0 = performance.now();
+  let runs = 0;
+  while (performance.now() - t0 < ms) {
+    fn();
+    runs++;
+  }
+  return { perSecond: (runs * 1000) / (performance.now() - t0), runs };
+}
+
+let peakRss = 0;
+const sampleMemory = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+function timingBench(cfg: HwConfig, s: MatmulSpec, blockDim: number): string {
+  const k = generateMatmul(s, cfg, { blockDim });
+  let insns = 0;
+  let cycles = 0;
+  const { perSecond } = timeIt(() => {
+    const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' });
+    insns = executed(r);
+    cycles = r.cycles;
+    sampleMemory();
+  }, 2000);
+  return `${cfg.name} matmul ${s.m}x${s.k}x${s.n} on ${blockDim} block(s): ${fmt(insns * perSecond)} instructions/s, ${fmt(cycles * perSecond)} simulated cycles/s (${insns} instructions, ${cycles} cycles per run)`;
+}
+
+function functionalBench(cfg: HwConfig, s: MatmulSpec): string {
+  const k = generateMatmul(s, cfg, { blockDim: 1 });
+  const a = Int8Array.from({ length: s.m * s.k }, (_, i) => ((i * 7) % 255) - 127);
+  const b = Int8Array.from({ length: s.k * s.n }, (_, i) => ((i * 13) % 255) - 127);
+  const bias = new Int32Array(s.n);
+  const image = matmulGmImage(k, s, cfg, a, b, bias);
+  let macs = 0;
+  const { perSecond } = timeIt(() => {
+    const r = simulate({ config: cfg, programs: k.programs, blockDim: 1, gm: image, mode: 'functional' });
+    macs = r.cores.reduce((sum, c) => sum + c.macs, 0);
+    sampleMemory();
+  }, 3000);
+  return `${cfg.name} matmul ${s.m}x${s.k}x${s.n} functional: ${fmt(macs * perSecond)} int8 MACs/s (whole kernel: copies, loads, fixpipe included)`;
+}
+
+function decodeBench(cfg: HwConfig, s: MatmulSpec): string {
+  const k = generateMatmul(s, cfg, { blockDim: 1 });
+  const prog = k.programs.aic ?? k.programs.coupled!;
+  const kind = k.programs.aic ? 'aic' : 'coupled';
+  const { perSecond } = timeIt(() => decodeProgram(prog, kind, cfg, 'bench'), 1000);
+  return `decode: ${fmt(prog.insns.length * perSecond)} instructions/s (once per program and config; cached across runs)`;
+}
+
+const fmt = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
+
+function main(): void {
+  const cpu = cpus()[0];
+  console.log(`aicore-sim bench on ${cpu?.model ?? 'unknown CPU'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  const b910 = loadConfig('ascend910b');
+  const c910 = loadConfig('ascend910');
+  console.log(timingBench(b910, spec(1024, 1024, 1024), 1));
+  console.log(timingBench(b910, spec(2048, 2048, 2048), 24));
+  console.log(timingBench(c910, spec(1024, 1024, 1024), 1));
+  console.log(functionalBench(b910, spec(512, 1024, 512)));
+  console.log(decodeBench(b910, spec(1024, 1024, 1024)));
+  console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+}
+
+main();
