@@ -1,0 +1,5 @@
+export * from './spec.js';
+export * from './tiling.js';
+export * from './weights.js';
+export * from './host.js';
+export * from './generator.js';

@@ -1,0 +1,119 @@
+/**
+ * GEMM tiling: the L0 tile (baseM x baseN x baseK), how many base-K steps one L1 chunk holds (stepK),
+ * double buffering and the number of blocks. Validated against the preset's buffers with errors that
+ * name the buffer and by how much it overflows. The default tiler picks the largest tile of a fixed
+ * list that fits with double buffering everywhere.
+ */
+import type { HwConfig } from '../../hw/config/types.js';
+import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
+import { OpError, ceilDiv, roundUp } from '../kernel.js';
+import { columnsOf, type GemmProblem } from './spec.js';
+
+export interface GemmTiling {
+  /** rows of the L0A / L0C tile (multiple of 16) */
+  readonly baseM: number;
+  /** columns of the L0B / L0C tile (multiple of 16; of 32 on coupled presets) */
+  readonly baseN: number;
+  /** depth of one mmad (multiple of K0: 32 int8 elements, 16 fp16) */
+  readonly baseK: number;
+  /** base-K steps per L1 chunk: one GM -> L1 load covers stepK * baseK of K */
+  readonly stepK: number;
+  /** double-buffer L1 chunks, L0A/L0B tiles, L0C tiles */
+  readonly dbL1: boolean;
+  readonly dbL0: boolean;
+  readonly dbL0C: boolean;
+  /** blocks (cores, or AIC groups) to split the output tiles over */
+  readonly blockDim: number;
+}
+
+export const elemBytes = (p: GemmProblem): number => DTYPE_BYTES[p.aType];
+export const k0Of = (p: GemmProblem): number => 32 / elemBytes(p);
+
+/** Bytes of one img2col feature map (one group of one image) in L1: C1 x H x W x 32 B. */
+export const featureMapBytes = (p: GemmProblem): number =>
+  p.aSource.kind === 'img2col' ? ceilDiv(p.aSource.conv.c, k0Of(p)) * p.aSource.conv.h * p.aSource.conv.w * 32 : 0;
+
+/** Bytes each buffer needs for a tiling; keys are buffer names. */
+export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Record<string, number> {
+  const db = (b: boolean) => (b ? 2 : 1);
+  const size = elemBytes(p);
+  const kL1 = t.stepK * t.baseK;
+  const cols = roundUp(columnsOf(p), 16);
+  const aL1 = p.aSource.kind === 'img2col' ? featureMapBytes(p) : t.baseM * kL1 * size * db(t.dbL1);
+  const out: Record<string, number> = {
+    L0A: t.baseM * t.baseK * size * db(t.dbL0),
+    L0B: t.baseK * t.baseN * size * db(t.dbL0),
+    L0C: t.baseM * t.baseN * 4 * db(t.dbL0C),
+    L1: aL1 + t.baseN * kL1 * size * db(t.dbL1),
+  };
+  if (cfg.organisation === 'separated') {
+    const perChannelWords = p.epilogue.kind === 'requant' ? cols * 8 : 0;
+    out.L1! += (p.bias ? cols * 4 : 0) + perChannelWords;
+    if (p.bias) out.BT = roundUp(t.baseN, 16) * 4;
+    if (perChannelWords) out.FB = t.baseN * 8;
+  } else {
+    const params = roundUp(columnsOf(p), 64) + 64;
+    out.UB = 3 * params * 4 + t.baseM * t.baseN * 4 + 2 * t.baseM * roundUp(t.baseN, 32) * 4;
+  }
+  return out;
+}
+
+const kindOf = (cfg: HwConfig) => (cfg.organisation === 'coupled' ? 'coupled' : 'aic');
+
+/** Throws an OpError naming the first constraint the tiling breaks. */
+export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): void {
+  const bad = (what: string): never => {
+    throw new OpError(`tiling ${JSON.stringify(t)}: ${what}`);
+  };
+  const k0 = k0Of(p);
+  if (t.baseM % 16 || t.baseM < 16) bad(`baseM ${t.baseM} must be a positive multiple of 16`);
+  if (t.baseN % 16 || t.baseN < 16) bad(`baseN ${t.baseN} must be a positive multiple of 16`);
+  if (cfg.organisation === 'coupled' && t.baseN % 32) bad(`baseN ${t.baseN} must be a multiple of 32 on coupled presets (output rows are 32 B aligned in UB)`);
+  if (t.baseK % k0 || t.baseK < k0) bad(`baseK ${t.baseK} must be a positive multiple of K0 = ${k0}`);
+  if (!Number.isSafeInteger(t.stepK) || t.stepK < 1) bad(`stepK ${t.stepK} must be a positive integer`);
+  if (t.baseM / 16 > 255) bad(`baseM ${t.baseM} needs more than 255 fractals per LoadData`);
+  if ((t.baseK / k0) * (t.baseN / 16) > 255) bad(`baseK x baseN = ${t.baseK} x ${t.baseN} needs more than 255 fractals per LoadData`);
+  if (t.baseM > 4095 || t.baseN > 4095 || t.baseK > 4095) bad('mmad sizes are limited to 4095');
+  const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
+  if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > Math.min(tiles, cfg.cores))
+    bad(`blockDim ${t.blockDim} must be in 1..${Math.min(tiles, cfg.cores)} (${tiles} output tiles, ${cfg.cores} cores)`);
+  const kp = cfg.coreKinds[kindOf(cfg)]!.buffers;
+  for (const [buf, need] of Object.entries(gemmFootprint(p, t, cfg))) {
+    const have = kp[buf as keyof typeof kp]?.bytes ?? 0;
+    if (need > have) bad(`${buf} needs ${need} bytes but ${cfg.name} has ${have} (over by ${need - have}); use a smaller base tile or turn off double buffering`);
+  }
+}
+
+/**
+ * The default tiling: the largest tile of a fixed list that fits the buffers with double buffering
+ * everywhere, and as many blocks as there are output tiles (up to the core count) unless given.
+ */
+export function defaultGemmTiling(p: GemmProblem, cfg: HwConfig, blockDim?: number): GemmTiling {
+  const coupled = cfg.organisation === 'coupled';
+  const k0 = k0Of(p);
+  const candidates: [number, number, number][] = [
+    [128, 128, 4],
+    [128, 128, 2],
+    [64, 128, 2],
+    [64, 64, 2],
+    [32, 64, 1],
+    [16, 32, 1],
+  ];
+  for (const [bm, bn, kFractals] of candidates) {
+    const baseM = Math.min(bm, roundUp(p.m, 16));
+    const baseN = Math.min(bn, roundUp(p.n, coupled ? 32 : 16));
+    const baseK = Math.min(kFractals * k0, roundUp(p.k, k0));
+    // An L1 chunk row holds at most 256 B of K.
+    const stepK = Math.max(1, Math.min(ceilDiv(p.k, baseK), Math.floor((8 * k0) / baseK)));
+    const tile = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true };
+    const tiles = p.batch * ceilDiv(p.m, baseM) * ceilDiv(p.n, baseN);
+    try {
+      checkGemmTiling(p, { ...tile, blockDim: 1 }, cfg);
+    } catch (e) {
+      if (e instanceof OpError) continue;
+      throw e;
+    }
+    return { ...tile, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
+  }
+  throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (the feature map needs ${featureMapBytes(p)} bytes of L1; tiling over H is not implemented)` : ''}`);
+}
