@@ -18,7 +18,7 @@ import type { HwConfig } from '../../hw/config/types.js';
 import { Emitter, gm, l1, ub } from '../emitter.js';
 import { GmAllocator, OpError, ceilDiv, roundUp, type Kernel, type TensorDesc } from '../kernel.js';
 import { nzBytes } from '../layout.js';
-import { accType, columnsOf, outTypeOf, type GemmProblem } from './spec.js';
+import { accType, columnsOf, outTypeOf, tableEntries, tableStride, type GemmProblem } from './spec.js';
 import { checkGemmTiling, defaultGemmTiling, elemBytes, featureMapBytes, k0Of, type GemmTiling } from './tiling.js';
 import { emitVectorEpilogue, type Tile, type UbPlan } from './vector-epilogue.js';
 
@@ -56,9 +56,8 @@ function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const coupled = cfg.organisation === 'coupled';
   const size = elemBytes(p);
   const k0 = k0Of(p);
-  const cols = columnsOf(p);
-  const cols16 = roundUp(cols, 16);
-  const params = roundUp(cols, 64) + 64;
+  const cols16 = p.bCount * tableStride(p);
+  const params = roundUp(cols16, 64) + 64;
   const img2col = p.aSource.kind === 'img2col';
   const aBytes = img2col ? featureMapBytes(p) : coupled ? nzBytes(p.m, p.k, p.aType) : p.m * p.k * size;
   const bBytes = coupled ? nzBytes(p.n, p.k, p.bType) : p.n * p.k * size;
@@ -72,9 +71,9 @@ function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
     a: alloc.alloc({ name: 'a', role: 'input', dtype: p.aType, dims: img2col ? [aCount, ceilDiv(p.aSource.conv.c, k0), p.aSource.conv.h, p.aSource.conv.w, k0] : [aCount, p.m, p.k], layout: img2col ? 'NC1HWC0' : coupled ? 'NZ' : 'ND', bytes: aCount * aBytes }),
     b: alloc.alloc({ name: 'b', role: 'param', dtype: p.bType, dims: [p.pieces, p.bCount, p.n, p.k], layout: coupled ? 'NZ' : 'ND', bytes: p.pieces * p.bCount * bBytes }),
     bias: !coupled && p.bias ? alloc.alloc({ name: 'bias', role: 'param', dtype: accType(p.aType), dims: [cols16], layout: 'VECTOR', bytes: cols16 * 4 }) : undefined,
-    words: !coupled && ep.kind === 'requant' && !uniform ? alloc.alloc({ name: 'quant_words', role: 'param', dtype: 'u32', dims: [cols, 2], layout: 'VECTOR', bytes: cols * 8 }) : undefined,
+    words: !coupled && ep.kind === 'requant' && !uniform ? alloc.alloc({ name: 'quant_words', role: 'param', dtype: 'u32', dims: [cols16, 2], layout: 'VECTOR', bytes: cols16 * 8 }) : undefined,
     tables: coupled ? alloc.alloc({ name: 'epilogue_tables', role: 'param', dtype: 's32', dims: [3, params], layout: 'VECTOR', bytes: 3 * params * 4 }) : undefined,
-    y: alloc.alloc({ name: 'y', role: 'output', dtype: outTypeOf(ep), dims: [rowsOut, cols], layout: 'ND', bytes: rowsOut * cols * outBytes }),
+    y: alloc.alloc({ name: 'y', role: 'output', dtype: outTypeOf(ep), dims: [rowsOut, columnsOf(p)], layout: 'ND', bytes: rowsOut * columnsOf(p) * outBytes }),
   };
   const nL1 = t.dbL1 ? 2 : 1;
   const nL0 = t.dbL0 ? 2 : 1;
@@ -181,7 +180,7 @@ function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number, epi: 
         if (g === 0 && newFeatureMap) e.wait('MTE2', 'MTE1', 3);
         e.wait('M', 'MTE1', l0);
         if (g === 0 && p.bias && !pl.coupled)
-          e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + ((tile.e % p.groups) * p.n + tile.n0) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
+          e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + tableColumn(p, tile) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
         if (p.aSource.kind === 'img2col') {
           const cv = p.aSource.conv;
           e.b.emit('load3d', {
@@ -225,6 +224,9 @@ function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number, epi: 
   }
 }
 
+/** Device slot of a tile's first column in the per-column tables. */
+const tableColumn = (p: GemmProblem, tile: Tile) => (tile.e % p.bCount) * tableStride(p) + tile.n0;
+
 /** GM element offset of a tile's first output element. */
 const yElement = (p: GemmProblem, tile: Tile) => (Math.floor(tile.e / p.groups) * p.m + tile.m0) * columnsOf(p) + (tile.e % p.groups) * p.n + tile.n0;
 
@@ -233,7 +235,7 @@ const FIXPIPE_QUANT = { int32: 'none', f16: 'f322f16' } as const;
 function emitFixpipeEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number): void {
   const { p } = pl;
   const ep = p.epilogue;
-  const column = (tile.e % p.groups) * p.n + tile.n0;
+  const column = tableColumn(p, tile);
   const outType = outTypeOf(ep);
   e.wait('M', 'FIX', cslot);
   if (pl.gm.words) e.b.emit('copy_l1_fb', { dst: mem('FB', 0), src: l1(pl.l1Words + column * 8), blockCount: 1, blockLen: tile.cols * 8, srcGap: 0, dstGap: 0 });
@@ -267,7 +269,7 @@ function emitUbEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number, dslot: 
   e.set('V', 'M', cslot);
   e.barrier('V');
   e.wait('MTE3', 'V', dslot);
-  const pitch = emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: (tile.e % p.groups) * p.n + tile.n0 });
+  const pitch = emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: tableColumn(p, tile) });
   e.set('V', 'MTE3', dslot);
   e.wait('V', 'MTE3', dslot);
   const rowBytes = tile.cols * outSize;
@@ -335,8 +337,8 @@ function checkProblem(p: GemmProblem, cfg: HwConfig): void {
   if (p.place === 'ub' && cfg.organisation === 'separated')
     throw new OpError(`the UB epilogue on ${cfg.name} needs an AIC -> AIV handoff that is not implemented: use the fixpipe epilogue or an unfused int32 GEMM plus a requant kernel`);
   if (ep.kind === 'requant') {
-    const cols = columnsOf(p);
-    if (ep.scales.length !== cols || ep.offsets.length !== cols) throw new OpError(`requant tables need ${cols} entries, got ${ep.scales.length} scales and ${ep.offsets.length} offsets`);
+    const cols = tableEntries(p);
+    if (ep.scales.length !== cols || ep.offsets.length !== cols) throw new OpError(`requant tables need ${cols} entries (one per B matrix and column), got ${ep.scales.length} scales and ${ep.offsets.length} offsets`);
     if (p.place === 'fixpipe' && ep.semantics === 'onnx') {
       const bad = ep.scales.findIndex((s) => hardwareScale(s) !== s);
       if (bad >= 0) throw new OpError(`requant multiplier ${ep.scales[bad]} (column ${bad}) needs more than the fixpipe's 10 mantissa bits: use the unfused (GM) epilogue for exact ONNX results`);

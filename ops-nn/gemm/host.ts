@@ -7,14 +7,14 @@ import { hardwareScale, packQuantWord } from '../../isa/numeric/fixpipe-quant.js
 import type { HwConfig } from '../../hw/config/types.js';
 import type { Kernel, TensorDesc } from '../kernel.js';
 import { ndToNz } from '../layout.js';
-import { columnsOf, type GemmProblem } from './spec.js';
+import { tableEntries, tableSlot, type GemmProblem } from './spec.js';
 
 export interface GemmInputs {
   /** A: per entry (or shared) row-major m x k elements, or NC1HWC0 feature maps for img2col */
   readonly a: Uint8Array;
   /** weight pieces from prepareWeights: [pieces][count][n][k] */
   readonly b: Int8Array | Uint8Array;
-  /** per column: int32 (or float32 for f16 GEMMs), folded corrections included */
+  /** per (B matrix, column): int32 (or float32 for f16 GEMMs), folded corrections included */
   readonly bias?: Int32Array | Float32Array;
 }
 
@@ -41,7 +41,7 @@ export function gemmGmImage(k: Kernel, p: GemmProblem, cfg: HwConfig, inp: GemmI
     const one = bBytes.subarray(i * p.n * p.k * size, (i + 1) * p.n * p.k * size);
     img.set(coupled ? ndToNz(one, p.n, p.k, p.bType) : one, bT.offset + i * perB);
   }
-  const cols = columnsOf(p);
+  const cols = tableEntries(p);
   const biasT = tensor(k, 'bias');
   const float = p.aType === 'f16';
   const writeBias = (at: number, j: number) => {
@@ -49,24 +49,25 @@ export function gemmGmImage(k: Kernel, p: GemmProblem, cfg: HwConfig, inp: GemmI
     if (float) view.setFloat32(at, v, true);
     else view.setInt32(at, v, true);
   };
-  if (biasT) for (let j = 0; j < cols; j++) writeBias(biasT.offset + j * 4, j);
+  if (biasT) for (let j = 0; j < cols; j++) writeBias(biasT.offset + tableSlot(p, j) * 4, j);
   const ep = p.epilogue;
   const words = tensor(k, 'quant_words');
   if (words && ep.kind === 'requant')
     for (let j = 0; j < cols; j++) {
       const w = packQuantWord(ep.scales[j]!, ep.offsets[j]!, ep.outType === 's8');
-      view.setUint32(words.offset + j * 8, w.lo, true);
-      view.setUint32(words.offset + j * 8 + 4, w.hi, true);
+      view.setUint32(words.offset + tableSlot(p, j) * 8, w.lo, true);
+      view.setUint32(words.offset + tableSlot(p, j) * 8 + 4, w.hi, true);
     }
   const tables = tensor(k, 'epilogue_tables');
   if (tables) {
     const params = tables.dims[1]!;
     for (let j = 0; j < cols; j++) {
-      writeBias(tables.offset + j * 4, j);
+      const slot = tableSlot(p, j);
+      writeBias(tables.offset + slot * 4, j);
       if (ep.kind !== 'requant') continue;
       // The fixpipe semantics multiply by the 10-bit-mantissa scale; ONNX semantics by M itself.
-      view.setFloat32(tables.offset + (params + j) * 4, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[j]!) : ep.scales[j]!, true);
-      view.setInt32(tables.offset + (2 * params + j) * 4, ep.offsets[j]!, true);
+      view.setFloat32(tables.offset + (params + slot) * 4, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[j]!) : ep.scales[j]!, true);
+      view.setInt32(tables.offset + (2 * params + slot) * 4, ep.offsets[j]!, true);
     }
   }
   return img;

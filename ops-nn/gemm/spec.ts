@@ -65,7 +65,9 @@ export interface GemmProblem {
   readonly aPerBatch: boolean;
   /** distinct B matrices: batch entry e uses B[e % bCount] (1 = shared weights; conv: groups) */
   readonly bCount: number;
-  /** per-column bias (s32, or f32 for f16 GEMMs), already holding folded zero-point terms */
+  /** per-column bias (s32, or f32 for f16 GEMMs), already holding folded zero-point terms. Like
+   * every per-column table it has one entry per (B matrix, column): entry e uses
+   * (e % bCount) * n + column */
   readonly bias: boolean;
   readonly epilogue: GemmEpilogue;
   readonly place: EpiloguePlace;
@@ -75,8 +77,17 @@ export interface GemmProblem {
   readonly groups: number;
 }
 
-/** Columns of one output row (and entries of each per-column table). */
+/** Columns of one output row. */
 export const columnsOf = (p: GemmProblem): number => p.groups * p.n;
+
+/** Entries of a per-column table (bias, scales, offsets): one per (B matrix, column). */
+export const tableEntries = (p: GemmProblem): number => p.bCount * p.n;
+
+/** On chip each B matrix's slice of a table starts on a 16-column boundary (64 B of int32). */
+export const tableStride = (p: GemmProblem): number => Math.ceil(p.n / 16) * 16;
+
+/** Device index of logical table entry i (= matrix * n + column). */
+export const tableSlot = (p: GemmProblem, i: number): number => Math.floor(i / p.n) * tableStride(p) + (i % p.n);
 
 /** Accumulator type of the cube for an input type. */
 export const accType = (aType: Dtype): 's32' | 'f32' => (aType === 'f16' || aType === 'f32' ? 'f32' : 's32');

@@ -7,7 +7,7 @@
 import type { HwConfig } from '../../hw/config/types.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { OpError, ceilDiv, roundUp } from '../kernel.js';
-import { columnsOf, type GemmProblem } from './spec.js';
+import { tableStride, type GemmProblem } from './spec.js';
 
 export interface GemmTiling {
   /** rows of the L0A / L0C tile (multiple of 16) */
@@ -38,7 +38,7 @@ export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Rec
   const db = (b: boolean) => (b ? 2 : 1);
   const size = elemBytes(p);
   const kL1 = t.stepK * t.baseK;
-  const cols = roundUp(columnsOf(p), 16);
+  const cols = p.bCount * tableStride(p);
   const aL1 = p.aSource.kind === 'img2col' ? featureMapBytes(p) : t.baseM * kL1 * size * db(t.dbL1);
   const out: Record<string, number> = {
     L0A: t.baseM * t.baseK * size * db(t.dbL0),
@@ -52,7 +52,7 @@ export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Rec
     if (p.bias) out.BT = roundUp(t.baseN, 16) * 4;
     if (perChannelWords) out.FB = t.baseN * 8;
   } else {
-    const params = roundUp(columnsOf(p), 64) + 64;
+    const params = roundUp(cols, 64) + 64;
     out.UB = 3 * params * 4 + t.baseM * t.baseN * 4 + 2 * t.baseM * roundUp(t.baseN, 32) * 4;
   }
   return out;

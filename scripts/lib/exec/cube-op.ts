@@ -1,0 +1,139 @@
+/**
+ * The common path of the cube operators (QLinearMatMul, MatMulInteger, QLinearConv, ConvInteger):
+ * map the activation type onto what the preset's cube multiplies, prepare the weights (zero-point
+ * correction split into int8 pieces, folded into the bias), pick the epilogue placement, and run
+ * the kernels in order: [u8 -> s8 shift] -> GEMM -> [requant]. Exactness follows DESIGN.md's
+ * zero-point algebra: sum (x - x_zp)(w - w_zp) = sum x'(w - w_zp) - x_zp' * sum (w - w_zp), where x'
+ * and x_zp' are the activation and its zero point in the device type.
+ */
+import type { HwConfig } from '../../../hw/config/types.js';
+import type { Dtype } from '../../../isa/types.js';
+import { hardwareScale } from '../../../isa/numeric/fixpipe-quant.js';
+import { OpError } from '../../../ops-nn/kernel.js';
+import { gemmGmImage, gemmOutput, generateGemm, prepareWeights, type ConvGeom, type GemmEpilogue, type GemmProblem } from '../../../ops-nn/gemm/index.js';
+import { launch } from './launch.js';
+import type { Fusion, KernelRun, RunOptions } from './types.js';
+
+export interface CubeOp {
+  readonly batch: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly groups: number;
+  readonly bCount: number;
+  readonly aPerBatch: boolean;
+  /** conv geometry without the pad value (it is the activation zero point in the device type) */
+  readonly conv?: Omit<ConvGeom, 'padValue'>;
+  /** activation bytes in the kernel's input layout (row-major m x k per entry, or NC1HWC0), original type */
+  readonly a: Uint8Array;
+  readonly aType: 's8' | 'u8';
+  readonly aZeroPoint: number;
+  /** corrected weight w - w_zp of matrix c at (k, n), in the GEMM's K order */
+  readonly weight: (c: number, k: number, n: number) => number;
+  /** int32 bias per output column (columns = groups * n), or null */
+  readonly bias: Int32Array | null;
+  /** int32 output, or requantisation to int8/uint8 with one multiplier per output column */
+  readonly out: { readonly kind: 'int32' } | { readonly kind: 'requant'; readonly multipliers: readonly number[]; readonly zeroPoint: number; readonly outType: 's8' | 'u8' };
+}
+
+export interface CubeRun {
+  /** output bytes: rows x columns row-major (conv: NHWC) */
+  readonly y: Uint8Array;
+  readonly kernels: readonly KernelRun[];
+  readonly fusion: Fusion;
+}
+
+/** The activation type the cube will see, and whether a device shift kernel is needed first. */
+function deviceActivation(cfg: HwConfig, aType: 's8' | 'u8'): { type: 's8' | 'u8'; shift: boolean } {
+  if (cfg.cube.dtypePairs.some(([x, y]) => x === aType && y === 's8')) return { type: aType, shift: false };
+  if (aType === 'u8') return { type: 's8', shift: true };
+  throw new OpError(`the cube of ${cfg.name} cannot multiply ${aType} activations`);
+}
+
+/** Chooses the epilogue placement: the user's, or the fastest exact one for the preset. */
+function choosePlacement(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined): Fusion {
+  const coupled = cfg.organisation === 'coupled';
+  const exactInFixpipe = op.out.kind === 'int32' || op.out.multipliers.every((m) => hardwareScale(m) === m);
+  if (wanted === 'fixpipe') {
+    if (coupled) throw new OpError(`${cfg.name} has no fixpipe: use --fusion ub or gm`);
+    if (!exactInFixpipe) throw new OpError('a requant multiplier needs more than the fixpipe\'s 10 mantissa bits, so the fused fixpipe epilogue would not match ONNX: use --fusion gm');
+    return 'fixpipe';
+  }
+  if (wanted === 'ub' && !coupled) throw new OpError(`the UB epilogue is not implemented on separated chips (${cfg.name}) yet: use --fusion fixpipe or gm`);
+  if (wanted) return wanted;
+  if (coupled) return 'ub';
+  return exactInFixpipe ? 'fixpipe' : 'gm';
+}
+
+export type ShiftStep = (cfg: HwConfig, bytes: Uint8Array, opts: RunOptions) => { out: Uint8Array; run: KernelRun };
+export type RequantStep = (cfg: HwConfig, acc: Int32Array, rows: number, cols: number, multipliers: readonly number[], zeroPoint: number, outType: 's8' | 'u8', opts: RunOptions) => { out: Uint8Array; run: KernelRun };
+
+/** Kernels of other families the cube path composes with (set by their modules at load time). */
+export const steps: { shift?: ShiftStep; requant?: RequantStep } = {};
+
+export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun {
+  const kernels: KernelRun[] = [];
+  const dev = deviceActivation(cfg, op.aType);
+  let a = op.a;
+  let zp = op.aZeroPoint;
+  if (dev.shift) {
+    if (!steps.shift) throw new OpError('no u8 -> s8 shift kernel is registered');
+    const r = steps.shift(cfg, a, opts);
+    a = r.out;
+    zp -= 128;
+    kernels.push(r.run);
+  }
+  const fusion = choosePlacement(cfg, op, opts.fusion);
+  const w = prepareWeights(op.bCount, op.k, op.n, op.weight);
+  const cols = op.groups * op.n;
+  // Tables have one entry per (B matrix, column); that entry's output column is (c % groups) * n + j.
+  const entries = op.bCount * op.n;
+  const outColumn = (i: number) => (Math.floor(i / op.n) % op.groups) * op.n + (i % op.n);
+  const bias = new Int32Array(entries);
+  for (let i = 0; i < entries; i++) {
+    const v = (op.bias ? op.bias[outColumn(i)]! : 0) - zp * w.columnSums[i]!;
+    if (!Number.isSafeInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new OpError(`folded bias of column ${outColumn(i)} (${v}) does not fit int32`);
+    bias[i] = v;
+  }
+  const epilogue: GemmEpilogue =
+    op.out.kind === 'int32' || fusion === 'gm'
+      ? { kind: 'int32' }
+      : {
+          kind: 'requant',
+          semantics: 'onnx',
+          scales: Array.from({ length: entries }, (_, i) => (op.out as { multipliers: readonly number[] }).multipliers[outColumn(i)]!),
+          offsets: new Array<number>(entries).fill(op.out.zeroPoint),
+          outType: op.out.outType,
+          relu: false,
+        };
+  const p: GemmProblem = {
+    batch: op.batch,
+    m: op.m,
+    k: op.k,
+    n: op.n,
+    aType: dev.type as Dtype,
+    bType: 's8',
+    pieces: w.pieces,
+    aSource: op.conv ? { kind: 'img2col', conv: { ...op.conv, padValue: zp } } : { kind: 'matrix' },
+    aPerBatch: op.aPerBatch,
+    bCount: op.bCount,
+    bias: true,
+    epilogue,
+    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
+    groups: op.groups,
+  };
+  const kernel = generateGemm(p, cfg, undefined, op.conv ? 'conv' : 'matmul');
+  const image = gemmGmImage(kernel, p, cfg, { a, b: w.data, bias });
+  const g = launch(cfg, kernel, image, opts);
+  kernels.push(g.run);
+  let y = gemmOutput(kernel, g.gm);
+  if (fusion === 'gm' && op.out.kind === 'requant') {
+    if (!steps.requant) throw new OpError('no requant kernel is registered');
+    const rows = (op.batch / op.groups) * op.m;
+    const acc = new Int32Array(y.buffer, y.byteOffset, y.byteLength / 4);
+    const r = steps.requant(cfg, acc, rows, cols, op.out.multipliers, op.out.zeroPoint, op.out.outType, opts);
+    y = r.out;
+    kernels.push(r.run);
+  }
+  return { y, kernels, fusion };
+}
