@@ -16,7 +16,7 @@ export function mergeParams<T>(base: T, over: unknown, path = ''): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over)) {
     const sub = path ? `${path}.${k}` : k;
-    if (!(k in out) && path !== 'coreKinds' && !path.endsWith('.buffers'))
+    if (!Object.hasOwn(out, k) && path !== 'coreKinds' && !path.endsWith('.buffers'))
       throw new ConfigError(`config field ${sub} is not a known field (check the spelling; 'aicore-sim presets --json' prints every field)`);
     out[k] = mergeParams(out[k], v, sub);
   }

@@ -8,9 +8,10 @@
  *   decisions that depend on other units: a full queue, a wait on a flag, barrier_all.
  * - Each pipe starts its queue's head when the previous instruction's occupancy has ended and the
  *   head has been issued. A pipe may run ahead of the global clock through instructions whose
- *   timing cannot depend on other units (compute, on-chip copies, set_flag, waits on flags that are
- *   already set); it stops at GM transfers and at unset flags until the clock catches up. An instruction occupies its pipe for `occupancy` cycles and completes
- *   `latency` cycles later; completions are in order per pipe.
+ *   timing cannot depend on other units (compute, on-chip copies, set_flag, pipe_barrier); it
+ *   stops at GM transfers and at waits until the clock catches up.
+ * - An instruction occupies its pipe for `occupancy` cycles and completes `latency` cycles later
+ *   (at least `minCycles` after it starts); completions are in order per pipe.
  * - set_flag fires when all earlier work of its pipe has completed, without blocking the pipe;
  *   wait_flag blocks its pipe until the flag is set, then clears it. pipe_barrier holds its pipe until
  *   all earlier work of the pipe has completed.
@@ -112,9 +113,13 @@ export class Chip {
       if (c.t > this.opts.maxCycles) this.cycleLimit();
       const insn = d.insn;
       if (d.family === 'scalar') {
-        const v = SCALAR_ALU[insn.op]!(c.regs, insn as never, c);
-        if (!Number.isSafeInteger(v)) this.fail(c, d, `scalar result ${v} is not an integer in the safe range (division by zero or overflow)`);
-        c.regs[(insn as InsnOf<'add'>).rd] = v;
+        const alu = SCALAR_ALU[insn.op];
+        if (alu) {
+          // (nop has no ALU entry: it only takes its cycle)
+          const v = alu(c.regs, insn as never, c);
+          if (!Number.isSafeInteger(v)) this.fail(c, d, `scalar result ${v} is not an integer in the safe range (division by zero or overflow)`);
+          c.regs[(insn as InsnOf<'add'>).rd] = v;
+        }
         this.scalarRecord(c, d, c.t, cfg.scalar.aluCycles);
         c.t += cfg.scalar.aluCycles;
         c.pc++;
@@ -280,7 +285,7 @@ export class Chip {
       const e = p.slots[p.head]!;
       const d = e.d;
       const t = Math.max(now, p.busyUntil, e.issue);
-      if (t > now && !this.canRunAhead(c, d)) return this.scheduleTry(c, p, t);
+      if (t > now && !this.canRunAhead(d)) return this.scheduleTry(c, p, t);
       if (d.family === 'sync') {
         if (!this.pipeSync(c, p, d, e.issue, t)) return;
         continue;
@@ -292,13 +297,15 @@ export class Chip {
     this.pipeIdle(c, now);
   }
 
-  /** Can `d` start at a later cycle than the global clock? Only if nothing before then can change it. */
-  private canRunAhead(c: CoreState, d: DecodedInsn): boolean {
-    if (d.gm || !this.opts.runAhead) return false;
+  /**
+   * Can `d` start at a later cycle than the global clock? Only if nothing before then can change it
+   * or be changed by it. Waits never run ahead: consuming a flag early would hide a second set of
+   * it arriving before the wait's cycle (an error on the real timeline).
+   */
+  private canRunAhead(d: DecodedInsn): boolean {
+    if (!this.opts.runAhead || d.gm) return false;
     const op = d.insn.op;
-    if (op === 'wait_flag') return c.flagSet[d.arg]! >= 0;
-    if (op === 'cross_wait') return c.cross[d.arg]! > 0;
-    return true;
+    return op !== 'wait_flag' && op !== 'cross_wait';
   }
 
   /** Removes the head; its start cycle frees a queue slot for the scalar unit. */

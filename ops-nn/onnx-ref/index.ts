@@ -1,0 +1,27 @@
+/**
+ * Plain references of the quantised ONNX operators, bit-exact with ONNX Runtime 1.30 CPU on x86-64
+ * (checked against test/fixtures/onnx), used only by tests.
+ */
+import { convInteger } from './conv-integer.js';
+import { dequantizeLinear } from './dequantize-linear.js';
+import { matmulInteger } from './matmul-integer.js';
+import { qlinearAdd } from './qlinear-add.js';
+import { qlinearConv } from './qlinear-conv.js';
+import { qlinearMatmul } from './qlinear-matmul.js';
+import { quantizeLinear } from './quantize-linear.js';
+import type { OnnxReference } from './tensor.js';
+
+export * from './tensor.js';
+export { fmaF32, requantize, requantScale, rne } from './arith.js';
+export { convInteger, dequantizeLinear, matmulInteger, qlinearAdd, qlinearConv, qlinearMatmul, quantizeLinear };
+
+/** The reference of each ONNX operator, by op name. */
+export const ONNX_REFERENCES: Readonly<Record<string, OnnxReference>> = {
+  QuantizeLinear: quantizeLinear,
+  DequantizeLinear: dequantizeLinear,
+  QLinearMatMul: qlinearMatmul,
+  MatMulInteger: matmulInteger,
+  QLinearConv: qlinearConv,
+  ConvInteger: convInteger,
+  QLinearAdd: qlinearAdd,
+};

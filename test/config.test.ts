@@ -1,0 +1,199 @@
+/**
+ * Configuration: presets derive and freeze, derived values, deep-merged overrides, and error messages
+ * that name the field path and what is wrong (hw/config/derive.ts, hw/config/load.ts).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, deriveConfig } from '../hw/config/derive.js';
+import { loadConfig, mergeParams, presetNames, presetParams, readOverrides } from '../hw/config/load.js';
+import { PRESETS, tiny } from '../hw/config/presets.js';
+import { PATHS, type HwConfig, type HwParams } from '../hw/config/types.js';
+
+/** Every object reachable from `o` is frozen. */
+function allFrozen(o: unknown, path = 'config'): string | undefined {
+  if (o === null || typeof o !== 'object') return undefined;
+  if (!Object.isFrozen(o)) return path;
+  for (const [k, v] of Object.entries(o)) {
+    const bad = allFrozen(v, `${path}.${k}`);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
+describe('presets', () => {
+  it('the built-in preset names', () => {
+    expect(presetNames()).toEqual(['ascend910b', 'ascend910', 'ascend310p', 'tiny', 'tiny-sep']);
+  });
+
+  it.each(presetNames())('%s derives without error and is deeply frozen', (name) => {
+    const cfg = loadConfig(name);
+    expect(cfg.name).toBe(name);
+    expect(allFrozen(cfg)).toBeUndefined();
+    expect(() => {
+      (cfg.gm as { chipBytesPerCycle: number }).chipBytesPerCycle = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (cfg.cube.dtypePairs as unknown as unknown[]).push(['s8', 's8']);
+    }).toThrow(TypeError);
+    // deriving does not freeze or change the preset itself
+    expect(Object.isFrozen(PRESETS[name]!)).toBe(false);
+    expect(Object.isFrozen(PRESETS[name]!.gm)).toBe(false);
+    expect(deriveConfig(presetParams(name))).toEqual(cfg);
+  });
+
+  it.each([
+    ['ascend910b', 72],
+    ['ascend910', 32],
+    ['ascend310p', 8],
+    ['tiny', 2],
+    ['tiny-sep', 6],
+  ] as const)('%s: derived MACs per cycle from m0 * n0 * K0 and %i core instances', (name, total) => {
+    const cfg = loadConfig(name);
+    const { m0, n0, k0Bytes } = cfg.cube;
+    expect(cfg.derived.macsPerCycleInt8).toBe(m0 * n0 * k0Bytes); // K0 = 32 int8 elements
+    expect(cfg.derived.macsPerCycleF16).toBe((m0 * n0 * k0Bytes) / 2); // K0 = 16 f16 elements
+    expect([cfg.derived.macsPerCycleInt8, cfg.derived.macsPerCycleF16]).toEqual([8192, 4096]); // HW: 16x32x16 int8, 16x16x16 fp16
+    expect(cfg.derived.totalCores).toBe(total);
+  });
+
+  it('derived values follow overrides', () => {
+    const cfg = loadConfig('tiny-sep', { cores: 3, aivPerAic: 1, cube: { m0: 8 } });
+    expect(cfg.derived.totalCores).toBe(6);
+    expect(cfg.derived.macsPerCycleInt8).toBe(8 * 16 * 32);
+  });
+});
+
+describe('loadConfig with overrides', () => {
+  it('deep-merges: one gm field changes, the others stay', () => {
+    const cfg = loadConfig('tiny', { gm: { chipBytesPerCycle: 100 } });
+    expect(cfg.gm).toEqual({ chipBytesPerCycle: 100, coreBytesPerCycle: tiny.gm.coreBytesPerCycle });
+    expect(cfg.paths).toEqual(loadConfig('tiny').paths);
+    expect(tiny.gm.chipBytesPerCycle).toBe(96); // the preset is untouched
+  });
+
+  it('merges nested paths field by field; arrays replace', () => {
+    const cfg = loadConfig('tiny', { paths: { GM_UB: { fixedLatency: 3 } }, cube: { dtypePairs: [['s8', 's8']] } });
+    expect(cfg.paths.GM_UB).toEqual({ ...tiny.paths.GM_UB, fixedLatency: 3 });
+    for (const p of PATHS) if (p !== 'GM_UB') expect(cfg.paths[p]).toEqual(tiny.paths[p]);
+    expect(cfg.cube.dtypePairs).toEqual([['s8', 's8']]);
+    expect(cfg.cube.m0).toBe(tiny.cube.m0);
+  });
+
+  it('can add a buffer to a core kind and change one buffer field', () => {
+    const cfg = loadConfig('tiny', { coreKinds: { coupled: { buffers: { BT: { bytes: 1024, align: 64 }, UB: { bytes: 64 * 1024 } } } } });
+    expect(cfg.coreKinds.coupled!.buffers.BT).toEqual({ bytes: 1024, align: 64 });
+    expect(cfg.coreKinds.coupled!.buffers.UB).toEqual({ bytes: 64 * 1024, align: 32 });
+    expect(cfg.coreKinds.coupled!.buffers.L1).toEqual(tiny.coreKinds.coupled!.buffers.L1);
+  });
+
+  it('no overrides and an empty object give the preset', () => {
+    expect(loadConfig('tiny', {})).toEqual(loadConfig('tiny'));
+    expect(mergeParams(tiny, undefined)).toBe(tiny);
+  });
+});
+
+describe('configuration errors name the field and what is wrong', () => {
+  const bad = (overrides: unknown, preset = 'tiny') => () => loadConfig(preset, overrides);
+
+  it('unknown fields, at any depth', () => {
+    expect(bad({ gm: { chipBytes: 1 } })).toThrow(ConfigError);
+    expect(bad({ gm: { chipBytes: 1 } })).toThrow(/^config field gm\.chipBytes is not a known field/);
+    expect(bad({ colour: 'red' })).toThrow(/config field colour is not a known field/);
+    expect(bad({ paths: { GM_XX: { fixedLatency: 1 } } })).toThrow(/config field paths\.GM_XX is not a known field/);
+    expect(bad({ scalar: { aluCycles: 1, issue: 2 } })).toThrow(/config field scalar\.issue is not a known field/);
+  });
+
+  it('unknown fields named like Object.prototype members are reported too', () => {
+    // a JSON file can hold any key; `constructor`, `toString` and `hasOwnProperty` are not config fields
+    expect(bad(JSON.parse('{"gm": {"constructor": 1}}'))).toThrow(/config field gm\.constructor is not a known field/);
+    expect(bad(JSON.parse('{"toString": 5}'))).toThrow(/config field toString is not a known field/);
+    expect(bad(JSON.parse('{"paths": {"GM_UB": {"hasOwnProperty": 3}}}'))).toThrow(/config field paths\.GM_UB\.hasOwnProperty is not a known field/);
+  });
+
+  it('wrong types', () => {
+    expect(bad({ queueDepth: '4' })).toThrow(/config field queueDepth must be a positive integer, got "4"/);
+    expect(bad({ gm: 5 })).toThrow(/config field gm must be an object, got 5/);
+    expect(bad({ gm: null })).toThrow(/config field gm must be an object, got null/);
+    expect(bad({ scalar: { aluCycles: 1.5 } })).toThrow(/config field scalar\.aluCycles must be a non-negative integer, got 1\.5/);
+    expect(bad({ features: { nd2nz: 'yes' } })).toThrow(/config field features\.nd2nz must be true or false/);
+    expect(bad({ organisation: 'mixed' })).toThrow(/config field organisation must be one of coupled, separated, got "mixed"/);
+    expect(bad({ cube: { dtypePairs: [['s8', 's4']] } })).toThrow(/config field cube\.dtypePairs\[0\]\[1\] must be one of .*got "s4"/);
+    expect(bad({ fixpipe: { quantModes: ['none', 'req4'] } })).toThrow(/config field fixpipe\.quantModes\[1\] must be one of .*got "req4"/);
+    expect(bad(5)).toThrow(/config field \(root\) must be an object, got 5/);
+  });
+
+  it('negative and zero numbers', () => {
+    expect(bad({ gm: { chipBytesPerCycle: -1 } })).toThrow(/config field gm\.chipBytesPerCycle must be a positive number, got -1/);
+    expect(bad({ gm: { coreBytesPerCycle: 0 } })).toThrow(/config field gm\.coreBytesPerCycle must be a positive number, got 0/);
+    expect(bad({ paths: { GM_UB: { fixedLatency: -3 } } })).toThrow(/config field paths\.GM_UB\.fixedLatency must be a non-negative integer, got -3/);
+    expect(bad({ cores: 0 })).toThrow(/config field cores must be a positive integer, got 0/);
+    expect(bad({ vector: { classes: { binary: { cyclesPerRepeat: -2 } } } })).toThrow(/config field vector\.classes\.binary\.cyclesPerRepeat must be a positive integer, got -2/);
+  });
+
+  it('buffer sizes and alignments', () => {
+    expect(bad({ coreKinds: { coupled: { buffers: { UB: { bytes: 1000 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.UB\.bytes must be a multiple of its alignment 32/);
+    expect(bad({ coreKinds: { coupled: { buffers: { L0A: { align: 48 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.L0A\.align must be a power of two, got 48/);
+    expect(bad({ coreKinds: { coupled: { buffers: { XB: { bytes: 32, align: 32 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers must be one of .*got "XB"/);
+    expect(bad({ coreKinds: { coupled: { buffers: { BT: { bytes: 1024 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.BT\.align must be a positive integer/);
+    expect(bad({ coreKinds: { aiv: { buffers: { UB: { bytes: 100, align: 32 } } } } }, 'tiny-sep')).toThrow(/config field coreKinds\.aiv\.buffers\.UB\.bytes must be a multiple of its alignment 32/);
+  });
+
+  it('organisation and core kinds must agree', () => {
+    expect(bad({ organisation: 'separated' })).toThrow(/config field aivPerAic must be a positive integer, got 0|config field coreKinds\.aic is required for a separated chip/);
+    expect(bad({ organisation: 'separated', aivPerAic: 2 })).toThrow(/config field coreKinds\.aic is required for a separated chip/);
+    expect(bad({ coreKinds: { vec: { buffers: {}, pipes: ['S'] } } })).toThrow(/config field coreKinds\.vec must be one of coupled, aic, aiv/);
+    expect(bad({ coreKinds: { coupled: { pipes: ['MTE2', 'V'] } } })).toThrow(/config field coreKinds\.coupled\.pipes must be a list of pipes including S/);
+    expect(bad({ coreKinds: { coupled: { pipes: ['S', 'MTE9'] } } })).toThrow(/config field coreKinds\.coupled\.pipes\[1\] must be one of/);
+  });
+
+  it('unknown preset lists the known names', () => {
+    expect(() => loadConfig('ascend999')).toThrow(ConfigError);
+    expect(() => loadConfig('ascend999')).toThrow("unknown preset 'ascend999' (known: ascend910b, ascend910, ascend310p, tiny, tiny-sep)");
+  });
+
+  it('eventIds above 16', () => {
+    expect(bad({ eventIds: 17 })).toThrow(/config field eventIds must be at most 16/);
+    expect(loadConfig('tiny', { eventIds: 16 }).eventIds).toBe(16);
+    expect(bad({ eventIds: 0 })).toThrow(/config field eventIds must be a positive integer, got 0/);
+  });
+
+  it('deriveConfig checks params built by hand too', () => {
+    const params = structuredClone(tiny) as HwParams;
+    params.queueDepth = -1;
+    expect(() => deriveConfig(params)).toThrow(/config field queueDepth must be a positive integer, got -1/);
+  });
+});
+
+describe('JSON override files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aicore-config-test-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a JSON file of overrides is read and deep-merged', () => {
+    const file = join(dir, 'fast-gm.json');
+    writeFileSync(file, JSON.stringify({ gm: { chipBytesPerCycle: 200 }, paths: { GM_L1: { bytesPerCycle: 32 } }, queueDepth: 8 }));
+    const cfg: HwConfig = loadConfig('tiny', readOverrides(file));
+    expect(cfg.gm).toEqual({ chipBytesPerCycle: 200, coreBytesPerCycle: 64 });
+    expect(cfg.paths.GM_L1).toEqual({ ...tiny.paths.GM_L1, bytesPerCycle: 32 });
+    expect(cfg.queueDepth).toBe(8);
+  });
+
+  it('a file that is not JSON gives an error naming the file', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{ gm: { chipBytesPerCycle: 200 } ');
+    expect(() => readOverrides(file)).toThrow(ConfigError);
+    expect(() => readOverrides(file)).toThrow(`config file ${file} is not valid JSON`);
+  });
+
+  it('a missing file gives an error naming the file', () => {
+    const file = join(dir, 'missing.json');
+    expect(() => readOverrides(file)).toThrow(`cannot read config file ${file}`);
+  });
+
+  it('a JSON file with a bad field reports the field', () => {
+    const file = join(dir, 'typo.json');
+    writeFileSync(file, JSON.stringify({ gm: { chipBytes: 200 } }));
+    expect(() => loadConfig('tiny', readOverrides(file))).toThrow(/config field gm\.chipBytes is not a known field/);
+  });
+});
