@@ -1,2 +1,3 @@
 export * from './geometry.js';
 export * from './layout.js';
+export * from './fp16.js';

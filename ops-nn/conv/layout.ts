@@ -31,7 +31,7 @@ export const img2colK = (s: ConvShape, c0: number, ci: number, kh: number, kw: n
 export const convK = (s: ConvShape, c0: number): number => ceilDiv(s.c / s.group, c0) * s.kh * s.kw * c0;
 
 /** Rows (N * OH * OW) x OC row-major -> N x OC x OH x OW. */
-export function nhwcToNchw<T extends Int8Array | Uint8Array | Int32Array | Float32Array>(y: T, s: ConvShape, make: (n: number) => T): T {
+export function nhwcToNchw<T extends Int8Array | Uint8Array | Uint16Array | Int32Array | Float32Array>(y: T, s: ConvShape, make: (n: number) => T): T {
   const hw = s.oh * s.ow;
   const out = make(s.n * s.oc * hw);
   for (let img = 0; img < s.n; img++)

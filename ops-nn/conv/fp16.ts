@@ -1,0 +1,97 @@
+/**
+ * FP16 convolution on the img2col GEMM (the floating-point counterpart of QLinearConv): fp16
+ * NCHW input and OIHW weights, fp32 accumulation, fp32 bias, fp16 NCHW output. Host-side layout
+ * conversions as for int8 (NC1HWC0 with C0 = 16, weights in img2col K order, NHWC -> NCHW).
+ */
+import type { HwConfig } from '../../hw/config/types.js';
+import { numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
+import type { Kernel } from '../kernel.js';
+import { gemmGmImage, generateGemm, type GemmProblem, type GemmTiling } from '../gemm/index.js';
+import type { ConvShape } from './geometry.js';
+import { convK, nchwToGroupedNc1hwc0 } from './layout.js';
+
+const C0 = 16; // fp16 elements per 32-byte block
+
+export function convF16Problem(s: ConvShape, bias: boolean, cfg: HwConfig): GemmProblem {
+  return {
+    batch: s.n * s.group,
+    m: s.oh * s.ow,
+    k: convK(s, C0),
+    n: s.oc / s.group,
+    aType: 'f16',
+    bType: 'f16',
+    pieces: 1,
+    aSource: {
+      kind: 'img2col',
+      conv: { h: s.h, w: s.w, c: s.c / s.group, kh: s.kh, kw: s.kw, strideH: s.strideH, strideW: s.strideW, dilationH: s.dilationH, dilationW: s.dilationW, padTop: s.padTop, padBottom: s.padBottom, padLeft: s.padLeft, padRight: s.padRight, padValue: 0, oh: s.oh, ow: s.ow },
+    },
+    aPerBatch: true,
+    bCount: s.group,
+    bias,
+    epilogue: { kind: 'f16' },
+    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
+    groups: s.group,
+  };
+}
+
+export const generateConvF16 = (s: ConvShape, bias: boolean, cfg: HwConfig, tiling?: Partial<GemmTiling>): Kernel => generateGemm(convF16Problem(s, bias, cfg), cfg, tiling, 'conv_f16');
+
+const f16Bytes = (values: ArrayLike<number>): Uint8Array => Uint8Array.from(new Uint8Array(Uint16Array.from(values as ArrayLike<number>, (v) => numberToF16Bits(v)).buffer));
+
+/** (c1, kh, kw, c0) of img2col column k. */
+function splitK(s: ConvShape, k: number): { ci: number; kh: number; kw: number } {
+  const t = Math.floor(k / C0);
+  return { ci: Math.floor(t / (s.kw * s.kh)) * C0 + (k % C0), kh: Math.floor(t / s.kw) % s.kh, kw: t % s.kw };
+}
+
+/** GM image from x (NCHW), w (OIHW) and bias (OC) as fp16 values (bias as fp32). */
+export function convF16GmImage(k: Kernel, s: ConvShape, cfg: HwConfig, x: Float32Array, w: Float32Array, bias: Float32Array | null): Uint8Array {
+  const p = convF16Problem(s, bias !== null, cfg);
+  const cg = s.c / s.group;
+  const ocg = s.oc / s.group;
+  const b = new Float32Array(s.group * ocg * p.k);
+  for (let g = 0; g < s.group; g++)
+    for (let n = 0; n < ocg; n++)
+      for (let kk = 0; kk < p.k; kk++) {
+        const { ci, kh, kw } = splitK(s, kk);
+        if (ci < cg) b[(g * ocg + n) * p.k + kk] = w[(((g * ocg + n) * cg + ci) * s.kh + kh) * s.kw + kw]!;
+      }
+  return gemmGmImage(k, p, cfg, { a: nchwToGroupedNc1hwc0(f16Bytes(x), s, 2), b: f16Bytes(b), ...(bias ? { bias } : {}) });
+}
+
+/**
+ * Reference: the cube's accumulation in img2col K order, per K0 = 16 fractal (one (c1, kh, kw))
+ * a partial sum in double rounded to fp32 and added with one fp32 rounding; padding contributes 0;
+ * bias at the start (bias table) or at the end (UB); fp16 result. Returns NCHW values.
+ */
+export function convF16Reference(s: ConvShape, x: Float32Array, w: Float32Array, bias: Float32Array | null, biasAt: 'init' | 'end'): Float32Array {
+  const cg = s.c / s.group;
+  const ocg = s.oc / s.group;
+  const c1 = Math.ceil(cg / C0);
+  const y = new Float32Array(s.n * s.oc * s.oh * s.ow);
+  for (let img = 0; img < s.n; img++)
+    for (let oc = 0; oc < s.oc; oc++) {
+      const g = Math.floor(oc / ocg);
+      for (let oh = 0; oh < s.oh; oh++)
+        for (let ow = 0; ow < s.ow; ow++) {
+          let acc = bias && biasAt === 'init' ? bias[oc]! : 0;
+          for (let cb = 0; cb < c1; cb++)
+            for (let kh = 0; kh < s.kh; kh++)
+              for (let kw = 0; kw < s.kw; kw++) {
+                const ih = oh * s.strideH - s.padTop + kh * s.dilationH;
+                const iw = ow * s.strideW - s.padLeft + kw * s.dilationW;
+                let dot = 0;
+                if (ih >= 0 && ih < s.h && iw >= 0 && iw < s.w)
+                  for (let c0 = 0; c0 < C0; c0++) {
+                    const ci = cb * C0 + c0;
+                    if (ci >= cg) break;
+                    dot += x[((img * s.c + g * cg + ci) * s.h + ih) * s.w + iw]! * w[((oc * cg + ci) * s.kh + kh) * s.kw + kw]!;
+                  }
+                acc = Math.fround(acc + Math.fround(dot));
+              }
+          if (bias && biasAt === 'end') acc = Math.fround(acc + bias[oc]!);
+          y[((img * s.oc + oc) * s.oh + oh) * s.ow + ow] = roundF16(acc);
+        }
+    }
+  return y;
+}
