@@ -9,6 +9,12 @@
  * MTE1->MTE2 0,1 = L1 chunk free, 3 = feature map free; MTE1->M 0,1 = L0 tile full; M->MTE1 0,1 =
  * L0 tile free; M->FIX|V 0,1 = L0C tile full; FIX|V->M 0,1 = L0C tile free; MTE2->FIX|V 0 = tables
  * ready; V->MTE3 0,1 = output tile ready; MTE3->V 0,1 = ND region free.
+ *
+ * The UB epilogue on a separated chip (arch 2201) is a mixed AIC + AIV kernel: the AIC's fixpipe
+ * writes int32 tiles into a double-buffered GM workspace; both AIVs of the group convert half of
+ * each tile's rows in UB. Cross-core ids: 0,1 = workspace slot full (AIC -> AIVs), 2,3 = slot read
+ * (each AIV -> AIC; the AIC waits twice). AIV event ids: MTE2->V 0,1 = rows loaded, 2 = tables
+ * ready; V->MTE3 0,1 = rows converted; MTE3->MTE2 0,1 = UB slot free.
  */
 import { mem } from '../../isa/builder.js';
 import type { Dtype, Pipe } from '../../isa/types.js';
@@ -20,9 +26,9 @@ import { GmAllocator, OpError, ceilDiv, roundUp, type Kernel, type TensorDesc } 
 import { nzBytes } from '../layout.js';
 import { accType, columnsOf, outTypeOf, tableEntries, tableStride, type GemmProblem } from './spec.js';
 import { checkGemmTiling, defaultGemmTiling, elemBytes, featureMapBytes, k0Of, type GemmTiling } from './tiling.js';
-import { emitVectorEpilogue, type Tile, type UbPlan } from './vector-epilogue.js';
+import { emitConvertRows, emitVectorEpilogue, type Tile, type UbPlan } from './vector-epilogue.js';
 
-type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables';
+type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables' | 'workspace';
 
 interface Plan {
   readonly p: GemmProblem;
@@ -48,14 +54,20 @@ interface Plan {
   readonly nL0C: number;
   /** per-column tables are per tensor */
   readonly uniform: boolean;
+  /** mixed AIC + AIV kernel (UB epilogue on a separated chip) */
+  readonly mixed: boolean;
+  /** bytes of one workspace slot (one int32 tile, rows of npad) */
+  readonly slotBytes: number;
 }
 
 const slots = (base: number, size: number, n: number) => Array.from({ length: n }, (_, i) => base + i * size);
 
 function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const coupled = cfg.organisation === 'coupled';
+  const mixed = !coupled && p.place === 'ub';
   const size = elemBytes(p);
   const k0 = k0Of(p);
+  const slotBytes = t.baseM * roundUp(t.baseN, 32) * 4;
   const cols16 = p.bCount * tableStride(p);
   const params = roundUp(cols16, 64) + 64;
   const img2col = p.aSource.kind === 'img2col';
@@ -71,8 +83,9 @@ function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
     a: alloc.alloc({ name: 'a', role: 'input', dtype: p.aType, dims: img2col ? [aCount, ceilDiv(p.aSource.conv.c, k0), p.aSource.conv.h, p.aSource.conv.w, k0] : [aCount, p.m, p.k], layout: img2col ? 'NC1HWC0' : coupled ? 'NZ' : 'ND', bytes: aCount * aBytes }),
     b: alloc.alloc({ name: 'b', role: 'param', dtype: p.bType, dims: [p.pieces, p.bCount, p.n, p.k], layout: coupled ? 'NZ' : 'ND', bytes: p.pieces * p.bCount * bBytes }),
     bias: !coupled && p.bias ? alloc.alloc({ name: 'bias', role: 'param', dtype: accType(p.aType), dims: [cols16], layout: 'VECTOR', bytes: cols16 * 4 }) : undefined,
-    words: !coupled && ep.kind === 'requant' && !uniform ? alloc.alloc({ name: 'quant_words', role: 'param', dtype: 'u32', dims: [cols16, 2], layout: 'VECTOR', bytes: cols16 * 8 }) : undefined,
-    tables: coupled ? alloc.alloc({ name: 'epilogue_tables', role: 'param', dtype: 's32', dims: [3, params], layout: 'VECTOR', bytes: 3 * params * 4 }) : undefined,
+    words: !coupled && !mixed && ep.kind === 'requant' && !uniform ? alloc.alloc({ name: 'quant_words', role: 'param', dtype: 'u32', dims: [cols16, 2], layout: 'VECTOR', bytes: cols16 * 8 }) : undefined,
+    tables: coupled || mixed ? alloc.alloc({ name: 'epilogue_tables', role: 'param', dtype: 's32', dims: [3, params], layout: 'VECTOR', bytes: 3 * params * 4 }) : undefined,
+    workspace: mixed ? alloc.alloc({ name: 'workspace', role: 'param', dtype: 's32', dims: [t.blockDim, 2, t.baseM, roundUp(t.baseN, 32)], layout: 'ND', bytes: t.blockDim * 2 * slotBytes }) : undefined,
     y: alloc.alloc({ name: 'y', role: 'output', dtype: outTypeOf(ep), dims: [rowsOut, columnsOf(p)], layout: 'ND', bytes: rowsOut * columnsOf(p) * outBytes }),
   };
   const nL1 = t.dbL1 ? 2 : 1;
@@ -115,6 +128,8 @@ function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
     nL0,
     nL0C,
     uniform,
+    mixed,
+    slotBytes,
   };
 }
 
@@ -284,8 +299,83 @@ function emitUbEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number, dslot: 
   e.set('MTE3', 'V', dslot);
 }
 
+/** AIC side of the mixed epilogue: int32 tile into the block's workspace slot, then tell the AIVs. */
+function emitWorkspaceEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number, index: number, block: number): void {
+  const s = index % 2;
+  e.wait('M', 'FIX', cslot);
+  if (index >= 2) for (let v = 0; v < 2; v++) e.b.emit('cross_wait', { pipe: 'FIX', id: 2 + s }); // both AIVs read slot s
+  e.b.emit('fixpipe', {
+    dst: gm(pl.gm.workspace!.offset + (block * 2 + s) * pl.slotBytes),
+    src: mem('L0C', pl.l0c[cslot]!),
+    srcType: 's32',
+    dstType: 's32',
+    m: tile.rows,
+    n: tile.cols,
+    srcStride: tile.h,
+    dstStride: roundUp(tile.cols, 32),
+    quant: 'none',
+    scale: 1,
+    offset: 0,
+    table: mem('FB', 0),
+    relu: 0,
+    nz2nd: 1,
+  });
+  e.set('FIX', 'M', cslot);
+  e.b.emit('cross_set', { pipe: 'FIX', id: s });
+}
+
+/** Rows of tile a sub-core (0 or 1) of the group converts: halves rounded to 4 rows. */
+function rowsOf(tile: Tile, sub: number): { first: number; count: number; padded: number } {
+  const half = roundUp(Math.ceil(tile.rows / 2), 4);
+  const first = sub * half;
+  const count = Math.max(0, Math.min(half, tile.rows - first));
+  return { first, count, padded: roundUp(count, 4) };
+}
+
+/** One AIV's code in the mixed kernel: load its rows of each tile, convert them, store them. */
+function emitAivBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number, sub: number): void {
+  const { p, t } = pl;
+  const tables = pl.gm.tables!;
+  const params = tables.dims[1]!;
+  const half = roundUp(Math.ceil(t.baseM / 2), 4);
+  const work = slots(tables.bytes, half * roundUp(t.baseN, 32) * 4, 2);
+  e.b.emit('copy_gm_ub', { dst: ub(0), src: gm(tables.offset), blockCount: 1, blockLen: tables.bytes, srcGap: 0, dstGap: 0 });
+  e.set('MTE2', 'V', 2);
+  for (let i = 0; i < 2; i++) e.set('MTE3', 'MTE2', i);
+  e.wait('MTE2', 'V', 2);
+  tiles.forEach((tile, index) => {
+    const s = index % 2;
+    const npad = roundUp(tile.cols, 32);
+    const r = rowsOf(tile, sub);
+    e.b.emit('cross_wait', { pipe: 'MTE2', id: s });
+    e.wait('MTE3', 'MTE2', s);
+    if (r.count > 0)
+      e.b.emit('copy_gm_ub', { dst: ub(work[s]!), src: gm(pl.gm.workspace!.offset + (block * 2 + s) * pl.slotBytes + r.first * npad * 4), blockCount: 1, blockLen: r.count * npad * 4, srcGap: 0, dstGap: 0 });
+    e.b.emit('cross_set', { pipe: 'MTE2', id: 2 + s });
+    e.set('MTE2', 'V', s);
+    e.wait('MTE2', 'V', s);
+    let pitch = npad;
+    if (r.count > 0) pitch = emitConvertRows(e, work[s]!, r.padded, npad, { scale: params * 4, offset: 2 * params * 4 }, { epilogue: p.epilogue, bias: false, uniform: pl.uniform, column: tableColumn(p, tile) });
+    e.set('V', 'MTE3', s);
+    e.wait('V', 'MTE3', s);
+    if (r.count > 0) {
+      const outSize = DTYPE_BYTES[outTypeOf(p.epilogue)];
+      e.b.emit('copy_ub_gm', {
+        dst: gm(pl.gm.y!.offset + (yElement(p, tile) + r.first * columnsOf(p)) * outSize),
+        src: ub(work[s]!),
+        blockCount: r.count,
+        blockLen: tile.cols * outSize,
+        srcGap: (pitch - roundUp(tile.cols * outSize, 32)) / 32,
+        dstGap: (columnsOf(p) - tile.cols) * outSize,
+      });
+    }
+    e.set('MTE3', 'MTE2', s);
+  });
+  e.b.emit('end', {});
+}
+
 /** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
-function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[]): void {
+function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number): void {
   const { p } = pl;
   const epi: Pipe = pl.coupled ? 'V' : 'FIX';
   if (pl.coupled) {
@@ -324,6 +414,7 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[]): void {
     }
     emitTileMainLoop(e, pl, tile, cslot, epi, newFm);
     if (pl.coupled) emitUbEpilogue(e, pl, tile, cslot, i % 2);
+    else if (pl.mixed) emitWorkspaceEpilogue(e, pl, tile, cslot, i, block);
     else emitFixpipeEpilogue(e, pl, tile, cslot);
   });
   e.b.emit('end', {});
@@ -334,8 +425,8 @@ function checkProblem(p: GemmProblem, cfg: HwConfig): void {
   if (!cfg.cube.dtypePairs.some(([x, y]) => x === p.aType && y === p.bType))
     throw new OpError(`the cube of ${cfg.name} does not multiply ${p.aType} x ${p.bType}`);
   if (p.place === 'fixpipe' && cfg.organisation === 'coupled') throw new OpError(`${cfg.name} has no fixpipe: use the UB epilogue`);
-  if (p.place === 'ub' && cfg.organisation === 'separated')
-    throw new OpError(`the UB epilogue on ${cfg.name} needs an AIC -> AIV handoff that is not implemented: use the fixpipe epilogue or an unfused int32 GEMM plus a requant kernel`);
+  if (p.place === 'ub' && cfg.organisation === 'separated' && ep.kind !== 'requant')
+    throw new OpError(`the UB epilogue on ${cfg.name} exists for requantisation only: int32 and fp16 results leave through the fixpipe`);
   if (ep.kind === 'requant') {
     const cols = tableEntries(p);
     if (ep.scales.length !== cols || ep.offsets.length !== cols) throw new OpError(`requant tables need ${cols} entries (one per B matrix and column), got ${ep.scales.length} scales and ${ep.offsets.length} offsets`);
@@ -366,15 +457,34 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   }
   for (let b = 0; b < t.blockDim; b++) {
     if (b > 0) e.b.label(`block${b}`);
-    emitBlock(e, pl, tiles.slice(b * per, (b + 1) * per));
+    emitBlock(e, pl, tiles.slice(b * per, (b + 1) * per), b);
+  }
+  const programs: Kernel['programs'] = { [pl.coupled ? 'coupled' : 'aic']: e.b.build() };
+  if (pl.mixed) {
+    // AIV v of group b has block index b * 2 + v.
+    const v = new Emitter();
+    v.b.emit('bidx', { rd: 1 });
+    for (let i = 1; i < 2 * t.blockDim; i++) {
+      v.b.emit('li', { rd: 2, imm: i });
+      v.b.emit('beq', { rs1: 1, rs2: 2, target: `aiv${i}` });
+    }
+    for (let i = 0; i < 2 * t.blockDim; i++) {
+      if (i > 0) v.b.label(`aiv${i}`);
+      emitAivBlock(v, pl, tiles.slice(Math.floor(i / 2) * per, (Math.floor(i / 2) + 1) * per), Math.floor(i / 2), i % 2);
+    }
+    programs.aiv = v.b.build();
   }
   const notes = [
     `${tiles.length} output tiles of ${t.baseM} x ${t.baseN} over ${t.blockDim} block(s); K in chunks of ${t.stepK * t.baseK}, mmad depth ${t.baseK}${p.pieces > 1 ? `; ${p.pieces} weight pieces (zero-point correction needs 9 bits)` : ''}`,
-    pl.coupled ? `epilogue on the vector unit through UB` : `epilogue in the fixpipe (${p.epilogue.kind === 'requant' ? (pl.uniform ? 'REQ8' : 'VREQ8') : FIXPIPE_QUANT[p.epilogue.kind].toUpperCase()})`,
+    pl.coupled
+      ? 'epilogue on the vector unit through UB'
+      : pl.mixed
+        ? 'epilogue on the AIVs: the fixpipe writes int32 tiles to a GM workspace, each AIV converts half of each tile in UB (cross-core flags)'
+        : `epilogue in the fixpipe (${p.epilogue.kind === 'requant' ? (pl.uniform ? 'REQ8' : 'VREQ8') : FIXPIPE_QUANT[p.epilogue.kind].toUpperCase()})`,
   ];
   return {
     name,
-    programs: { [pl.coupled ? 'coupled' : 'aic']: e.b.build() },
+    programs,
     blockDim: t.blockDim,
     gmBytes: Math.max(...Object.values(pl.gm).map((d) => (d ? d.offset + d.bytes : 0))),
     tensors: Object.values(pl.gm).filter((d): d is TensorDesc => d !== undefined),

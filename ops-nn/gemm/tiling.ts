@@ -46,7 +46,12 @@ export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Rec
     L0C: t.baseM * t.baseN * 4 * db(t.dbL0C),
     L1: aL1 + t.baseN * kL1 * size * db(t.dbL1),
   };
-  if (cfg.organisation === 'separated') {
+  if (cfg.organisation === 'separated' && p.place === 'ub') {
+    // mixed kernel: AIV UB holds the tables and two slots of half a tile's rows
+    if (p.bias) out.BT = roundUp(t.baseN, 16) * 4;
+    out.L1! += p.bias ? cols * 4 : 0;
+    out.UB = 3 * (roundUp(cols, 64) + 64) * 4 + 2 * roundUp(Math.ceil(t.baseM / 2), 4) * roundUp(t.baseN, 32) * 4;
+  } else if (cfg.organisation === 'separated') {
     const perChannelWords = p.epilogue.kind === 'requant' ? cols * 8 : 0;
     out.L1! += (p.bias ? cols * 4 : 0) + perChannelWords;
     if (p.bias) out.BT = roundUp(t.baseN, 16) * 4;
@@ -58,7 +63,8 @@ export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Rec
   return out;
 }
 
-const kindOf = (cfg: HwConfig) => (cfg.organisation === 'coupled' ? 'coupled' : 'aic');
+/** The core kind whose buffers a footprint entry lives in. */
+const kindOf = (cfg: HwConfig, buf: string) => (cfg.organisation === 'coupled' ? 'coupled' : buf === 'UB' ? 'aiv' : 'aic');
 
 /** Throws an OpError naming the first constraint the tiling breaks. */
 export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): void {
@@ -77,8 +83,8 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
   const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
   if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > Math.min(tiles, cfg.cores))
     bad(`blockDim ${t.blockDim} must be in 1..${Math.min(tiles, cfg.cores)} (${tiles} output tiles, ${cfg.cores} cores)`);
-  const kp = cfg.coreKinds[kindOf(cfg)]!.buffers;
   for (const [buf, need] of Object.entries(gemmFootprint(p, t, cfg))) {
+    const kp = cfg.coreKinds[kindOf(cfg, buf)]?.buffers ?? {};
     const have = kp[buf as keyof typeof kp]?.bytes ?? 0;
     if (need > have) bad(`${buf} needs ${need} bytes but ${cfg.name} has ${have} (over by ${need - have}); use a smaller base tile or turn off double buffering`);
   }

@@ -135,22 +135,34 @@ export interface VectorEpilogueArgs {
  */
 export function emitVectorEpilogue(e: Emitter, t: Tile, plan: UbPlan, nd: number, a: VectorEpilogueArgs): number {
   const npad = roundUp(t.cols, 32);
-  const elems = t.h * npad;
+  const float = a.epilogue.kind === 'f16';
+  nzToNd(e, t, plan.work, nd, npad);
+  e.barrier('V');
+  if (a.bias) {
+    perColumn(e, 'vadd', float ? 'f32' : 's32', nd, npad, t.h, plan.bias, a.column);
+    e.barrier('V');
+  }
+  return emitConvertRows(e, nd, t.h, npad, plan, a);
+}
+
+/**
+ * Converts `rows` ND rows of npad 32-bit accumulators at `nd` (bias already added) by the epilogue,
+ * in place; returns the byte pitch of the result rows. `rows * npad` must be a multiple of 128.
+ */
+export function emitConvertRows(e: Emitter, nd: number, rows: number, npad: number, plan: Pick<UbPlan, 'scale' | 'offset'>, a: VectorEpilogueArgs): number {
+  const elems = rows * npad;
   const ep = a.epilogue;
   const step = (f: () => void) => {
     f();
     e.barrier('V');
   };
-  const float = ep.kind === 'f16';
-  step(() => nzToNd(e, t, plan.work, nd, npad));
-  if (a.bias) step(() => perColumn(e, 'vadd', float ? 'f32' : 's32', nd, npad, t.h, plan.bias, a.column));
   if (ep.kind === 'int32') return npad * 4;
   if (ep.kind === 'f16') {
     step(() => wholeConv(e, 'f16', 'f32', nd, elems, 4, 2));
     return npad * 2;
   }
   step(() => wholeConv(e, 'f32', 's32', nd, elems, 4, 4));
-  if (!a.uniform) step(() => perColumn(e, 'vmul', 'f32', nd, npad, t.h, plan.scale, a.column));
+  if (!a.uniform) step(() => perColumn(e, 'vmul', 'f32', nd, npad, rows, plan.scale, a.column));
   else step(() => wholeScalar(e, 'vmuls', 'f32', nd, elems, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[0]!) : ep.scales[0]!));
   const [qmin, qmax] = ep.outType === 's8' ? [-128, 127] : [0, 255];
   if (ep.semantics === 'onnx') {
@@ -165,7 +177,7 @@ export function emitVectorEpilogue(e: Emitter, t: Tile, plan: UbPlan, nd: number
     step(() => wholeConv(e, 's32', 'f32', nd, elems, 4, 4));
     step(() => wholeScalar(e, 'vmaxs', 's32', nd, elems, -256));
     step(() => wholeScalar(e, 'vmins', 's32', nd, elems, 255));
-    if (!a.uniform) step(() => perColumn(e, 'vadd', 's32', nd, npad, t.h, plan.offset, a.column));
+    if (!a.uniform) step(() => perColumn(e, 'vadd', 's32', nd, npad, rows, plan.offset, a.column));
     else if (ep.offsets[0] !== 0) step(() => wholeScalar(e, 'vadds', 's32', nd, elems, ep.offsets[0]!));
     step(() => wholeScalar(e, 'vmaxs', 's32', nd, elems, qmin));
     step(() => wholeScalar(e, 'vmins', 's32', nd, elems, qmax));

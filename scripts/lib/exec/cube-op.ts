@@ -59,7 +59,6 @@ function choosePlacement(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined):
     if (!exactInFixpipe) throw new OpError('a requant multiplier needs more than the fixpipe\'s 10 mantissa bits, so the fused fixpipe epilogue would not match ONNX: use --fusion gm');
     return 'fixpipe';
   }
-  if (wanted === 'ub' && !coupled) throw new OpError(`the UB epilogue is not implemented on separated chips (${cfg.name}) yet: use --fusion fixpipe or gm`);
   if (wanted) return wanted;
   if (coupled) return 'ub';
   return exactInFixpipe ? 'fixpipe' : 'gm';
@@ -119,7 +118,8 @@ export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun 
     bCount: op.bCount,
     bias: true,
     epilogue,
-    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
+    // Separated chips: 'ub' is the mixed AIC + AIV kernel; int32 results leave through the fixpipe.
+    place: cfg.organisation === 'coupled' || (fusion === 'ub' && epilogue.kind === 'requant') ? 'ub' : 'fixpipe',
     groups: op.groups,
   };
   const kernel = generateGemm(p, cfg, undefined, op.conv ? 'conv' : 'matmul');
