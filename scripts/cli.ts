@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * The `aicore-sim` command line: a thin yargs layer over the library in scripts/lib. `main` parses,
+ * runs the chosen command's job and turns every failure into one stderr line and a non-zero exit
+ * code (the stack only with --verbose). It never calls process.exit, so tests run it in-process.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import yargs, { type Argv } from 'yargs';
+import { asmCommand } from './commands/asm.js';
+import type { CliContext, CliIo, CliJob } from './commands/context.js';
+import { demoCommand } from './commands/demo.js';
+import { presetsCommand } from './commands/presets.js';
+import { runCommand } from './commands/run.js';
+import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
+
+export type { CliIo } from './commands/context.js';
+
+/** The package version, from the nearest package.json above this file (source or dist). */
+function packageVersion(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // not here: look one folder up
+    }
+  }
+  return 'unknown';
+}
+
+function parser(ctx: CliContext): Argv {
+  return yargs()
+    .scriptName('aicore-sim')
+    .usage('$0 <command> [options]\n\nCycle-level simulator of an Ascend DaVinci AI Core with an INT8 operator library.')
+    .option('verbose', { type: 'boolean', describe: 'print the stack of errors' })
+    .strict()
+    .strictCommands()
+    .exitProcess(false)
+    .version(packageVersion())
+    .help()
+    .alias('h', 'help')
+    .wrap(100)
+    .command(runCommand(ctx))
+    .command(asmCommand(ctx))
+    .command(presetsCommand(ctx))
+    .command(demoCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, presets or demo')
+    .recommendCommands()
+    .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
+    .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
+    .example('$0 asm kernel.s --preset tiny', 'assemble and run a program');
+}
+
+/** Parses `argv`; resolves to the parse error, or the help/version text yargs produced. */
+function parse(y: Argv, argv: readonly string[]): { error?: Error; output: string } {
+  let error: Error | undefined;
+  let output = '';
+  y.parse([...argv], {}, (err, _args, out) => {
+    error = err ?? undefined;
+    output = out;
+  });
+  return error ? { error, output } : { output };
+}
+
+/** Command words, for pointing a usage error at the right help page. */
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'presets', 'demo']);
+
+/** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
+function helpHint(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (const a of argv) {
+    if (!COMMAND_WORDS.has(a)) break;
+    words.push(a);
+  }
+  return ['aicore-sim', ...words, '--help'].join(' ');
+}
+
+/** A parse failure as a one-line usage error with a pointer to the help. */
+function usageError(e: Error, argv: readonly string[]): Error {
+  if (isExpected(e)) return e;
+  return new UsageError(`${oneLine(e.message, ' ')} (see: ${helpHint(argv)})`);
+}
+
+/**
+ * Runs the command line `argv` (without the node and script paths) and resolves to the exit code:
+ * 0 on success, 1 when a run fails, 2 for bad usage. All output goes through `io`.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  let job: CliJob | undefined;
+  try {
+    const { error, output } = parse(parser({ io, run: (j) => (job = j) }), argv);
+    if (error) throw usageError(error, argv);
+    if (output) io.out(output.trimEnd());
+    return job ? await job() : 0;
+  } catch (e) {
+    io.err(formatError(e, verbose));
+    return exitCodeOf(e);
+  }
+}
+
+/** True when this module is the process entry point (also through the npm bin symlink). */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const io: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

@@ -1,0 +1,60 @@
+/**
+ * Flags shared by several commands, and the coercions that turn flag text into checked values.
+ * Ranges are left to the library (one source of truth); the CLI only checks that a number is one.
+ */
+import type { Options } from 'yargs';
+import { readOverrides } from '../../hw/config/load.js';
+import { UsageError } from '../lib/errors.js';
+
+/** A decimal or 0x hex integer with an optional minus sign, or NaN. */
+const parseInteger = (text: string): number => {
+  const m = /^(-?)(\d+|0x[0-9a-f]+)$/i.exec(text);
+  return m ? (m[1] ? -1 : 1) * Number(m[2]) : NaN;
+};
+
+/** Coerces a flag to a safe integer; flags given twice are an error. */
+export const integer =
+  (flag: string) =>
+  (v: unknown): number => {
+    if (Array.isArray(v)) throw new UsageError(`--${flag} is given ${v.length} times; give it once`);
+    const n = typeof v === 'number' ? v : parseInteger(String(v).trim());
+    if (!Number.isSafeInteger(n)) throw new UsageError(`--${flag} must be an integer, got '${String(v)}'`);
+    return n;
+  };
+
+/** Coerces a string flag, rejecting one given twice. */
+export const single =
+  (flag: string) =>
+  (v: unknown): string => {
+    if (Array.isArray(v)) throw new UsageError(`--${flag} is given ${v.length} times; give it once`);
+    return String(v);
+  };
+
+/** A string flag that takes one value. */
+export const textOption = (flag: string, describe: string) => ({ type: 'string', describe, requiresArg: true, coerce: single(flag) }) as const;
+
+/** An integer flag; the type is left to the coercion so messages can quote what was typed. */
+export const intOption = (flag: string, describe: string) => ({ describe, requiresArg: true, coerce: integer(flag) }) as const;
+
+/** Flags for choosing and adjusting the hardware. */
+export const HW_OPTIONS = {
+  config: textOption('config', 'JSON file overriding any preset field (see: aicore-sim presets --json)'),
+  cores: intOption('cores', 'blocks to launch: cores, or AIC groups on separated presets'),
+  'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles'),
+} as const satisfies Record<string, Options>;
+
+/** Flags for what a run prints and writes. */
+export const OUTPUT_OPTIONS = {
+  out: textOption('out', 'folder for trace.json, insns.csv, ops.csv, summary.csv, stats.csv'),
+  json: { type: 'boolean', describe: 'print one JSON object instead of the text summary' },
+} as const satisfies Record<string, Options>;
+
+/** The overrides of `--config FILE`, if given. */
+export const overridesOf = (file: string | undefined): unknown => (file === undefined ? undefined : readOverrides(file));
+
+/** Prints `value` as one JSON object. */
+export const jsonText = (value: unknown): string => JSON.stringify(value, null, 2);
+
+/** Copies the fields of `o` that are not undefined (for optional library options). */
+export const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,0 +1,41 @@
+/**
+ * How the command line reports failures: the library's own error classes (bad config, illegal
+ * program, bad operator arguments, bad usage) become one line `aicore-sim: <message>`; anything else
+ * is a bug and says how to get its stack.
+ */
+import { ConfigError } from '../../hw/config/derive.js';
+import { SimError } from '../../hw/engine/errors.js';
+import { IsaError } from '../../isa/validate.js';
+import { OpError } from '../../ops-nn/kernel.js';
+
+/** A problem with how the command line or a job was asked for (flags, directives, files). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Error classes whose message is the whole story: no stack unless asked for. */
+const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, UsageError];
+
+/** True for errors a user can fix from the message alone. */
+export const isExpected = (e: unknown): boolean => EXPECTED.some((cls) => e instanceof cls);
+
+/** Exit code of a failure: 2 for usage errors, 1 for everything else. */
+export const exitCodeOf = (e: unknown): number => (e instanceof UsageError ? 2 : 1);
+
+/** Joins a message's lines (trimmed, blank ones dropped) so the report stays on one line. */
+export const oneLine = (s: string, sep = '; '): string =>
+  s
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(sep);
+
+/**
+ * The text to print on stderr for `e`: one line, or the message and the stack with `verbose`.
+ */
+export function formatError(e: unknown, verbose: boolean): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (verbose) return `aicore-sim: ${err.message}\n${err.stack ?? ''}`;
+  const msg = oneLine(err.message) || err.name;
+  return isExpected(err) ? `aicore-sim: ${msg}` : `aicore-sim: ${msg} (run with --verbose for the stack)`;
+}

@@ -1,0 +1,32 @@
+/**
+ * Shared pieces of what the commands print: the JSON form of an op summary and the text blocks
+ * for tilings, notes and written files.
+ */
+import type { OpSummary } from '../../traces/index.js';
+
+/** The chip-level figures of a summary as plain JSON data (per-pipe busy cycles and ratios included). */
+export function summaryJson(s: OpSummary) {
+  return {
+    cycles: s.cycles,
+    aicoreTimeUs: s.aicoreTimeUs,
+    clockMHz: s.clockMHz,
+    cores: s.cores,
+    cubeUtilization: s.cubeUtilization,
+    pipes: s.pipes,
+    ratios: s.ratios,
+    bytes: s.bytes,
+    macs: s.macs,
+    achievedTops: s.achievedTops,
+    memoryBound: s.memoryBound,
+    stalls: s.stalls,
+  };
+}
+
+/** `name=value` pairs on one line. */
+export const keyValues = (o: Readonly<Record<string, unknown>>): string =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+
+/** A titled list, one item per indented line. */
+export const listBlock = (title: string, items: readonly string[]): string => [title, ...items.map((i) => `  ${i}`)].join('\n');

@@ -1,0 +1,77 @@
+/**
+ * The `asm` job as a library call: assemble a program, launch it on a preset (timing-only by
+ * default, since a hand-written program comes without input data; functional on a zeroed GM) and
+ * optionally write the trace and reports. Launch defaults come from the file's directives.
+ */
+import { basename } from 'node:path';
+import { loadConfig } from '../../hw/config/load.js';
+import type { CoreKind, HwConfig } from '../../hw/config/types.js';
+import type { SimMode, SimResult } from '../../hw/simulate.js';
+import { assemble } from '../../isa/asm.js';
+import type { Program } from '../../isa/program.js';
+import type { OpSummary } from '../../traces/index.js';
+import { parseDirectives, type AsmDirectives } from './asm-directives.js';
+import { UsageError } from './errors.js';
+import { runLaunch, type TraceOptions } from './outputs.js';
+
+/** GM size when neither a flag nor a directive gives one. */
+export const DEFAULT_GM_BYTES = 16 * 2 ** 20;
+/** Largest GM a functional run allocates. */
+const MAX_FUNCTIONAL_GM = 2 ** 31;
+
+/** What to run. Unset fields come from the file's directives, then from the defaults. */
+export interface AsmJobOptions {
+  /** the assembly text */
+  readonly text: string;
+  /** file name for messages (default '<input>') */
+  readonly source?: string;
+  /** default 'ascend910b' */
+  readonly preset?: string;
+  readonly configOverrides?: unknown;
+  /** blocks to launch (default 1) */
+  readonly blockDim?: number;
+  /** GM size in bytes (default 16 MiB) */
+  readonly gm?: number;
+  /** core kind that runs the program (default: 'coupled' on coupled presets, else 'aic') */
+  readonly kind?: CoreKind;
+  /** default 'timing' */
+  readonly mode?: SimMode;
+  readonly maxCycles?: number;
+  readonly trace?: TraceOptions;
+}
+
+/** What an asm job produced, with the launch it settled on. */
+export interface AsmJobResult {
+  readonly config: HwConfig;
+  readonly program: Program;
+  readonly kind: CoreKind;
+  readonly blockDim: number;
+  readonly gmBytes: number;
+  readonly directives: AsmDirectives;
+  readonly result: SimResult;
+  readonly summary: OpSummary;
+  readonly files?: string[];
+}
+
+/** Assembles and runs `o.text`. Throws IsaError, ConfigError, SimError or UsageError. */
+export function runAsm(o: AsmJobOptions): AsmJobResult {
+  const source = o.source ?? '<input>';
+  const directives = parseDirectives(o.text, source);
+  const program = assemble(o.text, source);
+  const config = loadConfig(o.preset ?? directives.preset ?? 'ascend910b', o.configOverrides ?? directives.config);
+  const kind = o.kind ?? directives.kind ?? (config.organisation === 'coupled' ? 'coupled' : 'aic');
+  const blockDim = o.blockDim ?? directives.blockDim ?? 1;
+  const gmBytes = o.gm ?? directives.gm ?? DEFAULT_GM_BYTES;
+  const mode = o.mode ?? 'timing';
+  if (mode === 'functional' && gmBytes > MAX_FUNCTIONAL_GM) throw new UsageError(`GM of ${gmBytes} bytes is too large for a functional run (at most ${MAX_FUNCTIONAL_GM})`);
+  const launch = {
+    config,
+    programs: { [kind]: program },
+    blockDim,
+    gm: mode === 'functional' ? new Uint8Array(gmBytes) : gmBytes,
+    mode,
+    ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+  };
+  const run = runLaunch(launch, basename(source), o.trace);
+  return { config, program, kind, blockDim, gmBytes, directives, ...run };
+}
