@@ -11,6 +11,7 @@ import yargs, { type Argv } from 'yargs';
 import { asmCommand } from './commands/asm.js';
 import type { CliContext, CliIo, CliJob } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
+import { execCommand } from './commands/exec.js';
 import { presetsCommand } from './commands/presets.js';
 import { runCommand } from './commands/run.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
@@ -44,6 +45,7 @@ function parser(ctx: CliContext): Argv {
     .command(runCommand(ctx))
     .command(asmCommand(ctx))
     .command(presetsCommand(ctx))
+    .command(execCommand(ctx))
     .command(demoCommand(ctx))
     .demandCommand(1, 'name a command: run, asm, presets or demo')
     .recommendCommands()

@@ -12,7 +12,8 @@ import { quantizeLinear } from './quantize-linear.js';
 import type { OnnxReference } from './tensor.js';
 
 export * from './tensor.js';
-export { fmaF32, requantize, requantScale, rne } from './arith.js';
+export { clamp, fmaF32, fp32, requantize, requantScale, rne } from './arith.js';
+export { qlinearAddElement, type AddParams } from './qlinear-add.js';
 export { convInteger, dequantizeLinear, matmulInteger, qlinearAdd, qlinearConv, qlinearMatmul, quantizeLinear };
 
 /** The reference of each ONNX operator, by op name. */

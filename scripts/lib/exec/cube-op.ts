@@ -30,9 +30,9 @@ export interface CubeOp {
   readonly aZeroPoint: number;
   /** corrected weight w - w_zp of matrix c at (k, n), in the GEMM's K order */
   readonly weight: (c: number, k: number, n: number) => number;
-  /** int32 bias per output column (columns = groups * n), or null */
+  /** int32 bias per table entry (B matrix c, column j at c * n + j), or null */
   readonly bias: Int32Array | null;
-  /** int32 output, or requantisation to int8/uint8 with one multiplier per output column */
+  /** int32 output, or requantisation to int8/uint8 with one multiplier per table entry */
   readonly out: { readonly kind: 'int32' } | { readonly kind: 'requant'; readonly multipliers: readonly number[]; readonly zeroPoint: number; readonly outType: 's8' | 'u8' };
 }
 
@@ -70,6 +70,31 @@ export type RequantStep = (cfg: HwConfig, acc: Int32Array, rows: number, cols: n
 /** Kernels of other families the cube path composes with (set by their modules at load time). */
 export const steps: { shift?: ShiftStep; requant?: RequantStep } = {};
 
+/**
+ * The second kernel of the unfused-through-GM variant: requantise the int32 output. Output row
+ * block r (one image, or one batch entry) holds the columns of B matrices r * groups .. ; when the
+ * multipliers are the same for every block, one launch covers all rows.
+ */
+function requantInGm(cfg: HwConfig, op: CubeOp, y: Uint8Array, kernels: KernelRun[], opts: RunOptions): Uint8Array {
+  const out = op.out as Extract<CubeOp['out'], { kind: 'requant' }>;
+  if (!steps.requant) throw new OpError('no requant kernel is registered');
+  const cols = op.groups * op.n;
+  const blocks = op.batch / op.groups;
+  const acc = new Int32Array(y.buffer, y.byteOffset, y.byteLength / 4);
+  const perBlock = (b: number) => out.multipliers.slice(((b * op.groups) % op.bCount) * op.n, ((b * op.groups) % op.bCount) * op.n + cols);
+  const uniform = Array.from({ length: blocks }, (_, b) => perBlock(b)).every((m) => m.every((v, i) => v === perBlock(0)[i]));
+  const runs = uniform ? [{ first: 0, count: blocks }] : Array.from({ length: blocks }, (_, b) => ({ first: b, count: 1 }));
+  const result = new Uint8Array(acc.length);
+  for (const r of runs) {
+    const rows = r.count * op.m;
+    const part = acc.subarray(r.first * op.m * cols, (r.first + r.count) * op.m * cols);
+    const q = steps.requant(cfg, part, rows, cols, perBlock(r.first), out.zeroPoint, out.outType, opts);
+    result.set(q.out, r.first * op.m * cols);
+    kernels.push(q.run);
+  }
+  return result;
+}
+
 export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun {
   const kernels: KernelRun[] = [];
   const dev = deviceActivation(cfg, op.aType);
@@ -85,13 +110,12 @@ export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun 
   const fusion = choosePlacement(cfg, op, opts.fusion);
   const w = prepareWeights(op.bCount, op.k, op.n, op.weight);
   const cols = op.groups * op.n;
-  // Tables have one entry per (B matrix, column); that entry's output column is (c % groups) * n + j.
+  // Tables have one entry per (B matrix c, column j), at c * n + j.
   const entries = op.bCount * op.n;
-  const outColumn = (i: number) => (Math.floor(i / op.n) % op.groups) * op.n + (i % op.n);
   const bias = new Int32Array(entries);
   for (let i = 0; i < entries; i++) {
-    const v = (op.bias ? op.bias[outColumn(i)]! : 0) - zp * w.columnSums[i]!;
-    if (!Number.isSafeInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new OpError(`folded bias of column ${outColumn(i)} (${v}) does not fit int32`);
+    const v = (op.bias ? op.bias[i]! : 0) - zp * w.columnSums[i]!;
+    if (!Number.isSafeInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new OpError(`folded bias of table entry ${i} (${v}) does not fit int32`);
     bias[i] = v;
   }
   const epilogue: GemmEpilogue =
@@ -100,7 +124,7 @@ export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun 
       : {
           kind: 'requant',
           semantics: 'onnx',
-          scales: Array.from({ length: entries }, (_, i) => (op.out as { multipliers: readonly number[] }).multipliers[outColumn(i)]!),
+          scales: (op.out as { multipliers: readonly number[] }).multipliers,
           offsets: new Array<number>(entries).fill(op.out.zeroPoint),
           outType: op.out.outType,
           relu: false,
@@ -127,13 +151,6 @@ export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun 
   const g = launch(cfg, kernel, image, opts);
   kernels.push(g.run);
   let y = gemmOutput(kernel, g.gm);
-  if (fusion === 'gm' && op.out.kind === 'requant') {
-    if (!steps.requant) throw new OpError('no requant kernel is registered');
-    const rows = (op.batch / op.groups) * op.m;
-    const acc = new Int32Array(y.buffer, y.byteOffset, y.byteLength / 4);
-    const r = steps.requant(cfg, acc, rows, cols, op.out.multipliers, op.out.zeroPoint, op.out.outType, opts);
-    y = r.out;
-    kernels.push(r.run);
-  }
+  if (fusion === 'gm' && op.out.kind === 'requant') y = requantInGm(cfg, op, y, kernels, opts);
   return { y, kernels, fusion };
 }

@@ -1,0 +1,64 @@
+/**
+ * `aicore-sim exec --case CASE.json --out RESULT.json`: runs ONNX nodes on the simulated chip with
+ * the matching ops-nn kernels (DESIGN.md "Command-line contract"). CASE holds one case or an array;
+ * RESULT holds one result or an array in the same order, written only when every case succeeded.
+ */
+import { readFileSync } from 'node:fs';
+import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
+import { loadConfig } from '../../hw/config/load.js';
+import { UsageError } from '../lib/errors.js';
+import { openOutputFile } from '../lib/outputs.js';
+import { execCases } from '../lib/exec/exec-file.js';
+import { FUSIONS, type Fusion } from '../lib/exec/types.js';
+import type { CliContext } from './context.js';
+import { intOption, overridesOf, textOption } from './options.js';
+
+const OPTIONS = {
+  case: { ...textOption('case', 'case file: one ONNX node case or a JSON array of them'), demandOption: true },
+  out: { ...textOption('out', 'result file to write'), demandOption: true },
+  preset: textOption('preset', 'hardware preset (default ascend910b)'),
+  config: textOption('config', 'JSON file overriding any preset field'),
+  fusion: { choices: FUSIONS, describe: 'epilogue placement of conv/matmul: fixpipe (fused), ub (vector unit via UB), gm (separate requant kernel); default: the fastest exact one' },
+  'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles per kernel'),
+} as const satisfies Record<string, Options>;
+
+type Args = ArgumentsCamelCase<InferredOptionTypes<typeof OPTIONS>>;
+
+function readCases(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read case file ${file} (check the path)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`case file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function execCli(a: Args, ctx: CliContext): number {
+  const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
+  const json = readCases(a.case);
+  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}) });
+  const file = openOutputFile(a.out);
+  try {
+    file.write(JSON.stringify(result));
+    file.commit();
+  } catch (e) {
+    file.abort();
+    throw e;
+  }
+  const list = Array.isArray(result) ? (result as { cycles: number }[]) : [result as { cycles: number }];
+  ctx.io.out(`${list.length} case(s) on ${cfg.name}, ${list.reduce((s, r) => s + r.cycles, 0)} cycles in all -> ${a.out}`);
+  return 0;
+}
+
+/** The `exec` command. */
+export const execCommand = (ctx: CliContext): CommandModule<object, Args> => ({
+  command: 'exec',
+  describe: 'run ONNX-semantics nodes (QLinearConv, QLinearMatMul, ...) from a case file on the simulated chip',
+  builder: (y) => y.options(OPTIONS) as never,
+  handler: (a) => ctx.run(() => execCli(a, ctx)),
+});

@@ -1,0 +1,65 @@
+/**
+ * `aicore-sim exec` on parsed JSON: validates one case or an array of cases, runs each on the
+ * simulated chip through the registry's runner, and returns the result JSON in the same shape (one
+ * result or an array, in order). Results convert back to host tensors for round trips and comparisons.
+ */
+import type { HwConfig } from '../../../hw/config/types.js';
+import { OpError } from '../../../ops-nn/kernel.js';
+import { parseCases, parseTensor, type ParsedCase } from './parse.js';
+import { opSpec, runnerFor } from './registry.js';
+import { RUNNERS } from './runners/index.js';
+import type { HostTensor, KernelRun, NodeResult, NodeRunner, RunOptions, TensorJson } from './types.js';
+
+/** A result as written to RESULT.json. */
+export interface ResultJson {
+  readonly name?: string;
+  readonly outputs: Readonly<Record<string, TensorJson>>;
+  readonly cycles: number;
+  readonly kernels: readonly KernelRun[];
+}
+
+/** A host tensor as JSON (float16 and float32 as their values). */
+export const tensorToJson = (t: HostTensor): TensorJson => ({ dtype: t.dtype, dims: [...t.dims], data: Array.from(t.data) });
+
+/** The JSON form of a node result, with the case's name if it has one. */
+export function resultToJson(r: NodeResult, name?: string): ResultJson {
+  const outputs: Record<string, TensorJson> = {};
+  for (const [k, t] of Object.entries(r.outputs)) outputs[k] = tensorToJson(t);
+  const kernels = r.kernels.map((k) => ({ name: k.name, cycles: k.cycles, gmBytes: k.gmBytes, notes: [...k.notes] }));
+  return { ...(name === undefined ? {} : { name }), outputs, cycles: r.cycles, kernels };
+}
+
+/** A result read back from JSON, validated (outputs as host tensors). */
+export function resultFromJson(json: unknown): NodeResult & { readonly name?: string } {
+  const r = json as Partial<ResultJson> | null;
+  if (typeof r !== 'object' || r === null || typeof r.outputs !== 'object' || r.outputs === null)
+    throw new OpError('result: must be an object {outputs, cycles, kernels}');
+  if (!Number.isSafeInteger(r.cycles)) throw new OpError('result: cycles must be an integer');
+  if (!Array.isArray(r.kernels)) throw new OpError('result: kernels must be an array');
+  const outputs: Record<string, HostTensor> = {};
+  for (const [k, t] of Object.entries(r.outputs)) outputs[k] = parseTensor(t, `output ${k}`);
+  return { ...(r.name === undefined ? {} : { name: r.name }), outputs, cycles: r.cycles as number, kernels: r.kernels };
+}
+
+function runOne(c: ParsedCase, cfg: HwConfig, opts: RunOptions, runners: Partial<Record<string, NodeRunner>>): ResultJson {
+  const spec = opSpec(c.op);
+  try {
+    const res = runnerFor(c.op, runners)(c.inputs, c.attrs, cfg, opts);
+    const out = res.outputs[spec.output];
+    if (!out) throw new OpError(`the ${c.op} runner returned no output ${spec.output}`);
+    return resultToJson({ ...res, outputs: { [spec.output]: out } }, c.name);
+  } catch (e) {
+    if (e instanceof OpError) throw new OpError(`case ${c.label}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Runs one case (an object) or many (an array) and returns one result or an array in the same order.
+ * Every case is validated before any runs. `runners` defaults to the simulator's RUNNERS.
+ */
+export function execCases(json: unknown, cfg: HwConfig, opts: RunOptions, runners: Partial<Record<string, NodeRunner>> = RUNNERS): unknown {
+  const cases = parseCases(json);
+  const results = cases.map((c) => runOne(c, cfg, opts, runners));
+  return Array.isArray(json) ? results : results[0];
+}
