@@ -12,6 +12,7 @@ import { hardwareScale } from '../../../isa/numeric/fixpipe-quant.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { gemmGmImage, gemmOutput, generateGemm, prepareWeights, type ConvGeom, type GemmEpilogue, type GemmProblem } from '../../../ops-nn/gemm/index.js';
 import { launch } from './launch.js';
+import { requantRows, shiftU8ToS8 } from './vector-steps.js';
 import type { Fusion, KernelRun, RunOptions } from './types.js';
 
 export interface CubeOp {
@@ -64,11 +65,6 @@ function choosePlacement(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined):
   return exactInFixpipe ? 'fixpipe' : 'gm';
 }
 
-export type ShiftStep = (cfg: HwConfig, bytes: Uint8Array, opts: RunOptions) => { out: Uint8Array; run: KernelRun };
-export type RequantStep = (cfg: HwConfig, acc: Int32Array, rows: number, cols: number, multipliers: readonly number[], zeroPoint: number, outType: 's8' | 'u8', opts: RunOptions) => { out: Uint8Array; run: KernelRun };
-
-/** Kernels of other families the cube path composes with (set by their modules at load time). */
-export const steps: { shift?: ShiftStep; requant?: RequantStep } = {};
 
 /**
  * The second kernel of the unfused-through-GM variant: requantise the int32 output. Output row
@@ -77,7 +73,6 @@ export const steps: { shift?: ShiftStep; requant?: RequantStep } = {};
  */
 function requantInGm(cfg: HwConfig, op: CubeOp, y: Uint8Array, kernels: KernelRun[], opts: RunOptions): Uint8Array {
   const out = op.out as Extract<CubeOp['out'], { kind: 'requant' }>;
-  if (!steps.requant) throw new OpError('no requant kernel is registered');
   const cols = op.groups * op.n;
   const blocks = op.batch / op.groups;
   const acc = new Int32Array(y.buffer, y.byteOffset, y.byteLength / 4);
@@ -88,7 +83,7 @@ function requantInGm(cfg: HwConfig, op: CubeOp, y: Uint8Array, kernels: KernelRu
   for (const r of runs) {
     const rows = r.count * op.m;
     const part = acc.subarray(r.first * op.m * cols, (r.first + r.count) * op.m * cols);
-    const q = steps.requant(cfg, part, rows, cols, perBlock(r.first), out.zeroPoint, out.outType, opts);
+    const q = requantRows(cfg, part, rows, cols, perBlock(r.first), out.zeroPoint, out.outType, opts);
     result.set(q.out, r.first * op.m * cols);
     kernels.push(q.run);
   }
@@ -101,8 +96,7 @@ export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun 
   let a = op.a;
   let zp = op.aZeroPoint;
   if (dev.shift) {
-    if (!steps.shift) throw new OpError('no u8 -> s8 shift kernel is registered');
-    const r = steps.shift(cfg, a, opts);
+    const r = shiftU8ToS8(cfg, a, opts);
     a = r.out;
     zp -= 128;
     kernels.push(r.run);

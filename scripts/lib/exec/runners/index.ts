@@ -6,6 +6,9 @@
 import type { NodeRunner } from '../types.js';
 import { convInteger, qlinearConv } from './conv-ops.js';
 import { matMulInteger, qlinearMatMul } from './matmul-ops.js';
+import { dequantizeLinear } from './dequantize.js';
+import { qlinearAdd } from './qlinear-add.js';
+import { quantizeLinear } from './quantize.js';
 
 /** Runners by ONNX op name (an op missing here has no kernel yet). */
 export const RUNNERS: Partial<Record<string, NodeRunner>> = {
@@ -13,4 +16,7 @@ export const RUNNERS: Partial<Record<string, NodeRunner>> = {
   MatMulInteger: matMulInteger,
   QLinearConv: qlinearConv,
   ConvInteger: convInteger,
+  QuantizeLinear: quantizeLinear,
+  DequantizeLinear: dequantizeLinear,
+  QLinearAdd: qlinearAdd,
 };

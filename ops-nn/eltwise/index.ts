@@ -1,0 +1,7 @@
+export * from './fma.js';
+export * from './qlinear-add-formula.js';
+export * from './qlinear-add.js';
+export * from './activation.js';
+export * from './pool-layout.js';
+export * from './pool.js';
+export * from './reference.js';
