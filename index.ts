@@ -26,11 +26,20 @@ export { BUFFERS, PIPES, type BufferName, type Dtype, type Pipe } from './isa/ty
 // Operator library
 export { OpError, type Kernel, type Layout, type TensorDesc } from './ops-nn/kernel.js';
 export * from './ops-nn/matmul/index.js';
+export * as gemm from './ops-nn/gemm/index.js';
+export * as conv from './ops-nn/conv/index.js';
+export * as quant from './ops-nn/quant/index.js';
+export * as eltwise from './ops-nn/eltwise/index.js';
+export * as vector from './ops-nn/vector/index.js';
+export * as onnxReference from './ops-nn/onnx-ref/index.js';
 
 // Traces and reports
 export * from './traces/index.js';
 
 // Jobs behind the CLI
+export { execCases } from './scripts/lib/exec/exec-file.js';
+export { RUNNERS } from './scripts/lib/exec/runners/index.js';
+export type { Fusion, HostTensor, NodeResult, NodeRunner, OnnxCase, RunOptions } from './scripts/lib/exec/types.js';
 export { runMatmul, runMatmul as runMatmulJob, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from './scripts/lib/run-matmul.js';
 export { runAsm, DEFAULT_GM_BYTES, type AsmJobOptions, type AsmJobResult } from './scripts/lib/run-asm.js';
 export { runLaunch, OUTPUT_FILES, type LaunchRun, type TraceOptions } from './scripts/lib/outputs.js';
