@@ -12,18 +12,9 @@ import { numberToF16Bits } from '../isa/numeric/float16.js';
 import type { HwConfig } from '../hw/config/types.js';
 import type { ExecContext } from '../hw/exec/context.js';
 import { execLoad3d } from '../hw/exec/load3d.js';
+import { uint32Random } from './support/rng.js';
 
-/** mulberry32: tiny seeded PRNG returning uint32s. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const mulberry32 = uint32Random;
 
 type Load3d = InsnOf<'load3d'>;
 type Shape = Omit<Load3d, 'op' | 'dst' | 'src'>;

@@ -16,18 +16,9 @@ import {
   roundF16,
 } from '../isa/numeric/float16.js';
 import { ROUND_MODES, roundToInteger, type RoundMode } from '../isa/numeric/round-mode.js';
+import { uint32Random } from './support/rng.js';
 
-/** mulberry32: tiny seeded PRNG returning uint32s. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const mulberry32 = uint32Random;
 
 const dv = new DataView(new ArrayBuffer(8));
 

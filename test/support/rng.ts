@@ -1,14 +1,14 @@
-/** Seeded PRNG for tests (mulberry32): same seed, same numbers, on any machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNGs for tests: the project's mulberry32 (scripts/lib/rng.ts), same numbers on any machine. */
+import { randomInt, seededRandom } from '../../scripts/lib/rng.js';
+
+/** Floats in [0, 1). */
+export const rng = seededRandom;
 
 /** Integer in [lo, hi]. */
-export const randInt = (r: () => number, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+export const randInt = randomInt;
+
+/** The same stream as uint32s (the float is the uint32 / 2^32, so this is exact). */
+export function uint32Random(seed: number): () => number {
+  const r = seededRandom(seed);
+  return () => Math.floor(r() * 4294967296) >>> 0;
+}
