@@ -24,12 +24,3 @@ export function ndToNz(src: Uint8Array, rows: number, cols: number, dt: Dtype): 
     }
   return out;
 }
-
-/** Transposes a row-major R x C matrix of `size`-byte elements. */
-export function transposeBytes(src: Uint8Array, rows: number, cols: number, size: number): Uint8Array {
-  const out = new Uint8Array(rows * cols * size);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++)
-      for (let b = 0; b < size; b++) out[(c * rows + r) * size + b] = src[(r * cols + c) * size + b]!;
-  return out;
-}
