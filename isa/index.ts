@@ -16,4 +16,5 @@ export * from './numeric/round-mode.js';
 export * from './numeric/float-format.js';
 export * from './numeric/float16.js';
 export * from './numeric/cast.js';
+export * from './numeric/fma.js';
 export * from './numeric/fixpipe-quant.js';

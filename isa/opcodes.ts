@@ -37,6 +37,7 @@ export const FAMILIES = [
   'vec-mask', // set the vector mask
   'vec-binary',
   'vec-scalar',
+  'vec-axpy', // vec-scalar's layout, but the destination is also read (the addend)
   'vec-unary',
   'vec-dup',
   'vec-conv',
@@ -98,6 +99,26 @@ const vecScalar = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
       op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
       op('src0', 'mem', 'source', { bufs: UB_ONLY }),
       op('scalar', 'fimm', 'scalar operand (converted to the element type)'),
+      REPEAT,
+      dstBlk,
+      src0Blk,
+      dstRep,
+      src0Rep,
+    ],
+    doc,
+  }) as const;
+
+/** Axpy: vec-scalar's operands, but dst is read as well as written, so it is a family of its own. */
+const vecAxpy = (doc: string) =>
+  ({
+    pipe: 'V',
+    family: 'vec-axpy',
+    dtypes: VEC_FLOAT,
+    operands: [
+      dtype,
+      op('dst', 'mem', 'destination and addend', { bufs: UB_ONLY }),
+      op('src0', 'mem', 'source multiplied by the scalar', { bufs: UB_ONLY }),
+      op('scalar', 'fimm', 'scalar factor (converted to the element type)'),
       REPEAT,
       dstBlk,
       src0Blk,
@@ -358,6 +379,7 @@ export const OPCODES = {
   vmuls: vecScalar('dst = src0 * scalar'),
   vmaxs: vecScalar('dst = max(src0, scalar)'),
   vmins: vecScalar('dst = min(src0, scalar)'),
+  vaxpy: vecAxpy('Axpy: dst = src0 * scalar + dst, fused (one rounding)'),
   vrelu: vecUnary('dst = max(src0, 0)'),
   vabs: vecUnary('dst = |src0|'),
   vcopy: vecUnary('dst = src0', ['f16', 'f32', 's16', 's32', 'u16', 'u32']),

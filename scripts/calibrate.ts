@@ -222,7 +222,7 @@ export function calibrateMmad(dir: string, objective: Objective = 'minimax'): Mm
 }
 
 /** Vector families reported by default (op_dtypes as in vector.csv, without the core/part suffix). */
-export const VECTOR_OPS = ['VADD', 'VMUL', 'VMAX', 'VMIN', 'VSUB', 'VADDS', 'VMULS', 'VRELU', 'VECTORDUP', 'VCOPY', 'VCONVDEQ', 'VCADD', 'VCMAX'] as const;
+export const VECTOR_OPS = ['VADD', 'VMUL', 'VMAX', 'VMIN', 'VSUB', 'VADDS', 'VMULS', 'VRELU', 'VECTORDUP', 'VCOPY', 'VCONVDEQ', 'VCADD', 'VCMAX', 'VAXPY'] as const;
 export const VECTOR_CONVS = [
   'VCONV_FP32_FP16',
   'VCONV_FP16_FP32',

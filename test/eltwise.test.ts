@@ -1,8 +1,8 @@
 /**
- * Eltwise kernels (ops-nn/eltwise): QLinearAdd in every formulation (device == reference bit for
- * bit, including near-ties that need the host-enumerated corrections and broadcast scalars), the
- * exact float32 FMA the reference uses, quantised relu / relu6 / leaky-relu, and int8 max / average
- * pooling; the QLinearAdd runner; OpErrors for bad arguments.
+ * Eltwise kernels (ops-nn/eltwise): QLinearAdd (device == ONNX Runtime reference bit for bit, on every
+ * input pair of near-tie scales, with single-element inputs in both of ORT's groupings), quantised
+ * relu / relu6 / leaky-relu, and int8 max / average pooling; the QLinearAdd runner; OpErrors for bad
+ * arguments.
  */
 import { describe, expect, it } from 'vitest';
 import type { HwConfig } from '../hw/config/types.js';
@@ -10,22 +10,18 @@ import { loadConfig } from '../hw/config/load.js';
 import { simulate, type SimMode } from '../hw/simulate.js';
 import { OpError } from '../ops-nn/kernel.js';
 import {
-  QADD_FORMULATIONS,
-  fmaF32,
   generateQActivation,
   generateQLinearAdd,
   generateQPool,
   poolInput,
   poolOutput,
   qActivationReference,
-  qaddConsts,
-  qaddCorrections,
   qlinearAddReference,
   qPoolReference,
-  type QAddFormulationName,
   type QLinearAddSpec,
   type QPoolSpec,
 } from '../ops-nn/eltwise/index.js';
+import { qlinearAddElement, rne } from '../ops-nn/onnx-ref/index.js';
 import { readTensor, vectorGmImage, type VectorKernel } from '../ops-nn/vector/index.js';
 import { qlinearAdd } from '../scripts/lib/exec/runners/qlinear-add.js';
 import type { HostTensor } from '../scripts/lib/exec/types.js';
@@ -51,133 +47,107 @@ function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const PRESETS = ['tiny', 'tiny-sep', 'ascend910b', 'ascend910'] as const;
 const SIZES = [1, 3, 17, 33, 255, 256, 1000, 4000];
-const FORMULATIONS = Object.keys(QADD_FORMULATIONS) as QAddFormulationName[];
-
-describe('fmaF32', () => {
-  it('rounds x * y + z once (checked with exact rational arithmetic)', () => {
-    const r = rng(9);
-    // exact: values are k * 2^e with |k| < 2^24; compare against BigInt arithmetic rounded to nearest even
-    const toExact = (v: number): [bigint, number] => {
-      const e = Math.floor(Math.log2(Math.abs(v))) - 60;
-      return [BigInt(Math.round(v / 2 ** e)), e];
-    };
-    const exactF32 = (x: number, y: number, z: number): number => {
-      const [mx, ex] = toExact(x);
-      const [my, ey] = toExact(y);
-      const [mz, ez] = toExact(z);
-      const e = Math.min(ex + ey, ez);
-      const sum = mx * my * 2n ** BigInt(ex + ey - e) + mz * 2n ** BigInt(ez - e);
-      // round sum * 2^e to float32: find the f32 neighbours by bisection on Math.fround of doubles
-      const approx = Number(sum) * 2 ** e;
-      const cands = [Math.fround(approx), nextUp(Math.fround(approx)), nextDown(Math.fround(approx))];
-      const err = (c: number) => {
-        const [mc, ec] = toExact(c === 0 ? 2 ** -149 : c);
-        const base = Math.min(ec, e);
-        const cv = c === 0 ? 0n : mc * 2n ** BigInt(ec - base);
-        const d = cv - sum * 2n ** BigInt(e - base);
-        return d < 0n ? -d : d;
-      };
-      cands.sort((a, b) => (err(a) < err(b) ? -1 : err(a) > err(b) ? 1 : evenFirst(a, b)));
-      return cands[0]!;
-    };
-    for (let i = 0; i < 3000; i++) {
-      const a = randInt(r, -255, 255) || 1;
-      const rr = f32(2 ** (r() * 6 - 3));
-      // z chosen so a * rr + z is near a half-integer: the near-tie cases FMA decides
-      const z = f32(randInt(r, -300, 300) + 0.5 - f32(a * rr) + (r() - 0.5) * 2 ** -18);
-      if (z === 0) continue;
-      expect(fmaF32(a, rr, z), `${a} * ${rr} + ${z}`).toBe(exactF32(a, rr, z));
-    }
-  });
-});
-
-const f32b = new Float32Array(1);
-const u32b = new Uint32Array(f32b.buffer);
-function nextUp(v: number): number {
-  f32b[0] = v;
-  u32b[0] = v >= 0 ? u32b[0]! + 1 : u32b[0]! - 1;
-  return f32b[0]!;
-}
-function nextDown(v: number): number {
-  return -nextUp(-v);
-}
-function evenFirst(a: number, b: number): number {
-  f32b[0] = a;
-  const ea = u32b[0]! & 1;
-  f32b[0] = b;
-  return ea - (u32b[0]! & 1);
-}
 
 /** Random QLinearAdd parameters: scale ratios that are powers of two (exact) or arbitrary. */
-function randomAdd(r: Rnd, dims: number[], formulation: QAddFormulationName): QLinearAddSpec {
+function randomAdd(r: Rnd, dims: number[]): QLinearAddSpec {
   const type = r() < 0.5 ? 's8' : 'u8';
   const zp = () => (type === 's8' ? randInt(r, -30, 30) : randInt(r, 100, 150));
   const cScale = f32(0.05 * (1 + r()));
   const ratio = () => (r() < 0.4 ? 2 ** randInt(r, -2, 1) : f32(0.2 + r()));
-  return { dims, type, aScale: f32(cScale * ratio()), aZeroPoint: zp(), bScale: f32(cScale * ratio()), bZeroPoint: zp(), cScale, cZeroPoint: zp(), formulation };
+  return { dims, type, aScale: f32(cScale * ratio()), aZeroPoint: zp(), bScale: f32(cScale * ratio()), bZeroPoint: zp(), cScale, cZeroPoint: zp() };
 }
+
+/** Runs QLinearAdd with A and B (null = the spec's single element) and compares with the reference. */
+function expectAddMatches(cfg: HwConfig, s: QLinearAddSpec, a: Q8 | null, b: Q8 | null, tiling = {}): void {
+  const inputs: Record<string, Uint8Array> = {};
+  if (a) inputs['a'] = bytesOf(a);
+  if (b) inputs['b'] = bytesOf(b);
+  const got = as8(s.type, run(cfg, generateQLinearAdd(s, cfg, tiling), inputs).out('c'));
+  const want = qlinearAddReference(s, a, b);
+  const at = firstDiff(got, want);
+  expect(at, `${JSON.stringify(s)}: c[${at}] = ${got[at]} for (${a?.[at] ?? s.scalarA}, ${b?.[at] ?? s.scalarB}), want ${want[at]}`).toBe(-1);
+}
+
+/** Every (a, b) pair of a type, as two tensors of 65536 elements. */
+function allPairs(t: 's8' | 'u8'): [Q8, Q8] {
+  const lo = t === 's8' ? -128 : 0;
+  const q = (f: (i: number) => number): Q8 => {
+    const v = Array.from({ length: 65536 }, (_, i) => lo + f(i));
+    return t === 's8' ? Int8Array.from(v) : Uint8Array.from(v);
+  };
+  return [q((i) => i >> 8), q((i) => i & 255)];
+}
+
+/** A scale ratio a few float32 ulps off a power of two: products land next to half-integers. */
+const nearPow2 = (r: Rnd, base: number) => f32(base * (1 + (randInt(r, 1, 40) * (r() < 0.5 ? -1 : 1)) * 2 ** -23));
 
 describe.each(PRESETS)('QLinearAdd on %s', (preset) => {
   const cfg = loadConfig(preset);
-  it('matches the reference in every formulation, same shape and broadcast scalar', () => {
+  it('matches the reference: same shape, and A or B a single element', () => {
     const r = rng(101 + preset.length);
-    let c = 0;
-    for (const n of SIZES)
-      for (const formulation of FORMULATIONS) {
-        const bc = c++ % 5 === 4 ? (r() < 0.5 ? 'a' : 'b') : 'none';
-        const s0 = randomAdd(r, [n], formulation);
-        const s: QLinearAddSpec = bc === 'none' ? s0 : { ...s0, ...(bc === 'a' ? { scalarA: randQ(r, s0.type, 1)[0]! } : { scalarB: randQ(r, s0.type, 1)[0]! }) };
-        const a = bc === 'a' ? null : randQ(r, s.type, n);
-        const b = bc === 'b' ? null : randQ(r, s.type, n);
-        const maxBlocks = cfg.organisation === 'separated' ? cfg.cores * cfg.aivPerAic : cfg.cores;
-        const k = generateQLinearAdd(s, cfg, { blocks: randInt(r, 1, Math.min(4, maxBlocks)) });
-        const inputs: Record<string, Uint8Array> = {};
-        if (a) inputs['a'] = bytesOf(a);
-        if (b) inputs['b'] = bytesOf(b);
-        const got = as8(s.type, run(cfg, k, inputs).out('c'));
-        const want = qlinearAddReference(s, a, b);
-        const at = firstDiff(got, want);
-        expect(at, `n ${n} ${formulation} ${bc} ${JSON.stringify(s)}: c[${at}] = ${got[at]}, want ${want[at]}`).toBe(-1);
+    const maxBlocks = cfg.organisation === 'separated' ? cfg.cores * cfg.aivPerAic : cfg.cores;
+    SIZES.forEach((n, c) => {
+      for (const bc of ['none', 'a', 'b'] as const) {
+        const s0 = randomAdd(r, [n]);
+        const s: QLinearAddSpec = bc === 'none' ? s0 : { ...s0, [bc === 'a' ? 'scalarA' : 'scalarB']: randQ(r, s0.type, 1)[0]! };
+        const tiling = { blocks: randInt(r, 1, Math.min(4, maxBlocks)) };
+        expectAddMatches(cfg, s, bc === 'a' ? null : randQ(r, s.type, n), bc === 'b' ? null : randQ(r, s.type, n), c % 2 === 0 ? tiling : {});
       }
+    });
   });
 });
 
-describe('QLinearAdd near-ties', () => {
+describe('QLinearAdd arithmetic', () => {
   const cfg = loadConfig('tiny');
-  it('agrees with the reference on every corrected pair, its neighbours and random pairs', () => {
-    // find scales whose FMA formulation differs from the device's mul-add chain on some (a, b)
+  it('is exact on every input pair under near-tie scales, where an unfused multiply-add is not', () => {
     const r = rng(77);
-    let tested = 0;
-    for (let tries = 0; tries < 400 && tested < 3; tries++) {
-      const s0 = randomAdd(r, [1], 'avx2-fma');
-      const fixes = qaddCorrections('avx2-fma', qaddConsts(s0), 'none', 0);
-      if (fixes.length === 0) continue;
-      tested++;
-      const lo = s0.type === 's8' ? -128 : 0;
-      const clampQ = (v: number) => Math.min(Math.max(v, lo), lo + 255);
-      const pairs: [number, number][] = [];
-      for (const f of fixes) for (let d = -1; d <= 1; d++) pairs.push([f.a, clampQ(f.b + d)], [clampQ(f.a + d), f.b]);
-      while (pairs.length < 2000) pairs.push([lo + randInt(r, 0, 255), lo + randInt(r, 0, 255)]);
-      const a = s0.type === 's8' ? Int8Array.from(pairs, (p) => p[0]) : Uint8Array.from(pairs, (p) => p[0]);
-      const b = s0.type === 's8' ? Int8Array.from(pairs, (p) => p[1]) : Uint8Array.from(pairs, (p) => p[1]);
-      for (const f of FORMULATIONS) {
-        const s = { ...s0, dims: [pairs.length], formulation: f };
-        const got = as8(s.type, run(cfg, generateQLinearAdd(s, cfg), { a: bytesOf(a), b: bytesOf(b) }).out('c'));
-        const want = qlinearAddReference(s, a, b);
-        const at = firstDiff(got, want);
-        expect(at, `${f} with ${fixes.length} corrections: (${a[at]}, ${b[at]}) -> ${got[at]}, want ${want[at]}`).toBe(-1);
-      }
-      // the corrected pairs really differ between the FMA and mul-add formulations
-      const fma = qlinearAddReference({ ...s0, dims: [pairs.length], formulation: 'avx2-fma' }, a, b);
-      const mulAdd = qlinearAddReference({ ...s0, dims: [pairs.length], formulation: 'mul-add' }, a, b);
-      expect(firstDiff(fma, mulAdd)).not.toBe(-1);
+    for (const type of ['u8', 's8'] as const) {
+      const cScale = 2 ** -6;
+      const s: QLinearAddSpec = {
+        dims: [65536],
+        type,
+        aScale: nearPow2(r, cScale / 2),
+        aZeroPoint: type === 'u8' ? 3 : -7,
+        bScale: nearPow2(r, cScale),
+        bZeroPoint: type === 'u8' ? 93 : 40,
+        cScale,
+        cZeroPoint: type === 'u8' ? 100 : -5,
+      };
+      const [a, b] = allPairs(type);
+      expectAddMatches(cfg, s, a, b, { blocks: 1 });
+      // the same sum with two roundings per multiply-add differs somewhere: the fusion is tested
+      const want = qlinearAddReference(s, a, b);
+      const [rA, rB] = [f32(s.aScale / s.cScale), f32(s.bScale / s.cScale)];
+      const k = f32(s.cZeroPoint - f32(f32(rA * s.aZeroPoint) + f32(rB * s.bZeroPoint)));
+      const [lo, hi] = type === 'u8' ? [0, 255] : [-128, 127];
+      const unfused = (x: number, y: number) => Math.min(Math.max(rne(f32(f32(x * rA) + f32(f32(y * rB) + k))), lo), hi);
+      expect(want.some((c, i) => c !== unfused(a[i]!, b[i]!))).toBe(true);
     }
-    expect(tested).toBe(3);
   });
-  it('needs no corrections when the scale ratios are powers of two (exact products)', () => {
+
+  it('groups the sum the other way when A has a single element', () => {
+    // find parameters where ORT's two groupings differ for a single A and some b
+    const r = rng(78);
+    const bs = Uint8Array.from({ length: 256 }, (_, i) => i);
+    let found = 0;
+    for (let tries = 0; tries < 2000 && found < 3; tries++) {
+      const s0 = { ...randomAdd(r, [256]), type: 'u8' as const, aZeroPoint: randInt(r, 0, 255), bZeroPoint: randInt(r, 0, 255), cZeroPoint: randInt(r, 0, 255) };
+      const p = { sa: s0.aScale, za: s0.aZeroPoint, sb: s0.bScale, zb: s0.bZeroPoint, sc: s0.cScale, zc: s0.cZeroPoint };
+      const [single, vector] = [qlinearAddElement(p, 'uint8', true), qlinearAddElement(p, 'uint8', false)];
+      const a0 = randInt(r, 0, 255);
+      if (Array.from(bs).every((b) => single(a0, b) === vector(a0, b))) continue;
+      found++;
+      expectAddMatches(cfg, { ...s0, scalarA: a0 }, null, bs);
+      // a single streamed element (dims [1]) takes the same grouping
+      const b0 = bs.find((b) => single(a0, b) !== vector(a0, b))!;
+      expectAddMatches(cfg, { ...s0, dims: [1] }, Uint8Array.of(a0), Uint8Array.of(b0));
+    }
+    expect(found).toBe(3);
+  });
+
+  it('rounds ties to even with power-of-two scale ratios (exact products)', () => {
     const s: QLinearAddSpec = { dims: [8], type: 'u8', aScale: 0.5, aZeroPoint: 128, bScale: 0.25, bZeroPoint: 3, cScale: 1, cZeroPoint: 7 };
-    expect(qaddCorrections('avx2-fma', qaddConsts(s), 'none', 0)).toEqual([]);
-    // ties land on halves: (a - 128) / 2 + (b - 3) / 4 + 7 with a = 129, b = 3 -> 7.5 -> 8
+    // (a - 128) / 2 + (b - 3) / 4 + 7 with a = 129, b = 3 -> 7.5 -> 8
     const got = run(cfg, generateQLinearAdd(s, cfg), { a: Uint8Array.of(129, 131, 128, 0, 255, 255, 0, 130), b: Uint8Array.of(3, 3, 5, 0, 255, 0, 255, 4) }).out('c');
     expect(Array.from(got)).toEqual([8, 8, 8, 0, 134, 70, 6, 8]);
   });
@@ -247,7 +217,7 @@ describe('eltwise timing', () => {
     for (const preset of PRESETS) {
       const cfg = loadConfig(preset);
       const r = rng(5);
-      const add: QLinearAddSpec = { ...randomAdd(r, [3000], 'avx2-fma'), formulation: 'avx2-fma' };
+      const add = randomAdd(r, [3000]);
       const k = generateQLinearAdd(add, cfg, { blocks: 2 });
       const f = run(cfg, k, { a: bytesOf(randQ(r, add.type, 3000)), b: bytesOf(randQ(r, add.type, 3000)) }).r;
       const t = run(cfg, k, {}, 'timing').r;
@@ -267,7 +237,8 @@ describe('eltwise errors', () => {
     expect(() => generateQLinearAdd({ ...add, type: 's32' as never }, cfg)).toThrow(/inputs must be int8 or uint8/);
     expect(() => generateQLinearAdd({ ...add, cScale: 0 }, cfg)).toThrow(/C_scale 0 must be a positive finite float32/);
     expect(() => generateQLinearAdd({ ...add, bZeroPoint: 300 }, cfg)).toThrow(/zero point 300/);
-    expect(() => generateQLinearAdd({ ...add, formulation: 'nope' as never }, cfg)).toThrow(/unknown formulation/);
+    expect(() => generateQLinearAdd({ ...add, aScale: f32(3e38), cScale: f32(1e-3) }, cfg)).toThrow(/A_scale \/ C_scale overflows float32/);
+    expect(() => generateQLinearAdd({ ...add, scalarA: 1, scalarB: 2 }, cfg)).toThrow(/at most one input/);
     expect(() => generateQActivation({ dims: [4], type: 's8', kind: 'leaky-relu', scale: 0.5, zeroPoint: 0 }, cfg)).toThrow(/alpha/);
     expect(() => generateQPool({ kind: 'max', n: 1, c: 1, h: 4, w: 4, kernel: [2, 2], pads: [2, 0, 0, 0], type: 's8' }, cfg)).toThrow(/smaller than the kernel/);
     expect(() => generateQPool({ kind: 'max', n: 1, c: 1, h: 4, w: 4, kernel: [5, 2], type: 's8' }, cfg)).toThrow(OpError);

@@ -16,6 +16,7 @@ import { ROUND_MODES, type RoundMode } from '../isa/numeric/round-mode.js';
 import type { HwConfig } from '../hw/config/types.js';
 import type { ExecContext } from '../hw/exec/context.js';
 import { VECTOR_EXEC } from '../hw/exec/vector.js';
+import { exactFma } from './support/exact-fma.js';
 
 const UB_BYTES = 64 * 1024;
 
@@ -161,7 +162,7 @@ function model(b: DataView, mask: Uint8Array, insn: Insn): void {
   } else {
     const dt = i.dtype;
     srcType = dstType = dt;
-    const s = op === 'vadds' || op === 'vmuls' || op === 'vmaxs' || op === 'vmins' || op === 'vdup' ? (dt === 'f16' ? roundF16(insn.scalar) : insn.scalar) : 0;
+    const s = 'scalar' in insn ? (dt === 'f16' ? roundF16(insn.scalar) : insn.scalar) : 0;
     const name = op.replace(/^v/, '').replace(/s$/, '');
     if (op === 'vrelu') f = (x) => (x > 0 ? x : 0);
     else if (op === 'vabs') f = (x) => fit(dt, dt === 'f16' || dt === 'f32' ? Math.abs(x) : BigInt(x < 0 ? -x : x));
@@ -170,12 +171,15 @@ function model(b: DataView, mask: Uint8Array, insn: Insn): void {
       srcType = dstType = DTYPE_BYTES[dt] === 2 ? 'u16' : 'u32';
       f = (x) => x;
     } else if (op === 'vdup') f = () => s;
+    // fused: the exact x * s + dst rounded once (the second source is dst itself, pushed below)
+    else if (op === 'vaxpy') f = (x, d) => exactFma(x, s, d, dt as 'f16' | 'f32');
     else if (op === 'vadds' || op === 'vmuls' || op === 'vmaxs' || op === 'vmins') f = (x) => modelArith(name, dt, x, s);
     else f = (x, y) => modelArith(name, dt, x, y);
   }
   if ('src0' in insn) sources.push({ at: insn.src0.off, blk: insn.src0BlkStride, rep: insn.src0RepStride });
   if ('src1' in insn) sources.push({ at: insn.src1.off, blk: insn.src1BlkStride, rep: insn.src1RepStride });
   const dst: Strided = { at: i.dst.off, blk: i.dstBlkStride, rep: i.dstRepStride };
+  if (op === 'vaxpy') sources.push(dst);
   const lanes = 256 / Math.max(DTYPE_BYTES[srcType], DTYPE_BYTES[dstType]);
   for (let r = 0; r < i.repeat; r++) {
     const vals = sources.map(() => new Array<number>(lanes).fill(0));
@@ -245,6 +249,7 @@ function randomInsn(op: Mnemonic, rnd: () => number): { insn: Insn; fillType: Dt
         fillType: dtype,
       };
     case 'vec-scalar':
+    case 'vec-axpy':
       return { insn: { op, dtype, dst: mem(dst), src0: mem(src0), scalar: randomScalar(dtype, rnd), ...common } as Insn, fillType: dtype };
     case 'vec-unary':
       return { insn: { op, dtype, dst: mem(dst), src0: mem(src0), ...common } as Insn, fillType: dtype };
@@ -443,6 +448,25 @@ describe('vector fixed cases', () => {
     run(ctx, { op: 'vrelu', dtype: 'f32', dst: mem(0), src0: mem(1024), ...ONE }, [0, 1024]);
     expect(Object.is(v.getFloat32(0, true), 0)).toBe(true);
     expect(Object.is(v.getFloat32(4, true), 0)).toBe(true);
+  });
+
+  it('vaxpy rounds x * scalar + dst once (f32 and f16), where a multiply then an add differs', () => {
+    const { ctx, v } = fresh();
+    // (1 + 2^-12)^2 - 1 = 2^-11 + 2^-24 exactly; rounding the product first loses the 2^-24
+    v.setFloat32(1024, 1 + 2 ** -12, true);
+    v.setFloat32(0, -1, true);
+    // (1 + 2^-12)^2 + 2^-80 lies just above a tie: the fused result rounds up, a double sum would not
+    v.setFloat32(1028, 1 + 2 ** -12, true);
+    v.setFloat32(4, 2 ** -80, true);
+    run(ctx, { op: 'vaxpy', dtype: 'f32', dst: mem(0), src0: mem(1024), scalar: 1 + 2 ** -12, ...ONE }, [0, 1024]);
+    expect([v.getFloat32(0, true), v.getFloat32(4, true)]).toEqual([2 ** -11 + 2 ** -24, 1 + 2 ** -11 + 2 ** -23]);
+    expect(Math.fround(Math.fround((1 + 2 ** -12) ** 2) - 1)).toBe(2 ** -11);
+    // f16: (1 + 2^-6)^2 - 1 = 2^-5 + 2^-12, where f16(1 + 2^-5 + 2^-12) - 1 = 2^-5
+    v.setUint16(2048, numberToF16Bits(1 + 2 ** -6), true);
+    v.setUint16(512, numberToF16Bits(-1), true);
+    run(ctx, { op: 'vaxpy', dtype: 'f16', dst: mem(512), src0: mem(2048), scalar: 1 + 2 ** -6, ...ONE }, [512, 2048]);
+    expect(f16BitsToNumber(v.getUint16(512, true))).toBe(2 ** -5 + 2 ** -12);
+    expect(roundF16(roundF16((1 + 2 ** -6) ** 2) - 1)).toBe(2 ** -5);
   });
 
   it('vadds converts the scalar to f16 first (rint)', () => {

@@ -1,6 +1,6 @@
 /**
  * Bit-exactness tests for isa/numeric: round modes, generic float rounding,
- * f16 encode/decode and vconv casts. Randomised checks use a seeded PRNG so
+ * f16 encode/decode, vconv casts and the fused multiply-add. Randomised checks use a seeded PRNG so
  * failures reproduce.
  */
 
@@ -16,6 +16,8 @@ import {
   roundF16,
 } from '../isa/numeric/float16.js';
 import { ROUND_MODES, roundToInteger, type RoundMode } from '../isa/numeric/round-mode.js';
+import { fmaF32, fmaRound } from '../isa/numeric/fma.js';
+import { exactFma } from './support/exact-fma.js';
 import { uint32Random } from './support/rng.js';
 
 const mulberry32 = uint32Random;
@@ -519,5 +521,43 @@ describe('castValue / saturate', () => {
         }
       }
     }
+  });
+});
+
+describe('fmaRound / fmaF32', () => {
+  const f32Of = (rng: () => number, eLo: number, eHi: number) => Math.fround(randomDouble(rng, eLo, eHi));
+  const f16Of = (rng: () => number) => f16BitsToNumber(rng() % 0x7c00 | (rng() & 0x8000));
+
+  it('rounds x * y + z once, near f32 ties (where double rounding would go wrong)', () => {
+    const rng = mulberry32(9);
+    for (let i = 0; i < 5000; i++) {
+      const x = (rng() % 511) - 255 || 1;
+      const y = f32Of(rng, -3, 3);
+      // z puts x * y + z next to a half-integer: the ties a fused multiply-add decides
+      const z = Math.fround((rng() % 601) - 300 + 0.5 - Math.fround(x * y) + ((rng() / 2 ** 32) - 0.5) * 2 ** -18);
+      expect(fmaF32(x, y, z), `${x} * ${y} + ${z}`).toBe(exactFma(x, y, z, 'f32'));
+    }
+  });
+
+  it('rounds once over the whole f32 and f16 ranges, subnormals and overflow included', () => {
+    const rng = mulberry32(10);
+    for (let i = 0; i < 5000; i++) {
+      const [x, y, z] = [f32Of(rng, -80, 70), f32Of(rng, -80, 70), f32Of(rng, -150, 127)];
+      expect(fmaRound(x, y, z, Math.fround), `${x} * ${y} + ${z}`).toBe(exactFma(x, y, z, 'f32'));
+      const [a, b, c] = [f16Of(rng), f16Of(rng), f16Of(rng)];
+      expect(fmaRound(a, b, c, roundF16), `f16 ${a} * ${b} + ${c}`).toBe(exactFma(a, b, c, 'f16'));
+    }
+  });
+
+  it('is not the product rounded, then the sum', () => {
+    // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: a tie in f32, so a separate multiply loses 2^-24
+    const x = 1 + 2 ** -12;
+    expect(fmaF32(x, x, -1)).toBe(2 ** -11 + 2 ** -24);
+    expect(Math.fround(Math.fround(x * x) - 1)).toBe(2 ** -11);
+    // the sum in double rounds the tiny z away, then the tie would round to even: the exact sum is above it
+    expect(fmaF32(x, x, 2 ** -80)).toBe(1 + 2 ** -11 + 2 ** -23);
+    expect(Math.fround(x * x + 2 ** -80)).toBe(1 + 2 ** -11);
+    expect(Object.is(fmaF32(-0, 1, -0), -0)).toBe(true);
+    expect(Object.is(fmaF32(1, 1, -1), 0)).toBe(true);
   });
 });

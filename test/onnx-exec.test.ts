@@ -32,6 +32,10 @@ function replay(op: string, preset: string): void {
   });
 }
 
-describe.each(['QLinearMatMul', 'MatMulInteger', 'QLinearConv', 'ConvInteger'])('%s', (op) => {
-  it('ascend310p (coupled, native u8 cube) matches ONNX Runtime on every fixture case', () => replay(op, 'ascend310p'));
+const OPS = ['QuantizeLinear', 'DequantizeLinear', 'QLinearMatMul', 'MatMulInteger', 'QLinearConv', 'ConvInteger', 'QLinearAdd'];
+
+describe.each(OPS)('%s matches ONNX Runtime on every fixture case', (op) => {
+  // ascend910b: separated, s8-only cube (uint8 through the device shift), fixpipe or GM requant;
+  // ascend310p: coupled, native u8 cube, UB epilogue; ascend910: coupled, s8-only cube.
+  it.each(['ascend910b', 'ascend310p', 'ascend910'])('on %s', (preset) => replay(op, preset));
 });

@@ -161,7 +161,9 @@ describe.each(PRESETS)('DequantizeLinear on %s', (preset) => {
       const axis = randInt(r, 0, dims.length - 1);
       const ch = dims[axis]!;
       const perAxis = r() < 0.5;
-      const zpOf = () => (qType === 's8' ? randInt(r, -128, 127) : qType === 'u8' ? randInt(r, 0, 255) : 0);
+      // int32: mostly small zero points, sometimes any int32 (q - zp then wraps, as in ORT)
+      const s32Zp = () => (r() < 0.3 ? randInt(r, -(2 ** 31), 2 ** 31 - 1) : r() < 0.3 ? 0 : randInt(r, -1000, 1000));
+      const zpOf = () => (qType === 's8' ? randInt(r, -128, 127) : qType === 'u8' ? randInt(r, 0, 255) : s32Zp());
       const s: DequantizeLinearSpec = {
         dims,
         qType,
@@ -183,6 +185,26 @@ describe.each(PRESETS)('DequantizeLinear on %s', (preset) => {
       const want = dequantizeLinearReference(s, q);
       const at = firstDiff(got, want);
       expect(at, `n ${n} ${JSON.stringify({ dims, qType, out: s.outType, axis, perAxis })}: y[${at}] = ${got[at]}, want ${want[at]}`).toBe(-1);
+    }
+  });
+});
+
+describe('DequantizeLinear int32 fixed cases', () => {
+  it('subtracts the zero point in int32 before the one rounding to float32, wrapping like ORT', () => {
+    for (const preset of ['tiny', 'tiny-sep']) {
+      const cfg = loadConfig(preset);
+      const q = Int32Array.of(2 ** 31 - 1, -(2 ** 31), 16777217, 0, -5);
+      const dq = (zeroPoint: number[], axis?: number, paramMode: ElementwiseTiling['paramMode'] = 'auto') => {
+        const s: DequantizeLinearSpec = { dims: [5, 1], qType: 's32', scale: [1, 1, 1, 1, 1].slice(0, zeroPoint.length), zeroPoint, outType: 'f32', ...(axis === undefined ? {} : { axis }) };
+        return Array.from(new Float32Array(run(cfg, generateDequantizeLinear(s, cfg, { paramMode }), { x: bytesOf(q) }).out('y').buffer));
+      };
+      // (2^31 - 1) - (-1) wraps to -2^31; 16777217 + 1 = 2^24 + 2 is exact, whereas
+      // fp32(16777217) + 1 would round to 2^24
+      expect(dq([-1])).toEqual([-(2 ** 31), -(2 ** 31), 2 ** 24 + 2, 1, -4]);
+      // -2^31 - (2^31 - 1) wraps to 1; -5 - (2^31 - 1) wraps to 2^31 - 4 (rounds to 2^31)
+      expect(dq([2 ** 31 - 1])).toEqual([0, 1, Math.fround(16777217 - (2 ** 31 - 1)), -(2 ** 31), 2 ** 31]);
+      // per axis; zero point -2^31 negates to itself in int32
+      for (const mode of ['table', 'rows'] as const) expect(dq([0, -(2 ** 31), 1, -7, 2 ** 31 - 1], 0, mode)).toEqual([2 ** 31, 0, 2 ** 24, 7, 2 ** 31]);
     }
   });
 });
@@ -304,7 +326,7 @@ describe('quant errors', () => {
     expect(() => generateQuantizeLinear({ ...base, zeroPoint: [200] }, cfg)).toThrow(/zero point 200 is not a s8 value/);
     expect(() => generateQuantizeLinear({ ...base, scale: [1, 2, 3] }, cfg)).toThrow(/3 values but axis 1 has 8 channels/);
     expect(() => generateQuantizeLinear({ ...base, scale: [0.1] }, cfg)).toThrow(/not a float32 value/);
-    expect(() => generateDequantizeLinear({ dims: [4], qType: 's32', scale: [1], zeroPoint: [3], outType: 'f32' }, cfg)).toThrow(/int32 input needs zero point 0/);
+    expect(() => generateDequantizeLinear({ dims: [4], qType: 's32', scale: [1], zeroPoint: [2 ** 31], outType: 'f32' }, cfg)).toThrow(/zero point 2147483648 is not a s32 value/);
     expect(() => generateRequant({ rows: 2, cols: 3, multipliers: [1, 1], zeroPoints: [0], outType: 's8' }, cfg)).toThrow(OpError);
     expect(() => generateQuantizeLinear(base, cfg, { chunk: 100 })).toThrow(/multiple of 128/);
     expect(() => generateQuantizeLinear({ ...base, dims: [1 << 16] }, cfg, { chunk: 1 << 14 })).toThrow(/UB needs \d+ bytes but tiny has 32768 \(over by \d+\)/);

@@ -35,6 +35,7 @@ const PATHS_910B: Record<PathName, PathParams> = {
 const VECTOR_910B: Record<VecClass, VecCost> = {
   unary: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VADDS/VMULS/VRELU/VCOPY: max(3, r); HW: Vector unit: 1 cycle/repeat unary
   binary: { cyclesPerRepeat: 2, minCycles: 3 }, // fit VADD/VSUB/VMUL/VMAX/VMIN f32,s16,s32: max(3, 2r); HW: 2 cycles/repeat binary
+  axpy: { cyclesPerRepeat: 2, minCycles: 3 }, // fit VAXPY_FP32_FP32_FP32: max(3, 2.00r), max error 1.4% (f16 1.1%)
   div: { cyclesPerRepeat: 4, minCycles: 3 }, // HW: Vector unit: vdiv ~4 cycles/repeat (not in the fitted set)
   conv: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VCONV f16->f32, f32->s32, s32->f32, f16->s8/u8, s8->f16: max(3, r)
   reduce: { cyclesPerRepeat: 7, minCycles: 0 }, // fit VCADD f16 7.0 r, VCMAX f32 7.0 r; HW: reductions ~7 (VCADD f32 is 3: not modelled per dtype)

@@ -53,7 +53,7 @@ export interface PathParams {
 }
 
 /** Vector instruction classes with their own cost (measured/vector.csv). */
-export const VEC_CLASSES = ['unary', 'binary', 'div', 'conv', 'reduce', 'dup', 'mask'] as const;
+export const VEC_CLASSES = ['unary', 'binary', 'axpy', 'div', 'conv', 'reduce', 'dup', 'mask'] as const;
 export type VecClass = (typeof VEC_CLASSES)[number];
 
 /** Cost of a vector instruction: it occupies the pipe repeats * cyclesPerRepeat cycles and

@@ -139,6 +139,7 @@ export const FOOTPRINT: Readonly<Record<Family, FootprintFn>> = {
   'l0c-ub': l0cUb,
   'vec-binary': vecBinary,
   'vec-scalar': vecUnary,
+  'vec-axpy': vecUnary,
   'vec-unary': vecUnary,
   'vec-dup': vecDup,
   'vec-conv': vecConv,

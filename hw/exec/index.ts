@@ -28,6 +28,7 @@ export const EXEC: Readonly<Record<Family, ExecFn | null>> = {
   'vec-mask': as(VECTOR_EXEC['vec-mask']),
   'vec-binary': as(VECTOR_EXEC['vec-binary']),
   'vec-scalar': as(VECTOR_EXEC['vec-scalar']),
+  'vec-axpy': as(VECTOR_EXEC['vec-axpy']),
   'vec-unary': as(VECTOR_EXEC['vec-unary']),
   'vec-dup': as(VECTOR_EXEC['vec-dup']),
   'vec-conv': as(VECTOR_EXEC['vec-conv']),

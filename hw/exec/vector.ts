@@ -24,8 +24,10 @@
  * - vmax(x, y) = x >= y ? x : y (so NaN in x yields y); vmin(x, y) = x <= y ? x : y.
  *   vdiv is f16/f32 only. vrelu(x) = x > 0 ? x : 0 (-0, negatives and NaN give +0). vabs = |x|.
  *   vcopy copies element bits (floats are not decoded, so NaN payloads survive).
- * - vadds/vmuls/vmaxs/vmins/vdup: the scalar is first converted to the element type (f16: rint;
- *   f32: already a float32; integers: the validator guarantees an in-range integer).
+ * - vadds/vmuls/vmaxs/vmins/vdup/vaxpy: the scalar is first converted to the element type (f16:
+ *   rint; f32: already a float32; integers: the validator guarantees an in-range integer).
+ * - vaxpy (f16/f32): dst = src0 * scalar + dst, fused: the exact value rounded once (rint) to the
+ *   element type (isa/numeric/fma.ts). dst lanes are read with the sources, before any write.
  * - vconv: dst = castValue(src, srcType, dstType, round) (isa/numeric/cast.ts).
  * - vcadd: dst element r (contiguous, at dst + r*size) = sum of the active lanes of repeat r,
  *   reduced in lane order by a fixed pairwise tree: v = [v0+v1, v2+v3, ...] (an odd last element
@@ -39,6 +41,7 @@ import type { Dtype } from '../../isa/types.js';
 import { DTYPE_BYTES, isFloat } from '../../isa/numeric/dtype.js';
 import { castValue } from '../../isa/numeric/cast.js';
 import { roundF16 } from '../../isa/numeric/float16.js';
+import { fmaRound } from '../../isa/numeric/fma.js';
 import { BLOCK, READ, WRITE, type Addrs, type ExecContext } from './context.js';
 
 /** The opcodes of one family, derived from the opcode table. */
@@ -209,6 +212,22 @@ const scalar: FamilyExec<'vec-scalar'> = (ctx, insn, a) => {
   );
 };
 
+/** The fused ops of vec-axpy: f(x, s, d) = round(x * s + d) with one rounding `fin`. */
+const AXPY: Readonly<Record<OpsOf<'vec-axpy'>, (x: number, s: number, d: number, fin: Fn1) => number>> = {
+  vaxpy: fmaRound,
+};
+
+const axpy: FamilyExec<'vec-axpy'> = (ctx, insn, a) => {
+  const dt = insn.dtype;
+  const f = AXPY[insn.op];
+  const fin = FINISH[dt];
+  const s = scalarAs(insn.scalar, dt);
+  const dst: Operand = { at: a[0]!, dtype: dt, blk: insn.dstBlkStride, rep: insn.dstRepStride };
+  const src: Operand = { at: a[1]!, dtype: dt, blk: insn.src0BlkStride, rep: insn.src0RepStride };
+  // dst is the addend: read as the second source, so each repeat reads it before writing
+  lanewise(ctx, insn.repeat, lanesOf(dt), dst, src, dst, (x, d) => f(x, s, d, fin));
+};
+
 const unary: FamilyExec<'vec-unary'> = (ctx, insn, a) => {
   const { f, bits } = UNARY[insn.op];
   const dt = bits ? RAW_BITS[DTYPE_BYTES[insn.dtype]]! : insn.dtype;
@@ -277,6 +296,7 @@ export const VECTOR_EXEC: { readonly [F in VectorFamily]: FamilyExec<F> } = {
   'vec-mask': setMask,
   'vec-binary': binary,
   'vec-scalar': scalar,
+  'vec-axpy': axpy,
   'vec-unary': unary,
   'vec-dup': dup,
   'vec-conv': conv,

@@ -118,6 +118,7 @@ export const COST: Readonly<Record<Family, CostFn>> = {
   'vec-mask': (_i, cfg) => vector('mask', 1, cfg),
   'vec-binary': (insn, cfg) => vector(VECTOR_CLASS_OF[insn.op] ?? 'binary', (insn as InsnOf<'vadd'>).repeat, cfg),
   'vec-scalar': (insn, cfg) => vector('unary', (insn as InsnOf<'vadds'>).repeat, cfg),
+  'vec-axpy': (insn, cfg) => vector('axpy', (insn as InsnOf<'vaxpy'>).repeat, cfg),
   'vec-unary': (insn, cfg) => vector('unary', (insn as InsnOf<'vrelu'>).repeat, cfg),
   'vec-dup': (insn, cfg) => vector('dup', (insn as InsnOf<'vdup'>).repeat, cfg),
   'vec-conv': (insn, cfg) => vector('conv', (insn as InsnOf<'vconv'>).repeat, cfg),

@@ -1,5 +1,3 @@
-export * from './fma.js';
-export * from './qlinear-add-formula.js';
 export * from './qlinear-add.js';
 export * from './activation.js';
 export * from './pool-layout.js';

@@ -6,16 +6,19 @@ import { QRANGE } from '../quant/common.js';
 import { fp32, rne } from '../quant/ref-numeric.js';
 import { quantizedSix, type QActivationSpec } from './activation.js';
 import { poolGeometry, type QPoolSpec } from './pool.js';
-import { QLINEAR_ADD_DEFAULT, qaddConsts, qaddElement } from './qlinear-add-formula.js';
+import { qlinearAddElement } from '../onnx-ref/qlinear-add.js';
 import type { QLinearAddSpec } from './qlinear-add.js';
 
 type Q8 = Int8Array | Uint8Array;
 const make = (t: QType, n: number): Q8 => (t === 's8' ? new Int8Array(n) : new Uint8Array(n));
 
-/** QLinearAdd through the chosen formulation's per-element function; a null input is the broadcast scalar. */
+/**
+ * QLinearAdd through the ONNX Runtime reference's element function; a null input is the single
+ * element given in the spec (scalarA / scalarB). ORT's grouping follows A's element count.
+ */
 export function qlinearAddReference(s: QLinearAddSpec, a: Q8 | null, b: Q8 | null): Q8 {
-  const bc = s.scalarA !== undefined ? 'a' : s.scalarB !== undefined ? 'b' : 'none';
-  const el = qaddElement(s.formulation ?? QLINEAR_ADD_DEFAULT, qaddConsts(s), bc);
+  const params = { sa: s.aScale, za: s.aZeroPoint, sb: s.bScale, zb: s.bZeroPoint, sc: s.cScale, zc: s.cZeroPoint };
+  const el = qlinearAddElement(params, s.type === 's8' ? 'int8' : 'uint8', (a ? a.length : 1) === 1);
   const n = s.dims.reduce((p, d) => p * d, 1);
   const y = make(s.type, n);
   for (let i = 0; i < n; i++) y[i] = el(a ? a[i]! : s.scalarA!, b ? b[i]! : s.scalarB!);

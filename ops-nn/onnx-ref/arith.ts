@@ -1,7 +1,7 @@
 /**
  * The quantisation arithmetic of ONNX Runtime 1.30 CPU (DESIGN.md "Quantisation arithmetic"):
  * float32 roundings, round half to even, saturation, the QLinear requantisation and a fused
- * multiply-add on float32 values computed exactly with a single rounding.
+ * multiply-add on float32 values computed exactly with a single rounding (isa/numeric/fma.ts).
  */
 import { roundToInteger } from '../../isa/numeric/round-mode.js';
 import type { RefDtype } from './tensor.js';
@@ -40,33 +40,5 @@ export function requantize(acc: number, m: number, zp: number, qmin: number, qma
   return rne(v) + zp;
 }
 
-const f64 = new Float64Array(1);
-const words = new Uint32Array(f64.buffer);
-const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HIGH = 1 - LOW;
-
-/**
- * fp32(a * b + c) with one rounding, like an FMA instruction on float32 operands. The product of two
- * float32 values is exact in a double; the sum is made round-to-odd in double precision (53 >= 24 + 2
- * bits), so the final rounding to float32 is the correct one.
- */
-export function fmaF32(a: number, b: number, c: number): number {
-  const p = a * b;
-  const s = p + c;
-  const bv = s - p;
-  const err = p - (s - bv) + (c - bv); // p + c === s + err exactly (TwoSum)
-  if (err === 0 || !Number.isFinite(s)) return fp32(s);
-  f64[0] = s;
-  const lo = words[LOW]!;
-  if ((lo & 1) === 0) {
-    // s is even: round-to-odd takes its neighbour on the side of the exact sum (bit patterns of
-    // doubles of one sign are ordered by magnitude)
-    if (err > 0 === s > 0) words[LOW] = lo + 1;
-    else if (lo !== 0) words[LOW] = lo - 1;
-    else {
-      words[LOW] = 0xffffffff;
-      words[HIGH] = words[HIGH]! - 1;
-    }
-  }
-  return fp32(f64[0]!);
-}
+/** fp32(a * b + c) with one rounding, like an FMA instruction (shared with the vector unit's vaxpy). */
+export { fmaF32 } from '../../isa/numeric/fma.js';

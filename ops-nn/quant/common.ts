@@ -2,6 +2,7 @@
  * What the quantisation kernels share: output ranges, per-axis geometry, parameter checks, and the
  * exact narrowing of small integers s32 -> f16 -> s8/u8 (every value in [-256, 255] is exact in f16).
  */
+import { intRange } from '../../isa/numeric/dtype.js';
 import { OpError } from '../kernel.js';
 import type { AxisSpec } from '../vector/elementwise.js';
 import type { Ref, Step } from '../vector/steps.js';
@@ -40,10 +41,10 @@ export function checkF32(values: readonly number[], what: string, op: string): v
   for (const v of values) if (Math.fround(v) !== v && !Number.isNaN(v)) throw new OpError(`${op}: ${what} value ${v} is not a float32 value`);
 }
 
-/** Zero points must be integers of the output type. */
-export function checkZeroPoints(zps: readonly number[], t: QType, op: string): void {
-  const [lo, hi] = QRANGE[t];
-  for (const z of zps) if (!Number.isInteger(z) || z < lo || z > hi) throw new OpError(`${op}: zero point ${z} is not a ${t} value (${lo}..${hi})`);
+/** Zero points must be integers of the quantised type. */
+export function checkZeroPoints(zps: readonly number[], t: QType | 's32', op: string): void {
+  const { min, max } = intRange(t);
+  for (const z of zps) if (!Number.isInteger(z) || z < min || z > max) throw new OpError(`${op}: zero point ${z} is not a ${t} value (${min}..${max})`);
 }
 
 /** Steps: int32 `src` -> the 8-bit output through f16 (exact for values already in range). */

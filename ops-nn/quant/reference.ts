@@ -37,14 +37,17 @@ export function quantizeLinearReference(s: QuantizeLinearSpec, x: Float32Array):
   return y;
 }
 
-/** DequantizeLinear: y = fp32(fp32(q - zp) * scale) (then once more to float16 for an f16 output). */
+/**
+ * DequantizeLinear: y = fp32(fp32(q - zp) * scale) (then once more to float16 for an f16 output);
+ * q - zp is an int32 subtraction that wraps (only int32 input can leave the range).
+ */
 export function dequantizeLinearReference(s: DequantizeLinearSpec, q: Int8Array | Uint8Array | Int32Array): Float32Array {
   const ch = channelOf(s.dims, s.axis ?? 1, [s.scale, s.zeroPoint]);
   const y = new Float32Array(q.length);
   const last = s.outType === 'f16' ? roundHalf : (v: number) => v;
   for (let i = 0; i < q.length; i++) {
     const c = ch(i);
-    y[i] = last(fp32(fp32(q[i]! - at(s.zeroPoint, c)) * at(s.scale, c)));
+    y[i] = last(fp32(fp32((q[i]! - at(s.zeroPoint, c)) | 0) * at(s.scale, c)));
   }
   return y;
 }

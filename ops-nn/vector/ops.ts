@@ -7,8 +7,8 @@ import type { Dtype, RoundMode } from '../../isa/types.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { Emitter, ub } from '../emitter.js';
 
-/** Vector x scalar opcodes. */
-export type ScalarOp = 'vadds' | 'vmuls' | 'vmaxs' | 'vmins';
+/** Vector x scalar opcodes (one operand layout; vaxpy also reads dst: dst = src * scalar + dst). */
+export type ScalarOp = 'vadds' | 'vmuls' | 'vmaxs' | 'vmins' | 'vaxpy';
 /** Vector x vector opcodes. */
 export type BinaryOp = 'vadd' | 'vsub' | 'vmul' | 'vmax' | 'vmin' | 'vdiv';
 /** One-operand opcodes. */

@@ -11,7 +11,7 @@ import type { Dtype, RoundMode } from '../../isa/types.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { ub } from '../emitter.js';
 import type { ChunkCtx } from './elementwise.js';
-import { convLanes, lanesOf, vBinary, vBinaryStrided, vConv, vScalar, vUnary, type BinaryOp, type ScalarOp } from './ops.js';
+import { convLanes, lanesOf, vBinary, vBinaryStrided, vConv, vDup, vScalar, vUnary, type BinaryOp, type ScalarOp } from './ops.js';
 
 /** A UB buffer of the chunk: an input slot, an output slot or a scratch region. */
 export type Ref = `in${number}` | `out${number}` | `tmp${number}`;
@@ -23,7 +23,10 @@ export type Step =
   | { readonly op: 'conv'; readonly to: Dtype; readonly from: Dtype; readonly round?: RoundMode; readonly dst: Ref; readonly src: Ref }
   | { readonly op: 'adds' | 'muls' | 'maxs' | 'mins' | 'divs'; readonly dtype: Dtype; readonly dst: Ref; readonly src: Ref; readonly value: Value }
   | { readonly op: 'add' | 'sub' | 'mul' | 'max' | 'min'; readonly dtype: Dtype; readonly dst: Ref; readonly src0: Ref; readonly src1: Ref }
-  | { readonly op: 'relu' | 'abs'; readonly dtype: Dtype; readonly dst: Ref; readonly src: Ref };
+  | { readonly op: 'relu' | 'abs'; readonly dtype: Dtype; readonly dst: Ref; readonly src: Ref }
+  | { readonly op: 'dup'; readonly dtype: Dtype; readonly dst: Ref; readonly scalar: number }
+  // dst = src * scalar + dst, fused (vaxpy)
+  | { readonly op: 'axpy'; readonly dtype: Dtype; readonly dst: Ref; readonly src: Ref; readonly scalar: number };
 
 type ScalarStep = Extract<Step, { value: Value }>;
 
@@ -55,6 +58,8 @@ export function divisorsOf(steps: readonly Step[]): string[] {
 /** The buffers a step reads and writes, for barrier placement. */
 function touches(s: Step): { reads: string[]; writes: string[] } {
   if ('src1' in s) return { reads: [s.src0, s.src1], writes: [s.dst] };
+  if (s.op === 'dup') return { reads: [], writes: [s.dst] };
+  if (s.op === 'axpy') return { reads: [s.src, s.dst], writes: [s.dst] };
   const extra = s.op === 'divs' ? ['rowScratch'] : [];
   return { reads: [s.src, ...extra], writes: [s.dst, ...extra] };
 }
@@ -133,7 +138,9 @@ function emitStep(ctx: ChunkCtx, s: Step): void {
   if (s.op === 'conv') {
     const lanes = convLanes(s.to, s.from);
     vConv(e, s.to, s.from, s.round ?? 'rint', addr(ctx, s.dst), addr(ctx, s.src), Math.ceil(ctx.elems / lanes) * lanes);
-  } else if ('src1' in s) vBinary(e, BINARY_OPS[s.op], s.dtype, addr(ctx, s.dst), addr(ctx, s.src0), addr(ctx, s.src1), ctx.elems);
+  } else if (s.op === 'dup') vDup(e, s.dtype, addr(ctx, s.dst), s.scalar, ctx.elems);
+  else if (s.op === 'axpy') vScalar(e, 'vaxpy', s.dtype, addr(ctx, s.dst), addr(ctx, s.src), s.scalar, ctx.elems);
+  else if ('src1' in s) vBinary(e, BINARY_OPS[s.op], s.dtype, addr(ctx, s.dst), addr(ctx, s.src0), addr(ctx, s.src1), ctx.elems);
   else if ('value' in s) scalarStep(ctx, s);
   else vUnary(e, UNARY_OPS[s.op], s.dtype, addr(ctx, s.dst), addr(ctx, s.src), ctx.elems);
 }

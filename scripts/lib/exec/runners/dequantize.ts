@@ -1,7 +1,7 @@
 /**
  * DequantizeLinear runner (ONNX inputs x, x_scale, x_zero_point; attribute axis) on the ops-nn
  * vector kernel. The output type is x_scale's (float32, or float16 rounded once from the float32
- * product); an int32 x needs zero point 0.
+ * product); for an int32 x, q - zp is computed in int32 (wrapping), as ORT does.
  */
 import { OpError } from '../../../../ops-nn/kernel.js';
 import { generateDequantizeLinear } from '../../../../ops-nn/quant/index.js';

@@ -2,7 +2,8 @@
  * QLinearAdd (com.microsoft) runner: inputs A, A_scale, A_zero_point, B, B_scale, B_zero_point,
  * C_scale, C_zero_point. A and B must have the same shape, or one of them a single element (a
  * broadcast scalar; when both are, A is the scalar, as in ORT); general broadcasting is not
- * supported. Scales and zero points are scalars.
+ * supported. A single-element input is passed to the kernel by value, which broadcasts it with a
+ * vdup on the device. Scales and zero points are scalars.
  */
 import { OpError } from '../../../../ops-nn/kernel.js';
 import { generateQLinearAdd, type QLinearAddSpec } from '../../../../ops-nn/eltwise/index.js';
