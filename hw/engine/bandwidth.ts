@@ -2,8 +2,10 @@
  * GM bandwidth shared by concurrent transfers. Each active transfer streams at a rate limited by its
  * path, by its core's GM port and by the chip's GM bandwidth; capacity is divided max-min fairly
  * (first among cores, then among a core's transfers). Whenever a transfer starts or ends every
- * active transfer's rate is recomputed and its end re-predicted; stale predictions are ignored by
- * version. A lone transfer of B bytes on a path of rate R ends after ceil(B / min(R, core, chip)).
+ * active transfer's rate is recomputed and its end re-predicted. Only the earliest predicted end is
+ * an event (one pending event for the whole chip, older ones recognised by version), so a change
+ * costs one event however many transfers are active. A lone transfer of B bytes on a path of rate
+ * R ends after ceil(B / min(R, core, chip)).
  */
 
 export interface Transfer {
@@ -15,13 +17,12 @@ export interface Transfer {
   lastUpdate: number;
   /** predicted end cycle */
   end: number;
-  /** bumps whenever `end` is re-predicted, so older completion events can be recognised */
-  version: number;
   /** opaque owner id (the pipe) */
   owner: number;
 }
 
-export type ScheduleEnd = (t: Transfer, at: number) => void;
+/** Asks for the manager's next event at `at`; the event must carry `version` back to `due`. */
+export type ScheduleNext = (at: number, version: number) => void;
 
 /**
  * Max-min fair split of `capacity` among demands[from..to) (written into out[from..to)). Progressive
@@ -49,12 +50,15 @@ export function waterfill(demands: ArrayLike<number>, capacity: number, out: num
 }
 
 export class GmBandwidth {
-  readonly active: Transfer[] = [];
+  private active: Transfer[] = [];
+  /** version of the one pending event, and its cycle (-1: none) */
+  private version = 0;
+  private pendingAt = -1;
 
   constructor(
     private readonly chipRate: number,
     private readonly coreRate: number,
-    private readonly scheduleEnd: ScheduleEnd,
+    private readonly scheduleNext: ScheduleNext,
   ) {}
 
   start(now: number, t: Transfer): void {
@@ -69,14 +73,18 @@ export class GmBandwidth {
     this.reallocate(now);
   }
 
-  /** Called at a transfer's predicted end; returns false for a stale prediction. */
-  finish(now: number, t: Transfer, version: number): boolean {
-    if (version !== t.version) return false;
+  /**
+   * At the manager's event: removes every transfer due by `now` and returns them in (core, pipe)
+   * order; a stale event (an older version) returns none.
+   */
+  due(now: number, version: number): Transfer[] {
+    if (version !== this.version) return [];
+    this.pendingAt = -1;
     this.advance(now);
-    const i = this.active.indexOf(t);
-    this.active.splice(i, 1);
+    const done = this.active.filter((t) => t.end <= now);
+    this.active = this.active.filter((t) => t.end > now);
     this.reallocate(now);
-    return true;
+    return done;
   }
 
   private advance(now: number): void {
@@ -92,6 +100,19 @@ export class GmBandwidth {
   private readonly coreShare: number[] = [];
 
   private reallocate(now: number): void {
+    this.rate(now);
+    let next = Infinity;
+    for (const t of this.active) next = Math.min(next, t.end);
+    const at = next === Infinity ? -1 : next;
+    if (at !== this.pendingAt) {
+      this.version++;
+      this.pendingAt = at;
+      if (at >= 0) this.scheduleNext(at, this.version);
+    }
+  }
+
+  /** Recomputes every active transfer's rate and predicted end. */
+  private rate(now: number): void {
     const act = this.active;
     const n = act.length;
     if (n === 0) return;
@@ -120,11 +141,6 @@ export class GmBandwidth {
   private setRate(t: Transfer, rate: number, now: number): void {
     t.rate = rate;
     // Tolerance absorbs float residue so a transfer due exactly now is not pushed a cycle later.
-    const end = now + Math.max(0, Math.ceil(t.remaining / rate - 1e-9));
-    if (end !== t.end) {
-      t.end = end;
-      t.version++;
-      this.scheduleEnd(t, end);
-    }
+    t.end = now + Math.max(0, Math.ceil(t.remaining / rate - 1e-9));
   }
 }

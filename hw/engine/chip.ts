@@ -60,8 +60,8 @@ export class Chip {
     readonly cores: CoreState[],
     private readonly opts: ChipOptions,
   ) {
-    this.bandwidth = new GmBandwidth(cfg.gm.chipBytesPerCycle, cfg.gm.coreBytesPerCycle, (t, at) =>
-      this.queue.push(at, PRIORITY.transfer, EV_XFER, t.core, t.owner, t.version),
+    this.bandwidth = new GmBandwidth(cfg.gm.chipBytesPerCycle, cfg.gm.coreBytesPerCycle, (at, version) =>
+      this.queue.push(at, PRIORITY.transfer, EV_XFER, 0, version),
     );
   }
 
@@ -83,7 +83,7 @@ export class Chip {
       else if (kind === EV_SCALAR) this.runScalar(c, this.now);
       else if (kind === EV_FLAG) this.flagFires(c, a, b, this.now);
       else if (kind === EV_CROSS) this.crossFires(c, a, b, this.now);
-      else this.transferEnds(c, a, b, this.now);
+      else this.transfersEnd(a, this.now);
     }
     if (this.finishedCores < this.cores.length) throw new SimError(this.deadlockReport());
     return Math.max(0, ...this.cores.map((c) => c.finishTime));
@@ -374,7 +374,6 @@ export class Chip {
       t.rate = 0;
       t.lastUpdate = now;
       t.end = -1;
-      t.version++;
       p.transfer = t;
       this.transferOwner[c.id * PIPES.length + p.index] = p;
       this.bandwidth.start(now, t);
@@ -402,16 +401,18 @@ export class Chip {
     p.current = null;
   }
 
-  private transferEnds(c: CoreState, pipe: number, version: number, now: number): void {
-    const p = this.transferOwner[c.id * PIPES.length + pipe]!;
-    const t = p.transfer;
-    if (t === null || !this.bandwidth.finish(now, t, version)) return;
-    p.transfer = null;
-    const d = p.current!;
-    const alone = Math.max(1, Math.ceil(d.cost.bytes / Math.min(t.cap, this.cfg.gm.coreBytesPerCycle, this.cfg.gm.chipBytesPerCycle)));
-    p.stallBandwidthCycles += Math.max(0, now - p.currentStart - alone);
-    this.complete(c, p, now);
-    this.tryPipe(c, p, now);
+  /** Every GM transfer due now ends: its pipe completes the instruction and goes on. */
+  private transfersEnd(version: number, now: number): void {
+    for (const t of this.bandwidth.due(now, version)) {
+      const c = this.cores[t.core]!;
+      const p = this.transferOwner[t.core * PIPES.length + t.owner]!;
+      p.transfer = null;
+      const d = p.current!;
+      const alone = Math.max(1, Math.ceil(d.cost.bytes / Math.min(t.cap, this.cfg.gm.coreBytesPerCycle, this.cfg.gm.chipBytesPerCycle)));
+      p.stallBandwidthCycles += Math.max(0, now - p.currentStart - alone);
+      this.complete(c, p, now);
+      this.tryPipe(c, p, now);
+    }
   }
 
   private pipeIdle(c: CoreState, now: number): void {

@@ -66,7 +66,7 @@ export class PipeState {
   ) {
     this.slots = Array.from({ length: depth }, () => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6) }));
     this.startTimes = new Float64Array(depth);
-    this.xfer = { core: -1, cap: 0, remaining: 0, rate: 0, lastUpdate: 0, end: -1, version: 0, owner: index };
+    this.xfer = { core: -1, cap: 0, remaining: 0, rate: 0, lastUpdate: 0, end: -1, owner: index };
   }
 }
 
