@@ -13,6 +13,7 @@ import type { CliContext, CliIo, CliJob } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
 import { execCommand } from './commands/exec.js';
 import { presetsCommand } from './commands/presets.js';
+import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
 
@@ -47,7 +48,8 @@ function parser(ctx: CliContext): Argv {
     .command(presetsCommand(ctx))
     .command(execCommand(ctx))
     .command(demoCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, presets or demo')
+    .command(regressCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, exec, regress, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
@@ -66,7 +68,7 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
 }
 
 /** Command words, for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'presets', 'demo']);
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {

@@ -1,0 +1,74 @@
+/**
+ * Baseline files: the cycles and per-pipe busy cycles a manifest produced, keyed by entry id.
+ * Written only by code (`aicore-sim regress --update`, `npm run golden:update`) in one canonical
+ * form (entries sorted by id, one entry per line, pipes in PIPES order) so the same run gives the
+ * same bytes and a changed entry is a one-line diff in review.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { PIPES } from '../../../isa/types.js';
+import { UsageError } from '../errors.js';
+import { isObject, shown } from './fields.js';
+import type { Measurement, PipeCycles } from './measure.js';
+
+/** Identifies the file format; bump when the meaning of a field changes. */
+export const BASELINE_FORMAT = 'aicore-sim-cycles/1';
+
+/** id -> measurement */
+export type Baseline = ReadonlyMap<string, Measurement>;
+
+/** Orders by id with plain code-unit comparison (locale-independent, so bytes never vary). */
+const byId = (a: Measurement, b: Measurement): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The canonical text of a baseline. */
+export function baselineText(ms: Iterable<Measurement>): string {
+  const lines = [...ms].sort(byId).map((m) => {
+    const body = { kernel: m.kernel, preset: m.preset, cycles: m.cycles, pipes: m.pipes, kernels: m.kernels };
+    return `    ${JSON.stringify(m.id)}: ${JSON.stringify(body)}`;
+  });
+  return `{\n  "format": ${JSON.stringify(BASELINE_FORMAT)},\n  "entries": {\n${lines.join(',\n')}\n  }\n}\n`;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function parsePipes(v: unknown, at: string): PipeCycles {
+  if (!isObject(v)) throw new Error(`${at}.pipes must be an object`);
+  for (const [p, c] of Object.entries(v)) {
+    if (!(PIPES as readonly string[]).includes(p)) throw new Error(`${at}.pipes.${p} is not a pipe (pipes: ${PIPES.join(', ')})`);
+    if (!isCount(c)) throw new Error(`${at}.pipes.${p} must be a cycle count, got ${shown(c)}`);
+  }
+  return v as PipeCycles;
+}
+
+function parseEntry(id: string, v: unknown): Measurement {
+  const at = `entry "${id}"`;
+  if (!isObject(v)) throw new Error(`${at} must be an object`);
+  if (typeof v.kernel !== 'string' || typeof v.preset !== 'string') throw new Error(`${at} needs kernel and preset strings`);
+  if (!isCount(v.cycles)) throw new Error(`${at}.cycles must be a cycle count, got ${shown(v.cycles)}`);
+  const kernels = v.kernels;
+  if (!Array.isArray(kernels) || !kernels.every((k) => isObject(k) && typeof k.name === 'string' && isCount(k.cycles)))
+    throw new Error(`${at}.kernels must be a list of { name, cycles }`);
+  return { id, kernel: v.kernel, preset: v.preset, cycles: v.cycles, pipes: parsePipes(v.pipes, at), kernels: kernels as Measurement['kernels'] };
+}
+
+/** Validates a parsed baseline file. */
+export function parseBaseline(json: unknown, source: string): Baseline {
+  try {
+    if (!isObject(json) || json.format !== BASELINE_FORMAT) throw new Error(`is not a baseline file (want "format": "${BASELINE_FORMAT}")`);
+    if (!isObject(json.entries)) throw new Error('entries must be an object of id -> measurement');
+    return new Map(Object.entries(json.entries).map(([id, v]) => [id, parseEntry(id, v)]));
+  } catch (e) {
+    throw new UsageError(`baseline ${source}: ${(e as Error).message} (regenerate it with --update)`);
+  }
+}
+
+/** Reads a baseline; a missing file is an error that says how to create it. */
+export function readBaseline(file: string): Baseline {
+  if (!existsSync(file)) throw new UsageError(`baseline ${file} does not exist: run with --update to create it`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read baseline ${file}: ${(e as Error).message}`);
+  }
+  return parseBaseline(json, file);
+}

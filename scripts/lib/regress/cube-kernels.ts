@@ -1,0 +1,71 @@
+/**
+ * Cube kernels of the regression table: the INT8 matmul with the fixpipe requant datapath (the
+ * `run matmul` kernel), QLinearMatMul and QLinearConv in each fusion variant, and the FP16 matmul
+ * and conv. Each row: parameters, tiling, and a runner that times the generated kernel(s).
+ */
+import { convK, generateConvF16 } from '../../../ops-nn/conv/index.js';
+import { generateMatmul, generateMatmulF16 } from '../../../ops-nn/matmul/index.js';
+import { randomQuant } from '../matmul-data.js';
+import { seededRandom } from '../rng.js';
+import { CONV_FIELDS, convOf } from './conv-fields.js';
+import { bool, oneOf, withDefault } from './fields.js';
+import { defineKernel, dim, GEMM_TILING } from './kernel-def.js';
+import { timeKernel } from './measure.js';
+import { QUANT_GEMM_FIELDS, runQuantGemm } from './quant-gemm.js';
+
+const C0_INT8 = 32; // int8 elements per 32-byte block: K of img2col is in whole blocks
+
+const MATMUL_SHAPE = { m: dim(), k: dim(), n: dim() } as const;
+
+export const matmul = defineKernel({
+  describe: 'INT8 matmul y = requant(A x B + bias) with the fixpipe datapath (the `run matmul` kernel)',
+  params: {
+    ...MATMUL_SHAPE,
+    perChannel: withDefault(bool(), false),
+    bias: withDefault(bool(), true),
+    outType: withDefault(oneOf(['s8', 'u8']), 's8'),
+    relu: withDefault(bool(), false),
+  },
+  tiling: GEMM_TILING,
+  run: (p, cfg, tiling) => {
+    // The scales `run matmul` draws with its default seed: the same kernel, so the same cycles.
+    const quant = randomQuant({ ...p }, seededRandom(1));
+    return [timeKernel(cfg, generateMatmul({ m: p.m, k: p.k, n: p.n, bias: p.bias, quant, outType: p.outType, relu: p.relu }, cfg, tiling))];
+  },
+});
+
+export const matmulF16 = defineKernel({
+  describe: 'FP16 matmul: fp16 in, fp32 accumulate and bias, fp16 out',
+  params: { ...MATMUL_SHAPE, bias: withDefault(bool(), true) },
+  tiling: GEMM_TILING,
+  run: (p, cfg, tiling) => [timeKernel(cfg, generateMatmulF16(p, cfg, tiling))],
+});
+
+export const qlinearMatmul = defineKernel({
+  describe: 'QLinearMatMul int8 x int8 -> int8 (M x K times K x N), epilogue per fusion variant',
+  params: { ...MATMUL_SHAPE, ...QUANT_GEMM_FIELDS },
+  tiling: GEMM_TILING,
+  run: (p, cfg, tiling) =>
+    runQuantGemm({ batch: 1, m: p.m, k: p.k, n: p.n, groups: 1, bCount: 1, aPerBatch: false }, p, cfg, tiling, 'matmul'),
+});
+
+export const qlinearConv = defineKernel({
+  describe: 'QLinearConv int8 x int8 -> int8 (img2col GEMM per image and group), epilogue per fusion variant',
+  params: { ...CONV_FIELDS, ...QUANT_GEMM_FIELDS },
+  tiling: GEMM_TILING,
+  run: (p, cfg, tiling) => {
+    const s = convOf(p);
+    // One GEMM per (image, group) over img2col rows; the pad value (x_zp) does not change timing.
+    const { n: _n, c: _c, oc: _oc, group: _g, ...geom } = s;
+    const conv = { ...geom, c: s.c / s.group, padValue: 0 };
+    const shape = { batch: s.n * s.group, m: s.oh * s.ow, k: convK(s, C0_INT8), n: s.oc / s.group, groups: s.group, bCount: s.group, aPerBatch: true, conv };
+    return runQuantGemm(shape, p, cfg, tiling, 'conv');
+  },
+});
+
+export const convF16 = defineKernel({
+  describe: 'FP16 convolution on the img2col GEMM: fp16 in, fp32 accumulate and bias, fp16 out',
+  params: { ...CONV_FIELDS, bias: withDefault(bool(), true) },
+  tiling: GEMM_TILING,
+  run: (p, cfg, tiling) => [timeKernel(cfg, generateConvF16(convOf(p), p.bias, cfg, tiling))],
+});

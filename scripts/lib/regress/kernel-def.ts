@@ -1,0 +1,65 @@
+/**
+ * The shape of a row in the regression kernel table: a parameter schema, a tiling schema and a
+ * runner that generates the kernel(s) and times them. `defineKernel` hides the schema types behind
+ * one uniform interface, so the table can hold kernels with different parameters while each runner
+ * still receives typed, validated values.
+ */
+import type { HwConfig } from '../../../hw/config/types.js';
+import { bool, int, oneOf, parseAll, parseSome, type Schema, type Values } from './fields.js';
+import type { KernelMeasure } from './measure.js';
+
+export interface KernelDef<P extends Schema, T extends Schema> {
+  /** one line for docs and `--help` */
+  readonly describe: string;
+  readonly params: P;
+  /** tiling fields a manifest may fix; the rest come from the kernel's default tiler */
+  readonly tiling: T;
+  /** generates and times the kernels of one entry, in launch order */
+  readonly run: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>) => KernelMeasure[];
+}
+
+/** A kernel of the table, its schemas erased. */
+export interface RegressKernel {
+  readonly describe: string;
+  readonly paramNames: readonly string[];
+  readonly tilingNames: readonly string[];
+  /** Validates raw params and tiling (throws an Error naming the field) and returns the runner. */
+  bind(params: unknown, tiling: unknown): (cfg: HwConfig) => KernelMeasure[];
+}
+
+export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {
+  return {
+    describe: d.describe,
+    paramNames: Object.keys(d.params),
+    tilingNames: Object.keys(d.tiling),
+    bind(params, tiling) {
+      const p = parseAll(d.params, params, 'params');
+      const t = parseSome(d.tiling, tiling, 'tiling');
+      return (cfg) => d.run(p, cfg, t);
+    },
+  };
+}
+
+/** Largest value of a shape field (the GEMM generators take dimensions up to 65535). */
+export const DIM_MAX = 65535;
+export const dim = () => int(1, DIM_MAX);
+
+/** The GEMM tiling (ops-nn/gemm/tiling.ts); range checks are the generator's. */
+export const GEMM_TILING = {
+  baseM: int(1, 4095),
+  baseN: int(1, 4095),
+  baseK: int(1, 4095),
+  stepK: int(1, 4095),
+  dbL1: bool(),
+  dbL0: bool(),
+  dbL0C: bool(),
+  blockDim: int(1, 4096),
+} as const;
+
+/** The streaming vector kernels' tiling (ops-nn/vector/elementwise.ts). */
+export const VECTOR_TILING = {
+  blocks: int(1, 4096),
+  chunk: int(0, 2 ** 24),
+  doubleBuffer: bool(),
+  paramMode: oneOf(['auto', 'rows', 'table']),
+} as const;

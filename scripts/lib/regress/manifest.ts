@@ -1,0 +1,114 @@
+/**
+ * Regression manifests: the JSON file listing the kernels to time.
+ *
+ *   { "entries": [ { "id": "mm-512", "kernel": "matmul", "preset": "ascend910b",
+ *                    "config": { ...preset overrides... }, "params": { "m": 512, ... },
+ *                    "tiling": { "baseM": 128, ... }, "note": "free text" } ] }
+ *
+ * `config`, `tiling` and `note` are optional. Everything is validated before anything runs, so a
+ * typo in the last entry does not cost a whole run; every error is one line naming the file, the
+ * entry and the field.
+ */
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../../../hw/config/load.js';
+import type { HwConfig } from '../../../hw/config/types.js';
+import { UsageError } from '../errors.js';
+import { isObject, shown } from './fields.js';
+import { KERNELS, kernelNames } from './kernels.js';
+import type { KernelMeasure } from './measure.js';
+
+/** An entry as written in the manifest. */
+export interface ManifestEntry {
+  readonly id: string;
+  readonly kernel: string;
+  readonly preset: string;
+  readonly config?: unknown;
+  readonly params: unknown;
+  readonly tiling?: unknown;
+  readonly note?: string;
+}
+
+/** A validated entry, ready to run. */
+export interface PreparedEntry {
+  readonly entry: ManifestEntry;
+  readonly config: HwConfig;
+  readonly run: (cfg: HwConfig) => KernelMeasure[];
+}
+
+export interface Manifest {
+  /** where it came from, for messages */
+  readonly source: string;
+  readonly entries: readonly PreparedEntry[];
+}
+
+const ENTRY_KEYS = ['id', 'kernel', 'preset', 'config', 'params', 'tiling', 'note'] as const;
+const REQUIRED_KEYS = ['id', 'kernel', 'preset', 'params'] as const;
+
+/** Ids show up in tables, diffs and file keys: keep them to one printable word. */
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/+-]*$/;
+
+function checkEntryShape(raw: unknown): ManifestEntry {
+  if (!isObject(raw)) throw new Error(`must be an object, got ${shown(raw)}`);
+  for (const key of Object.keys(raw))
+    if (!(ENTRY_KEYS as readonly string[]).includes(key)) throw new Error(`field ${key} is not known (known: ${ENTRY_KEYS.join(', ')})`);
+  for (const key of REQUIRED_KEYS) if (raw[key] === undefined) throw new Error(`field ${key} is missing`);
+  if (typeof raw.id !== 'string' || !ID_PATTERN.test(raw.id))
+    throw new Error(`id must be a word of letters, digits and . _ : / + - (starting with a letter or digit), got ${shown(raw.id)}`);
+  for (const key of ['kernel', 'preset', 'note'] as const)
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') throw new Error(`${key} must be a string, got ${shown(raw[key])}`);
+  return raw as unknown as ManifestEntry;
+}
+
+function prepare(e: ManifestEntry): PreparedEntry {
+  const kernel = KERNELS[e.kernel];
+  if (!kernel) throw new Error(`kernel ${shown(e.kernel)} is not known (known: ${kernelNames().join(', ')})`);
+  let config: HwConfig;
+  try {
+    config = loadConfig(e.preset, e.config);
+  } catch (err) {
+    throw new Error(`config: ${(err as Error).message}`);
+  }
+  return { entry: e, config, run: kernel.bind(e.params, e.tiling) };
+}
+
+/** Validates a parsed manifest; errors are UsageErrors naming `source`, the entry and the field. */
+export function parseManifest(json: unknown, source: string): Manifest {
+  const fail = (msg: string): never => {
+    throw new UsageError(`manifest ${source}: ${msg}`);
+  };
+  if (!isObject(json)) return fail(`must be an object { "entries": [...] }, got ${shown(json)}`);
+  for (const key of Object.keys(json)) if (key !== 'entries' && key !== 'note') fail(`field ${key} is not known (known: entries, note)`);
+  if (!Array.isArray(json.entries) || json.entries.length === 0) return fail('entries must be a non-empty array');
+  const seen = new Set<string>();
+  const entries = json.entries.map((raw: unknown, i: number) => {
+    let at = `entry #${i + 1}`;
+    try {
+      const e = checkEntryShape(raw);
+      at = `entry #${i + 1} "${e.id}"`;
+      if (seen.has(e.id)) throw new Error(`id is used by an earlier entry (ids must be unique)`);
+      seen.add(e.id);
+      return prepare(e);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      return fail(`${at}: ${(err as Error).message}`);
+    }
+  });
+  return { source, entries };
+}
+
+/** Reads and validates a manifest file. */
+export function readManifest(file: string): Manifest {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read manifest ${file} (check the path)`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`manifest ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseManifest(json, file);
+}

@@ -1,0 +1,82 @@
+/**
+ * The quantised cube operators (QLinearConv, QLinearMatMul) for timing: the GemmProblem that
+ * scripts/lib/exec/cube-op.ts builds for int8 x int8 -> int8 (weights with zero point 0, so one
+ * weight piece; the activation zero point folded into the always-present int32 bias), with the
+ * epilogue where the fusion variant puts it. The requant multipliers are powers of two, which fit
+ * the fixpipe's 10 mantissa bits, so every variant is legal and exact. Variant `gm` is two kernels:
+ * the int32 GEMM, then the standalone requant kernel over its rows; their cycles and pipes add.
+ */
+import type { HwConfig } from '../../../hw/config/types.js';
+import { generateGemm, type ConvGeom, type GemmProblem, type GemmTiling } from '../../../ops-nn/gemm/index.js';
+import { OpError } from '../../../ops-nn/kernel.js';
+import { generateRequant } from '../../../ops-nn/quant/index.js';
+import { FUSIONS, type Fusion } from '../exec/types.js';
+import { bool, int, oneOf, withDefault } from './fields.js';
+import { timeKernel, type KernelMeasure } from './measure.js';
+
+/** Fields every quantised cube operator takes besides its shape. */
+export const QUANT_GEMM_FIELDS = {
+  fusion: oneOf(FUSIONS),
+  /** one requant multiplier per output channel (ONNX per-channel w_scale), else one for all */
+  perChannel: withDefault(bool(), true),
+  /** y_zero_point: a non-zero one costs a vector add in the UB and GM epilogues */
+  zeroPoint: withDefault(int(-128, 127), 0),
+} as const;
+
+/** The GEMM shape of a quantised operator, without its epilogue. */
+export interface QuantGemmShape {
+  readonly batch: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly groups: number;
+  readonly bCount: number;
+  readonly aPerBatch: boolean;
+  readonly conv?: ConvGeom;
+}
+
+export interface QuantGemmOptions {
+  readonly fusion: Fusion;
+  readonly perChannel: boolean;
+  readonly zeroPoint: number;
+}
+
+/** Multiplier of table entry i: 2^-10, 2^-11, 2^-12 repeating (exact in the fixpipe). */
+const multiplierOf = (perChannel: boolean, i: number): number => 2 ** -(10 + (perChannel ? i % 3 : 0));
+
+function problem(s: QuantGemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
+  const coupled = cfg.organisation === 'coupled';
+  if (o.fusion === 'fixpipe' && coupled) throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
+  const requant = o.fusion !== 'gm';
+  return {
+    batch: s.batch,
+    m: s.m,
+    k: s.k,
+    n: s.n,
+    aType: 's8',
+    bType: 's8',
+    pieces: 1,
+    aSource: s.conv ? { kind: 'img2col', conv: s.conv } : { kind: 'matrix' },
+    aPerBatch: s.aPerBatch,
+    bCount: s.bCount,
+    bias: true,
+    epilogue: requant
+      ? { kind: 'requant', semantics: 'onnx', scales: multipliers, offsets: multipliers.map(() => o.zeroPoint), outType: 's8', relu: false }
+      : { kind: 'int32' },
+    // As in cube-op: on separated chips 'ub' is the mixed AIC + AIV kernel.
+    place: coupled || o.fusion === 'ub' ? 'ub' : 'fixpipe',
+    groups: s.groups,
+  };
+}
+
+/** Generates and times the kernels of one quantised cube operator. */
+export function runQuantGemm(s: QuantGemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): KernelMeasure[] {
+  const multipliers = Array.from({ length: s.bCount * s.n }, (_, i) => multiplierOf(o.perChannel, i));
+  const gemm = timeKernel(cfg, generateGemm(problem(s, o, multipliers, cfg), cfg, tiling, name));
+  if (o.fusion !== 'gm') return [gemm];
+  // One requant launch over every output row, as cube-op does when all row blocks share multipliers.
+  const cols = s.groups * s.n;
+  const rows = (s.batch / s.groups) * s.m;
+  const rq = generateRequant({ rows, cols, multipliers: multipliers.slice(0, cols), zeroPoints: [o.zeroPoint], outType: 's8' }, cfg);
+  return [gemm, timeKernel(cfg, rq)];
+}

@@ -1,0 +1,116 @@
+/**
+ * Section 1 of docs/timing-model.md: the timing rules in words. They restate hw/engine/chip.ts,
+ * hw/engine/bandwidth.ts and hw/timing/cost.ts; the tables (which instruction moves how many bytes on
+ * which pipe) are generated from the opcode table so they follow the ISA.
+ */
+import { MNEMONICS, OPCODES, type Mnemonic } from '../../isa/opcodes.js';
+import { code, mdTable } from './markdown.js';
+
+/** Bytes each data-movement instruction moves (hw/timing/cost.ts) and on which path. */
+const MOVES: readonly { ops: readonly Mnemonic[]; path: string; bytes: string }[] = [
+  { ops: ['copy_gm_l1_nd2nz'], path: 'GM_L1', bytes: 'nValue x dValue x element size' },
+  { ops: ['load2d'], path: 'L1_L0A or L1_L0B', bytes: 'repeat x 512 (whole fractals)' },
+  { ops: ['load3d'], path: 'L1_L0A', bytes: 'ceil(mExtension / 16) x ceil(kExtension / C0) x 512, C0 = 32 B / element size' },
+  { ops: ['fixpipe'], path: 'L0C_GM or L0C_L1', bytes: 'm x n x 4: L0C bytes read, whatever the output type' },
+  { ops: ['copy_l0c_ub'], path: 'L0C_UB', bytes: 'blockCount x blockLen x 1024 (whole Nz fractals)' },
+];
+
+/** DataCopy opcodes: the path is named by the source and destination buffers of their operands. */
+function dataCopies(): { ops: Mnemonic[]; path: string; bytes: string }[] {
+  return MNEMONICS.filter((op) => OPCODES[op].family === 'dma').map((op) => {
+    const bufs = (name: string) => OPCODES[op].operands.find((o) => o.name === name)?.bufs?.join('/') ?? '?';
+    return { ops: [op], path: `${bufs('src')}_${bufs('dst')}`, bytes: 'blockCount x blockLen (gaps move nothing)' };
+  });
+}
+
+const pipesOf = (ops: readonly Mnemonic[]) => [...new Set(ops.map((o) => OPCODES[o].pipe))].join(', ');
+
+export function rulesSection(): string {
+  const moves = mdTable(
+    ['instructions', 'pipe', 'path', 'bytes'],
+    [...dataCopies(), ...MOVES].map((m) => [m.ops.map(code).join(', '), pipesOf(m.ops), m.path, m.bytes]),
+  );
+  return `## 1. Rules
+
+The engine is hw/engine/chip.ts (its header lists these rules), GM sharing is hw/engine/bandwidth.ts and
+the per-instruction costs are hw/timing/cost.ts. Parameter names below are fields of the preset
+(section 2).
+
+### 1.1 Clock and events
+- Time is an integer number of cycles. One discrete-event queue per run, ordered by (cycle, priority,
+  sequence), drives every core; the engine jumps from event to event and never ticks idle cycles.
+  \`clockMHz\` only converts cycles to time in traces and reports.
+- Timing never depends on tensor values: functional and timing-only runs give the same cycles. Pipes
+  may run ahead of the global clock through work whose timing cannot depend on other units (an engine
+  optimisation); turning that off changes nothing.
+- A core finishes when it has executed \`end\` and every pipe has drained and completed; a run's cycles
+  are those of the last core to finish.
+
+### 1.2 Scalar unit and queues
+- Scalar instructions execute in order on the scalar unit: \`scalar.aluCycles\` each (\`end\` included),
+  plus \`scalar.branchTakenCycles\` for a taken branch.
+- Every other instruction is issued into its pipe's queue in \`scalar.issueCycles\`. A queue holds
+  \`queueDepth\` instructions: an instruction can be issued once the one \`queueDepth\` places before it
+  in the same queue has started; until then the scalar unit stalls.
+- \`set_flag\` / \`wait_flag\` with pipe S, \`cross_wait S\` and \`barrier_all\` are executed by the
+  scalar unit itself; a wait stops it until the flag arrives.
+
+### 1.3 Pipes
+- S, MTE1, MTE2, MTE3, M, V and FIX execute their queues in order and in parallel with each other.
+- The head of a queue starts at the latest of: now, the end of the previous instruction's occupancy,
+  its own issue cycle.
+- An instruction occupies its pipe for \`occupancy\` cycles and completes at
+  \`max(previous completion on the pipe, start + occupancy + latency, start + minCycles)\`: completions are
+  in order per pipe, and the next instruction may start before the previous one completes (a program
+  that reads a result on the same pipe needs \`pipe_barrier\`, as on the hardware).
+- Functional effects apply when an instruction starts; a correctly synchronised program cannot tell.
+
+### 1.4 Data paths
+A data movement moves a number of bytes on one path:
+
+${moves}
+
+On an idle chip a transfer costs \`max(minCycles, fixedLatency + ceil(bytes / rate))\` cycles: it occupies
+its pipe for the streaming time \`ceil(bytes / rate)\` (at least 1) and completes \`fixedLatency\` later.
+\`rate\` is the path's \`bytesPerCycle\`; on a GM path (one that reads or writes GM) it is also capped by
+the core's GM port \`gm.coreBytesPerCycle\` and the chip's \`gm.chipBytesPerCycle\`.
+
+### 1.5 Shared GM bandwidth
+- GM transfers that overlap in time share bandwidth max-min fairly: the chip's bandwidth is split among
+  the cores with active GM transfers (a core asks for the sum of its transfers' path rates, at most its
+  port), then each core's share is split among its transfers (each at most its path rate).
+- Rates are recomputed whenever a GM transfer starts or ends. A transfer ends at the first whole cycle
+  by which all its bytes have streamed, then completes \`fixedLatency\` later.
+- Sharing knows nothing about which transfer is critical. This is why more bandwidth or a faster unit can
+  make a program slower (section 4).
+
+### 1.6 Cube
+- \`mmad m, k, n\` occupies M for \`ceil(m / cube.m0) x ceil(k / K0) x ceil(n / cube.n0)\` cycles, times
+  \`cube.fp32Slowdown\` for f32 inputs, with \`K0 = cube.k0Bytes / element size\` (32 for int8, 16 for f16,
+  8 for f32), and completes \`cube.fixedLatency\` cycles later.
+- Statistics count \`m x k x n\` MACs and their ideal cycles \`MACs / (m0 x n0 x K0)\` (times the f32
+  slowdown): the compute lower bound no run can beat.
+
+### 1.7 Vector
+- A vector instruction of \`r\` repeats occupies V for \`max(1, r) x cyclesPerRepeat\` of its class and
+  completes no earlier than \`minCycles\` after it starts (no latency beyond that). Each opcode's class is in
+  section 2.5; a mask change costs one repeat of class \`mask\`.
+- Not modelled: UB bank conflicts, and costs that differ by data type within a class.
+
+### 1.8 Synchronisation
+- \`set_flag src, dst, id\` sets its flag once every earlier instruction of \`src\` has completed, without
+  blocking \`src\`; \`wait_flag src, dst, id\` holds \`dst\` until the flag is set, then clears it. Neither
+  occupies its pipe. \`eventIds\` ids exist per pipe pair; setting a flag that is still set is an error.
+- \`pipe_barrier P\` holds P until all earlier P work has completed; \`barrier_all\` holds the scalar unit
+  until every pipe has drained and completed.
+- Separated chips: \`cross_set P, id\` increments flag \`id\` on the other cores of the group (an AIC and its
+  AIVs) once P's earlier work has completed; \`cross_wait P, id\` holds P while the count is 0, then
+  decrements it. More than 15 pending sets is an error (the hardware saturates).
+
+### 1.9 Not modelled
+UB and L1 bank conflicts, the instruction cache, the split of GM traffic into 128/256/512 B requests
+(measured transfers reach full bandwidth only from about 16 KB), same-address serialisation between
+cores, the fixpipe's shift / int16 mode, per-dtype vector costs within a class, and the cost of
+\`set_flag\` / \`wait_flag\` themselves beyond their issue.
+`;
+}
