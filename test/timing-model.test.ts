@@ -3,7 +3,8 @@
  * - microbenchmarks: every instruction class (each data path, nd2nz, load2d/3d, mmad s8/f16/f32,
  *   fixpipe, copy_l0c_ub, every vector opcode, flags, barriers) on every preset, with the expected cycles
  *   derived here from the preset's numbers (docs/timing-model.md section 1 states the rules used);
- * - the default preset against the vendor's measured curves (../shared/measured), one simulated
+ * - the default preset against the vendor's measured curves (docs/measured, a copy of
+ *   ../shared/measured), one simulated
  *   instruction per measured point: transfers within 10% from 1 KB up, mmad and vector within the
  *   error their preset rows state, and the part compared is the one the preset cites;
  * - docs/timing-model.md is exactly what scripts/timing-doc.ts generates now.
@@ -18,7 +19,7 @@ import { simulate } from '../hw/simulate.js';
 import { PATHS, VEC_CLASSES, type CoreKind, type HwConfig, type PathName, type VecClass } from '../hw/config/types.js';
 import { MNEMONICS, OPCODES, opSpec, type Mnemonic } from '../isa/opcodes.js';
 import type { Dtype, Pipe } from '../isa/types.js';
-import { defaultMeasuredDir, repoRoot } from '../scripts/calibration/measured.js';
+import { defaultMeasuredDir, repoRoot, sharedMeasuredDir } from '../scripts/calibration/measured.js';
 import { compareAll, type Comparison } from '../scripts/timing/compare.js';
 import { KNOWN_MISSES, MIN_BYTES, MMAD_CURVE, PATH_CURVES, TRANSFER_TOLERANCE, UNCOMPARED_PATHS, UNCOMPARED_VECTOR, VECTOR_CURVES } from '../scripts/timing/curves.js';
 import { DOC_PATH, renderTimingDoc } from '../scripts/timing/doc.js';
@@ -260,8 +261,17 @@ let cached: Comparison | undefined;
 const comparison = (): Comparison => (cached ??= compareAll(measuredDir));
 
 describe('the default preset against the measured curves', () => {
-  it('finds the measured tables at <repo>/../shared/measured', () => {
-    expect(existsSync(measuredDir), `measured vendor tables not found at ${measuredDir} (a copy of shared/ must sit beside the repository)`).toBe(true);
+  it('finds the measured tables at <repo>/docs/measured', () => {
+    expect(existsSync(measuredDir), `measured vendor tables not found at ${measuredDir}`).toBe(true);
+  });
+
+  it('keeps docs/measured equal to ../shared/measured wherever the shared folder is present', () => {
+    const shared = sharedMeasuredDir();
+    for (const f of ['dma.csv', 'load-repeat.csv', 'mmad.csv', 'vector.csv']) {
+      const copy = readFileSync(join(measuredDir, f));
+      expect(copy.length, `${f} in docs/measured`).toBeGreaterThan(0);
+      if (existsSync(shared)) expect(copy.equals(readFileSync(join(shared, f))), `${f} differs from ../shared/measured: copy it again`).toBe(true);
+    }
   });
 
   it('compares each path with the part its PATHS_910B row cites, and every path is compared or says why not', () => {

@@ -92,6 +92,12 @@ export function repoRoot(from: string = MODULE_DIR): string {
 
 /** Default location of the measured tables: `<repo>/../shared/measured`. */
 export function defaultMeasuredDir(): string {
+  // A copy of ../shared/measured kept in the repository, so a clone alone can run everything.
+  return resolve(repoRoot(), 'docs', 'measured');
+}
+
+/** The shared folder the copy came from (present beside a working tree and in CI). */
+export function sharedMeasuredDir(): string {
   return resolve(repoRoot(), '..', 'shared', 'measured');
 }
 

@@ -77,7 +77,7 @@ export function measuringConfig(preset: string): HwConfig {
 /** Fails with a message that says where the tables are expected (never a silent skip). */
 export function checkMeasuredDir(dir: string): void {
   if (!existsSync(dir))
-    throw new Error(`measured vendor tables not found at ${dir}: the timing comparison needs ../shared/measured beside the repository (a copy of shared/)`);
+    throw new Error(`measured vendor tables not found at ${dir}: the timing comparison needs the measured tables (docs/measured, a copy of ../shared/measured)`);
 }
 
 const relErr = (sim: number, meas: number) => (sim - meas) / meas;
