@@ -7,7 +7,6 @@
  * and x_zp' are the activation and its zero point in the device type.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
-import type { Dtype } from '../../../isa/types.js';
 import { hardwareScale } from '../../../isa/numeric/fixpipe-quant.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { gemmGmImage, gemmOutput, generateGemm, prepareWeights, type ConvGeom, type GemmEpilogue, type GemmProblem } from '../../../ops-nn/gemm/index.js';
@@ -66,6 +65,39 @@ function choosePlacement(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined):
 }
 
 
+/** The shape and output of a cube operator: everything but the data. */
+export type CubeShape = Pick<CubeOp, 'batch' | 'm' | 'k' | 'n' | 'groups' | 'bCount' | 'aPerBatch' | 'conv' | 'out'>;
+
+/**
+ * The GEMM problem of a cube operator: int32 out, or ONNX requant in the epilogue the fusion
+ * variant places it in ('gm' leaves int32 for a separate requant kernel). On separated chips 'ub'
+ * is the mixed AIC + AIV kernel; int32 results always leave through the fixpipe there.
+ */
+export function cubeProblem(s: CubeShape, o: { aType: 's8' | 'u8'; pieces: number; aZeroPoint: number; fusion: Fusion }, cfg: HwConfig): GemmProblem {
+  const entries = s.bCount * s.n;
+  const out = s.out;
+  const epilogue: GemmEpilogue =
+    out.kind === 'int32' || o.fusion === 'gm'
+      ? { kind: 'int32' }
+      : { kind: 'requant', semantics: 'onnx', scales: out.multipliers, offsets: new Array<number>(entries).fill(out.zeroPoint), outType: out.outType, relu: false };
+  return {
+    batch: s.batch,
+    m: s.m,
+    k: s.k,
+    n: s.n,
+    aType: o.aType,
+    bType: 's8',
+    pieces: o.pieces,
+    aSource: s.conv ? { kind: 'img2col', conv: { ...s.conv, padValue: o.aZeroPoint } } : { kind: 'matrix' },
+    aPerBatch: s.aPerBatch,
+    bCount: s.bCount,
+    bias: true,
+    epilogue,
+    place: cfg.organisation === 'coupled' || (o.fusion === 'ub' && epilogue.kind === 'requant') ? 'ub' : 'fixpipe',
+    groups: s.groups,
+  };
+}
+
 /**
  * The second kernel of the unfused-through-GM variant: requantise the int32 output. Output row
  * block r (one image, or one batch entry) holds the columns of B matrices r * groups .. ; when the
@@ -112,34 +144,7 @@ export function runCubeOp(cfg: HwConfig, op: CubeOp, opts: RunOptions): CubeRun 
     if (!Number.isSafeInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new OpError(`folded bias of table entry ${i} (${v}) does not fit int32`);
     bias[i] = v;
   }
-  const epilogue: GemmEpilogue =
-    op.out.kind === 'int32' || fusion === 'gm'
-      ? { kind: 'int32' }
-      : {
-          kind: 'requant',
-          semantics: 'onnx',
-          scales: (op.out as { multipliers: readonly number[] }).multipliers,
-          offsets: new Array<number>(entries).fill(op.out.zeroPoint),
-          outType: op.out.outType,
-          relu: false,
-        };
-  const p: GemmProblem = {
-    batch: op.batch,
-    m: op.m,
-    k: op.k,
-    n: op.n,
-    aType: dev.type as Dtype,
-    bType: 's8',
-    pieces: w.pieces,
-    aSource: op.conv ? { kind: 'img2col', conv: { ...op.conv, padValue: zp } } : { kind: 'matrix' },
-    aPerBatch: op.aPerBatch,
-    bCount: op.bCount,
-    bias: true,
-    epilogue,
-    // Separated chips: 'ub' is the mixed AIC + AIV kernel; int32 results leave through the fixpipe.
-    place: cfg.organisation === 'coupled' || (fusion === 'ub' && epilogue.kind === 'requant') ? 'ub' : 'fixpipe',
-    groups: op.groups,
-  };
+  const p = cubeProblem(op, { aType: dev.type, pieces: w.pieces, aZeroPoint: zp, fusion }, cfg);
   const kernel = generateGemm(p, cfg, undefined, op.conv ? 'conv' : 'matmul');
   const image = gemmGmImage(kernel, p, cfg, { a, b: w.data, bias });
   const g = launch(cfg, kernel, image, opts);

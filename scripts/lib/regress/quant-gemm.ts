@@ -11,6 +11,7 @@ import { generateGemm, type ConvGeom, type GemmProblem, type GemmTiling } from '
 import { OpError } from '../../../ops-nn/kernel.js';
 import { generateRequant } from '../../../ops-nn/quant/index.js';
 import { FUSIONS, type Fusion } from '../exec/types.js';
+import { cubeProblem } from '../exec/cube-op.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
 import { timeKernel, type KernelMeasure } from './measure.js';
 
@@ -45,28 +46,9 @@ export interface QuantGemmOptions {
 const multiplierOf = (perChannel: boolean, i: number): number => 2 ** -(10 + (perChannel ? i % 3 : 0));
 
 function problem(s: QuantGemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
-  const coupled = cfg.organisation === 'coupled';
-  if (o.fusion === 'fixpipe' && coupled) throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
-  const requant = o.fusion !== 'gm';
-  return {
-    batch: s.batch,
-    m: s.m,
-    k: s.k,
-    n: s.n,
-    aType: 's8',
-    bType: 's8',
-    pieces: 1,
-    aSource: s.conv ? { kind: 'img2col', conv: s.conv } : { kind: 'matrix' },
-    aPerBatch: s.aPerBatch,
-    bCount: s.bCount,
-    bias: true,
-    epilogue: requant
-      ? { kind: 'requant', semantics: 'onnx', scales: multipliers, offsets: multipliers.map(() => o.zeroPoint), outType: 's8', relu: false }
-      : { kind: 'int32' },
-    // As in cube-op: on separated chips 'ub' is the mixed AIC + AIV kernel.
-    place: coupled || o.fusion === 'ub' ? 'ub' : 'fixpipe',
-    groups: s.groups,
-  };
+  if (o.fusion === 'fixpipe' && cfg.organisation === 'coupled') throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
+  const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
+  return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: s.conv?.padValue ?? 0, fusion: o.fusion }, cfg);
 }
 
 /** Generates and times the kernels of one quantised cube operator. */
