@@ -1,0 +1,129 @@
+/**
+ * The memory plan of a GEMM kernel: GM tensors, L1/L0/UB slot addresses, and the output tiles.
+ */
+import type { HwConfig } from '../../hw/config/types.js';
+import { GmAllocator, ceilDiv, roundUp, type TensorDesc } from '../kernel.js';
+import { nzBytes } from '../layout.js';
+import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
+import { accType, columnsOf, outTypeOf, tableStride, type GemmProblem } from './spec.js';
+import { elemBytes, featureMapBytes, k0Of, type GemmTiling } from './tiling.js';
+import type { Tile, UbPlan } from './vector-epilogue.js';
+
+export type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables' | 'workspace';
+
+export interface Plan {
+  readonly p: GemmProblem;
+  readonly t: GemmTiling;
+  readonly cfg: HwConfig;
+  readonly coupled: boolean;
+  readonly size: number;
+  readonly k0: number;
+  readonly gm: Readonly<Record<GmName, TensorDesc | undefined>>;
+  /** bytes of one A (matrix, or feature map) and one B piece-matrix in GM */
+  readonly aBytes: number;
+  readonly bBytes: number;
+  readonly l1A: readonly number[];
+  readonly l1B: readonly number[];
+  readonly l1Bias: number;
+  readonly l1Words: number;
+  readonly l0a: readonly number[];
+  readonly l0b: readonly number[];
+  readonly l0c: readonly number[];
+  readonly ub: UbPlan | null;
+  readonly nL1: number;
+  readonly nL0: number;
+  readonly nL0C: number;
+  /** per-column tables are per tensor */
+  readonly uniform: boolean;
+  /** mixed AIC + AIV kernel (UB epilogue on a separated chip) */
+  readonly mixed: boolean;
+  /** bytes of one workspace slot (one int32 tile, rows of npad) */
+  readonly slotBytes: number;
+}
+
+export const slots = (base: number, size: number, n: number) => Array.from({ length: n }, (_, i) => base + i * size);
+
+export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
+  const coupled = cfg.organisation === 'coupled';
+  const mixed = !coupled && p.place === 'ub';
+  const size = elemBytes(p);
+  const k0 = k0Of(p);
+  const slotBytes = t.baseM * roundUp(t.baseN, 32) * 4;
+  const cols16 = p.bCount * tableStride(p);
+  const params = roundUp(cols16, 64) + 64;
+  const img2col = p.aSource.kind === 'img2col';
+  const aBytes = img2col ? featureMapBytes(p) : coupled ? nzBytes(p.m, p.k, p.aType) : p.m * p.k * size;
+  const bBytes = coupled ? nzBytes(p.n, p.k, p.bType) : p.n * p.k * size;
+  const ep = p.epilogue;
+  const uniform = ep.kind !== 'requant' || (ep.scales.every((s) => s === ep.scales[0]) && ep.offsets.every((o) => o === ep.offsets[0]));
+  const outBytes = DTYPE_BYTES[outTypeOf(ep)];
+  const alloc = new GmAllocator();
+  const aCount = p.aPerBatch ? p.batch : 1;
+  const rowsOut = (p.batch / p.groups) * p.m;
+  const g: Record<GmName, TensorDesc | undefined> = {
+    a: alloc.alloc({ name: 'a', role: 'input', dtype: p.aType, dims: img2col ? [aCount, ceilDiv(p.aSource.conv.c, k0), p.aSource.conv.h, p.aSource.conv.w, k0] : [aCount, p.m, p.k], layout: img2col ? 'NC1HWC0' : coupled ? 'NZ' : 'ND', bytes: aCount * aBytes }),
+    b: alloc.alloc({ name: 'b', role: 'param', dtype: p.bType, dims: [p.pieces, p.bCount, p.n, p.k], layout: coupled ? 'NZ' : 'ND', bytes: p.pieces * p.bCount * bBytes }),
+    bias: !coupled && p.bias ? alloc.alloc({ name: 'bias', role: 'param', dtype: accType(p.aType), dims: [cols16], layout: 'VECTOR', bytes: cols16 * 4 }) : undefined,
+    words: !coupled && !mixed && ep.kind === 'requant' && !uniform ? alloc.alloc({ name: 'quant_words', role: 'param', dtype: 'u32', dims: [cols16, 2], layout: 'VECTOR', bytes: cols16 * 8 }) : undefined,
+    tables: coupled || mixed ? alloc.alloc({ name: 'epilogue_tables', role: 'param', dtype: 's32', dims: [3, params], layout: 'VECTOR', bytes: 3 * params * 4 }) : undefined,
+    workspace: mixed ? alloc.alloc({ name: 'workspace', role: 'param', dtype: 's32', dims: [t.blockDim, 2, t.baseM, roundUp(t.baseN, 32)], layout: 'ND', bytes: t.blockDim * 2 * slotBytes }) : undefined,
+    y: alloc.alloc({ name: 'y', role: 'output', dtype: outTypeOf(ep), dims: [rowsOut, columnsOf(p)], layout: 'ND', bytes: rowsOut * columnsOf(p) * outBytes }),
+  };
+  const nL1 = t.dbL1 ? 2 : 1;
+  const nL0 = t.dbL0 ? 2 : 1;
+  const nL0C = t.dbL0C ? 2 : 1;
+  const kL1 = t.stepK * t.baseK * size;
+  const aL1 = img2col ? featureMapBytes(p) : nL1 * t.baseM * kL1;
+  const l1A = img2col ? [0] : slots(0, t.baseM * kL1, nL1);
+  const l1B = slots(aL1, t.baseN * kL1, nL1);
+  const l1Bias = aL1 + nL1 * t.baseN * kL1;
+  const l1Words = l1Bias + (p.bias ? cols16 * 4 : 0);
+  const ubPlan: UbPlan | null = coupled
+    ? {
+        bias: 0,
+        scale: params * 4,
+        offset: 2 * params * 4,
+        work: 3 * params * 4,
+        nd: slots(3 * params * 4 + t.baseM * t.baseN * 4, t.baseM * roundUp(t.baseN, 32) * 4, 2),
+      }
+    : null;
+  return {
+    p,
+    t,
+    cfg,
+    coupled,
+    size,
+    k0,
+    gm: g,
+    aBytes,
+    bBytes,
+    l1A,
+    l1B,
+    l1Bias,
+    l1Words,
+    l0a: slots(0, t.baseM * t.baseK * size, nL0),
+    l0b: slots(0, t.baseK * t.baseN * size, nL0),
+    l0c: slots(0, t.baseM * t.baseN * 4, nL0C),
+    ub: ubPlan,
+    nL1,
+    nL0,
+    nL0C,
+    uniform,
+    mixed,
+    slotBytes,
+  };
+}
+
+export function tilesOf(p: GemmProblem, t: GemmTiling): Tile[] {
+  const out: Tile[] = [];
+  for (let e = 0; e < p.batch; e++)
+    for (let m0 = 0; m0 < p.m; m0 += t.baseM)
+      for (let n0 = 0; n0 < p.n; n0 += t.baseN) {
+        const rows = Math.min(t.baseM, p.m - m0);
+        const cols = Math.min(t.baseN, p.n - n0);
+        out.push({ e, m0, rows, h: roundUp(rows, 16), n0, cols, hn: roundUp(cols, 16) });
+      }
+  return out;
+}
+
+/** GM -> L1 copy of one K chunk of a tile's rows of A or B^T (`base`: that matrix's GM offset). */
