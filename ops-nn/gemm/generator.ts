@@ -28,6 +28,7 @@ import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, defaultGemmTiling, type GemmTiling } from './tiling.js';
 import type { Tile } from './vector-epilogue.js';
 
+/** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
 function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number): void {
   const { p } = pl;
   const epi: Pipe = pl.coupled ? 'V' : 'FIX';
