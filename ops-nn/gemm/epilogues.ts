@@ -143,5 +143,3 @@ export function emitAivBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block
   });
   e.b.emit('end', {});
 }
-
-/** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
