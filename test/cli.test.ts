@@ -143,7 +143,9 @@ describe('run matmul', () => {
   });
 
   it('keeps the cube of one ascend910b core busy on 1024^3 (timing-only)', async () => {
-    const j = await cliJson('run', 'matmul', '--m', '1024', '--k', '1024', '--n', '1024', '--timing-only', '--cores', '1');
+    // issue 2's acceptance command as written: one AIC by default
+    const j = await cliJson('run', 'matmul', '--m', '1024', '--k', '1024', '--n', '1024', '--preset', 'ascend910b', '--timing-only');
+    expect(j.blockDim).toBe(1);
     expectRunJson(j);
     expect(j.cubeUtilization).toBeGreaterThanOrEqual(0.85);
     expect(j.cycles).toBeGreaterThanOrEqual(1024 ** 3 / loadConfig('ascend910b').derived.macsPerCycleInt8);

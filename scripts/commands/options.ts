@@ -39,7 +39,7 @@ export const intOption = (flag: string, describe: string) => ({ describe, requir
 /** Flags for choosing and adjusting the hardware. */
 export const HW_OPTIONS = {
   config: textOption('config', 'JSON file overriding any preset field (see: aicore-sim presets --json)'),
-  cores: intOption('cores', 'blocks to launch: cores, or AIC groups on separated presets'),
+  cores: intOption('cores', 'blocks to launch: cores, or AIC groups on separated presets (run: default 1)'),
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles'),
 } as const satisfies Record<string, Options>;
 

@@ -80,7 +80,8 @@ function jobOptions(a: Args): MatmulJobOptions {
     n: a.n,
     preset: a.preset,
     configOverrides: overridesOf(a.config),
-    blockDim: a.cores,
+    // One block unless asked: a run's figures then describe one core, the unit tilings are tuned on.
+    blockDim: a.cores ?? 1,
     tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c }),
     mode: a.timingOnly ? 'timing' : 'functional',
     bias: a.bias,
