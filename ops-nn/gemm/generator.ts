@@ -22,10 +22,10 @@ import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import { OpError, ceilDiv, type Kernel, type TensorDesc } from '../kernel.js';
 import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT } from './epilogues.js';
-import { emitTileMainLoop } from './main-loop.js';
+import { emitChunkLoad, emitTileMainLoop } from './main-loop.js';
 import { plan, tilesOf, type Plan } from './plan.js';
 import { tableEntries, type GemmProblem } from './spec.js';
-import { checkGemmTiling, defaultGemmTiling, type GemmTiling } from './tiling.js';
+import { checkGemmTiling, defaultGemmTiling, withResidentA, type GemmTiling } from './tiling.js';
 import type { Tile } from './vector-epilogue.js';
 
 /** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
@@ -51,22 +51,27 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number):
     if (p.bias) e.wait('MTE2', 'MTE1', 2);
     if (pl.gm.words) e.wait('MTE2', 'FIX', 0);
   }
-  let loaded = -1;
+  // A resident A (img2col feature map of a batch entry, or the A panel of a tile row) is loaded
+  // when the tile needs a different one than the last; MTE1 releases the old one first.
+  let loaded = '';
   tiles.forEach((tile, i) => {
     const cslot = i % pl.nL0C;
-    // img2col: the feature map of the tile's batch entry must be in L1
-    const fmEntry = p.aPerBatch ? tile.e : 0;
-    const newFm = p.aSource.kind === 'img2col' && fmEntry !== loaded;
-    if (newFm) {
-      if (loaded >= 0) {
+    const entry = p.aPerBatch ? tile.e : 0;
+    const img2col = p.aSource.kind === 'img2col';
+    const key = img2col ? `${entry}` : pl.t.aResident ? `${entry}:${tile.m0}` : '';
+    const newPanel = key !== '' && key !== loaded;
+    if (newPanel) {
+      if (loaded !== '') {
         e.set('MTE1', 'MTE2', 3);
         e.wait('MTE1', 'MTE2', 3);
       }
-      e.b.emit('copy_gm_l1', { dst: l1(0), src: gm(pl.gm.a!.offset + fmEntry * pl.aBytes), blockCount: 1, blockLen: pl.aBytes, srcGap: 0, dstGap: 0 });
+      const aBase = pl.gm.a!.offset + entry * pl.aBytes;
+      if (img2col) e.b.emit('copy_gm_l1', { dst: l1(0), src: gm(aBase), blockCount: 1, blockLen: pl.aBytes, srcGap: 0, dstGap: 0 });
+      else emitChunkLoad(e, pl, p.aType, aBase, p.m, pl.l1A[0]!, tile.m0, tile.rows, tile.h, 0, p.k);
       e.set('MTE2', 'MTE1', 3);
-      loaded = fmEntry;
+      loaded = key;
     }
-    emitTileMainLoop(e, pl, tile, cslot, epi, newFm);
+    emitTileMainLoop(e, pl, tile, cslot, epi, newPanel);
     if (pl.coupled) emitUbEpilogue(e, pl, tile, cslot, i % 2);
     else if (pl.mixed) emitWorkspaceEpilogue(e, pl, tile, cslot, i, block);
     else emitFixpipeEpilogue(e, pl, tile, cslot);
@@ -98,7 +103,9 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   const merged: GemmTiling = { ...defaultGemmTiling(p, cfg, tiling?.blockDim), ...tiling };
   // A user tile changes the tile count, so the default block count follows it unless given.
   const tileCount = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN);
-  const t: GemmTiling = tiling?.blockDim === undefined ? { ...merged, blockDim: Math.min(tileCount, cfg.cores) } : merged;
+  let t: GemmTiling = tiling?.blockDim === undefined ? { ...merged, blockDim: Math.min(tileCount, cfg.cores) } : merged;
+  // Unless the user chose, the resident A panel follows the final tile and block count.
+  if (tiling?.aResident === undefined) t = withResidentA(p, t, cfg);
   checkGemmTiling(p, t, cfg);
   const pl = plan(p, t, cfg);
   const tiles = tilesOf(p, t);

@@ -10,7 +10,7 @@ import type { Plan } from './plan.js';
 import { tableStride, type GemmProblem } from './spec.js';
 import type { Tile } from './vector-epilogue.js';
 
-function emitChunkLoad(e: Emitter, pl: Plan, dtype: Dtype, base: number, totalRows: number, dst: number, first: number, count: number, height: number, k0: number, kLen: number): void {
+export function emitChunkLoad(e: Emitter, pl: Plan, dtype: Dtype, base: number, totalRows: number, dst: number, first: number, count: number, height: number, k0: number, kLen: number): void {
   const { p, size } = pl;
   if (!pl.coupled) {
     e.b.emit('copy_gm_l1_nd2nz', { dst: l1(dst), src: gm(base + (first * p.k + k0) * size), dtype, nValue: count, dValue: kLen, srcDValue: p.k, dstNzC0Stride: height });
@@ -27,10 +27,15 @@ interface Counters {
   chunk: number;
 }
 
-/** The K loop of one tile: every B piece, every K chunk. */
-export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number, epi: Pipe, newFeatureMap: boolean): void {
+/**
+ * The K loop of one tile: every B piece, every K chunk. With a resident A (img2col feature map, or
+ * an A panel kept for the tile row) only B streams per chunk; `newPanel` says the resident A was
+ * just loaded for this tile, so MTE1 waits for it.
+ */
+export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number, epi: Pipe, newPanel: boolean): void {
   const { p, t, k0 } = pl;
   const img2col = p.aSource.kind === 'img2col';
+  const streamA = !img2col && !t.aResident;
   const kL1 = t.stepK * t.baseK;
   const chunks = ceilDiv(p.k, kL1);
   const stepsPerPiece = ceilDiv(p.k, t.baseK);
@@ -44,7 +49,7 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
       const kStart = ch * kL1;
       const kLen = Math.min(kL1, p.k - kStart);
       e.wait('MTE1', 'MTE2', ls);
-      if (!img2col) emitChunkLoad(e, pl, p.aType, aBase, p.m, pl.l1A[ls]!, tile.m0, tile.rows, tile.h, kStart, kLen);
+      if (streamA) emitChunkLoad(e, pl, p.aType, aBase, p.m, pl.l1A[ls]!, tile.m0, tile.rows, tile.h, kStart, kLen);
       emitChunkLoad(e, pl, p.bType, bBase, p.n, pl.l1B[ls]!, tile.n0, tile.cols, tile.hn, kStart, kLen);
       e.set('MTE2', 'MTE1', ls);
       const stepsHere = ceilDiv(kLen, t.baseK);
@@ -56,7 +61,7 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
         const kc0 = (j * t.baseK) / k0;
         // MTE1: L1 -> L0A (one LoadData per K0 column, or one img2col) and L1 -> L0B (one LoadData)
         if (j === 0) e.wait('MTE2', 'MTE1', ls);
-        if (g === 0 && newFeatureMap) e.wait('MTE2', 'MTE1', 3);
+        if (g === 0 && newPanel) e.wait('MTE2', 'MTE1', 3);
         e.wait('M', 'MTE1', l0);
         if (g === 0 && p.bias && !pl.coupled)
           e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + tableColumn(p, tile) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
@@ -86,8 +91,11 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
             padValue: cv.padValue,
           });
         } else
-          for (let kk = 0; kk < k1; kk++)
-            e.b.emit('load2d', { dst: mem('L0A', pl.l0a[l0]! + kk * 512), src: l1(pl.l1A[ls]! + (kc0 + kk) * tile.h * 32), dtype: p.aType, repeat: tile.h / 16, srcStride: 1, dstGap: k1 - 1, transpose: 0 });
+          for (let kk = 0; kk < k1; kk++) {
+            // A resident panel holds all of K; a streamed chunk starts at this chunk's K.
+            const kc = streamA ? kc0 + kk : (kStart + j * t.baseK) / k0 + kk;
+            e.b.emit('load2d', { dst: mem('L0A', pl.l0a[l0]! + kk * 512), src: l1(pl.l1A[streamA ? ls : 0]! + kc * tile.h * 32), dtype: p.aType, repeat: tile.h / 16, srcStride: 1, dstGap: k1 - 1, transpose: 0 });
+          }
         e.b.emit('load2d', { dst: mem('L0B', pl.l0b[l0]!), src: l1(pl.l1B[ls]! + kc0 * tile.hn * 32), dtype: p.bType, repeat: k1 * (tile.hn / 16), srcStride: 1, dstGap: 0, transpose: 0 });
         e.set('MTE1', 'M', l0);
         if (j === stepsHere - 1) e.set('MTE1', 'MTE2', ls);

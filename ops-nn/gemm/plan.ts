@@ -6,7 +6,7 @@ import { GmAllocator, ceilDiv, roundUp, type TensorDesc } from '../kernel.js';
 import { nzBytes } from '../layout.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { accType, columnsOf, outTypeOf, tableStride, type GemmProblem } from './spec.js';
-import { elemBytes, featureMapBytes, k0Of, type GemmTiling } from './tiling.js';
+import { aPanelBytes, elemBytes, featureMapBytes, k0Of, type GemmTiling } from './tiling.js';
 import type { Tile, UbPlan } from './vector-epilogue.js';
 
 export type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables' | 'workspace';
@@ -73,8 +73,9 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const nL0 = t.dbL0 ? 2 : 1;
   const nL0C = t.dbL0C ? 2 : 1;
   const kL1 = t.stepK * t.baseK * size;
-  const aL1 = img2col ? featureMapBytes(p) : nL1 * t.baseM * kL1;
-  const l1A = img2col ? [0] : slots(0, t.baseM * kL1, nL1);
+  const resident = img2col || t.aResident;
+  const aL1 = img2col ? featureMapBytes(p) : t.aResident ? aPanelBytes(p, t) : nL1 * t.baseM * kL1;
+  const l1A = resident ? [0] : slots(0, t.baseM * kL1, nL1);
   const l1B = slots(aL1, t.baseN * kL1, nL1);
   const l1Bias = aL1 + nL1 * t.baseN * kL1;
   const l1Words = l1Bias + (p.bias ? cols16 * 4 : 0);

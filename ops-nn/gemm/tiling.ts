@@ -24,6 +24,9 @@ export interface GemmTiling {
   readonly dbL0C: boolean;
   /** blocks (cores, or AIC groups) to split the output tiles over */
   readonly blockDim: number;
+  /** keep a tile row's whole A panel (baseM x K) in L1 and reuse it for every tile of the row
+   * (matrix A only); otherwise A is reloaded chunk by chunk for every tile */
+  readonly aResident: boolean;
 }
 
 export const elemBytes = (p: GemmProblem): number => DTYPE_BYTES[p.aType];
@@ -33,13 +36,16 @@ export const k0Of = (p: GemmProblem): number => 32 / elemBytes(p);
 export const featureMapBytes = (p: GemmProblem): number =>
   p.aSource.kind === 'img2col' ? ceilDiv(p.aSource.conv.c, k0Of(p)) * p.aSource.conv.h * p.aSource.conv.w * 32 : 0;
 
+/** Bytes of a resident A panel in L1: baseM rows of all of K, in 32 B columns. */
+export const aPanelBytes = (p: GemmProblem, t: GemmTiling): number => t.baseM * roundUp(p.k * elemBytes(p), 32);
+
 /** Bytes each buffer needs for a tiling; keys are buffer names. */
 export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Record<string, number> {
   const db = (b: boolean) => (b ? 2 : 1);
   const size = elemBytes(p);
   const kL1 = t.stepK * t.baseK;
   const cols = p.bCount * tableStride(p);
-  const aL1 = p.aSource.kind === 'img2col' ? featureMapBytes(p) : t.baseM * kL1 * size * db(t.dbL1);
+  const aL1 = p.aSource.kind === 'img2col' ? featureMapBytes(p) : t.aResident ? aPanelBytes(p, t) : t.baseM * kL1 * size * db(t.dbL1);
   const out: Record<string, number> = {
     L0A: t.baseM * t.baseK * size * db(t.dbL0),
     L0B: t.baseK * t.baseN * size * db(t.dbL0),
@@ -77,6 +83,7 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
   if (cfg.organisation === 'coupled' && t.baseN % 32) bad(`baseN ${t.baseN} must be a multiple of 32 on coupled presets (output rows are 32 B aligned in UB)`);
   if (t.baseK % k0 || t.baseK < k0) bad(`baseK ${t.baseK} must be a positive multiple of K0 = ${k0}`);
   if (!Number.isSafeInteger(t.stepK) || t.stepK < 1) bad(`stepK ${t.stepK} must be a positive integer`);
+  if (t.aResident && p.aSource.kind !== 'matrix') bad('aResident applies to a matrix A only (img2col keeps its feature map resident anyway)');
   if (t.baseM / 16 > 255) bad(`baseM ${t.baseM} needs more than 255 fractals per LoadData`);
   if ((t.baseK / k0) * (t.baseN / 16) > 255) bad(`baseK x baseN = ${t.baseK} x ${t.baseN} needs more than 255 fractals per LoadData`);
   if (t.baseM > 4095 || t.baseN > 4095 || t.baseK > 4095) bad('mmad sizes are limited to 4095');
@@ -87,6 +94,29 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
     const kp = cfg.coreKinds[kindOf(cfg, buf)]?.buffers ?? {};
     const have = kp[buf as keyof typeof kp]?.bytes ?? 0;
     if (need > have) bad(`${buf} needs ${need} bytes but ${cfg.name} has ${have} (over by ${need - have}); use a smaller base tile or turn off double buffering`);
+  }
+}
+
+/**
+ * Turns on the resident A panel when it pays: A is a matrix, the panel fits, and some block runs
+ * several tiles of one tile row to reuse it for. Otherwise it only delays the first mmad (the whole
+ * panel loads before it) and A streams chunk by chunk instead.
+ */
+export function withResidentA(p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmTiling {
+  const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
+  const reuse = p.aSource.kind === 'matrix' && p.n > t.baseN && ceilDiv(tiles, t.blockDim) >= 2;
+  const resident = { ...t, aResident: true };
+  return reuse && fits(p, resident, cfg) ? resident : { ...t, aResident: false };
+}
+
+/** Whether the buffers hold a tiling (every constraint but the block count). */
+export function fits(p: GemmProblem, t: GemmTiling, cfg: HwConfig): boolean {
+  try {
+    checkGemmTiling(p, { ...t, blockDim: 1 }, cfg);
+    return true;
+  } catch (e) {
+    if (e instanceof OpError) return false;
+    throw e;
   }
 }
 
@@ -111,15 +141,9 @@ export function defaultGemmTiling(p: GemmProblem, cfg: HwConfig, blockDim?: numb
     const baseK = Math.min(kFractals * k0, roundUp(p.k, k0));
     // An L1 chunk row holds at most 256 B of K.
     const stepK = Math.max(1, Math.min(ceilDiv(p.k, baseK), Math.floor((8 * k0) / baseK)));
-    const tile = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true };
     const tiles = p.batch * ceilDiv(p.m, baseM) * ceilDiv(p.n, baseN);
-    try {
-      checkGemmTiling(p, { ...tile, blockDim: 1 }, cfg);
-    } catch (e) {
-      if (e instanceof OpError) continue;
-      throw e;
-    }
-    return { ...tile, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
+    const tile = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
+    if (fits(p, tile, cfg)) return withResidentA(p, tile, cfg);
   }
   throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (the feature map needs ${featureMapBytes(p)} bytes of L1; tiling over H is not implemented)` : ''}`);
 }

@@ -29,6 +29,7 @@ const OPTIONS = {
   'db-l1': { type: 'boolean', describe: 'tiling: double-buffer L1 chunks (--no-db-l1 to turn off)' },
   'db-l0': { type: 'boolean', describe: 'tiling: double-buffer L0A/L0B tiles' },
   'db-l0c': { type: 'boolean', describe: 'tiling: double-buffer L0C tiles' },
+  'a-resident': { type: 'boolean', describe: 'tiling: keep a tile row\'s A panel in L1 and reuse it (--no-a-resident streams A; default: when it fits and pays)' },
   'per-channel': { type: 'boolean', describe: 'one requantisation scale and offset per output column' },
   bias: { type: 'boolean', default: true, describe: 'add an int32 bias per column (--no-bias to drop it)' },
   relu: { type: 'boolean', describe: 'ReLU in the epilogue' },
@@ -82,7 +83,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     configOverrides: overridesOf(a.config),
     // One block unless asked: a run's figures then describe one core, the unit tilings are tuned on.
     blockDim: a.cores ?? 1,
-    tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c }),
+    tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c, aResident: a.aResident }),
     mode: a.timingOnly ? 'timing' : 'functional',
     bias: a.bias,
     perChannel: a.perChannel ?? false,

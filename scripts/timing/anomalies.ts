@@ -108,12 +108,12 @@ export const CUBE_EXAMPLES: readonly CubeExample[] = [
   {
     preset: 'tiny-sep',
     spec: { m: 41, k: 55, n: 114, bias: true, quant: { scale: SCALE, offset: 0 }, outType: 's8', relu: false },
-    tiling: { baseM: 32, baseN: 64, baseK: 32, stepK: 2, dbL1: true, dbL0: true, dbL0C: true, blockDim: 1 },
+    tiling: { baseM: 32, baseN: 64, baseK: 32, stepK: 2, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: 1 },
   },
   {
     preset: 'ascend910b',
     spec: { m: 29, k: 160, n: 141, bias: false, quant: { scale: SCALE, offset: 0 }, outType: 's8', relu: false },
-    tiling: { baseM: 32, baseN: 128, baseK: 128, stepK: 2, dbL1: true, dbL0: true, dbL0C: true, blockDim: 1 },
+    tiling: { baseM: 32, baseN: 128, baseK: 128, stepK: 2, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: 1 },
   },
 ];
 
