@@ -22,10 +22,11 @@ import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import { OpError, ceilDiv, type Kernel, type TensorDesc } from '../kernel.js';
 import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT } from './epilogues.js';
-import { emitChunkLoad, emitTileMainLoop } from './main-loop.js';
+import { emitChunkLoad, emitTileMainLoop, tileSlab } from './main-loop.js';
 import { plan, tilesOf, type Plan } from './plan.js';
 import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, defaultGemmTiling, withResidentA, type GemmTiling } from './tiling.js';
+import { maxSlabRows } from './slab.js';
 import type { Tile } from './vector-epilogue.js';
 
 /** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
@@ -58,7 +59,8 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number):
     const cslot = i % pl.nL0C;
     const entry = p.aPerBatch ? tile.e : 0;
     const img2col = p.aSource.kind === 'img2col';
-    const key = img2col ? `${entry}` : pl.t.aResident ? `${entry}:${tile.m0}` : '';
+    const slab = img2col ? tileSlab(pl, tile) : undefined;
+    const key = slab ? `${entry}:${slab.first}:${slab.rows}` : pl.t.aResident ? `${entry}:${tile.m0}` : '';
     const newPanel = key !== '' && key !== loaded;
     if (newPanel) {
       if (loaded !== '') {
@@ -66,7 +68,13 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number):
         e.wait('MTE1', 'MTE2', 3);
       }
       const aBase = pl.gm.a!.offset + entry * pl.aBytes;
-      if (img2col) e.b.emit('copy_gm_l1', { dst: l1(0), src: gm(aBase), blockCount: 1, blockLen: pl.aBytes, srcGap: 0, dstGap: 0 });
+      if (slab) {
+        // C1 planes of H rows x W x 32 B in GM; the slab keeps rows first .. first + rows of each.
+        const cv = (p.aSource as { conv: { h: number; w: number } }).conv;
+        const rowBytes = cv.w * 32;
+        const planes = pl.aBytes / (cv.h * rowBytes);
+        e.b.emit('copy_gm_l1', { dst: l1(0), src: gm(aBase + slab.first * rowBytes), blockCount: planes, blockLen: slab.rows * rowBytes, srcGap: (cv.h - slab.rows) * rowBytes, dstGap: 0 });
+      }
       else emitChunkLoad(e, pl, p.aType, aBase, p.m, pl.l1A[0]!, tile.m0, tile.rows, tile.h, 0, p.k);
       e.set('MTE2', 'MTE1', 3);
       loaded = key;
@@ -142,6 +150,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
       : pl.mixed
         ? 'epilogue on the AIVs: the fixpipe writes int32 tiles to a GM workspace, each AIV converts half of each tile in UB (cross-core flags)'
         : `epilogue in the fixpipe (${p.epilogue.kind === 'requant' ? (pl.uniform ? 'REQ8' : 'VREQ8') : FIXPIPE_QUANT[p.epilogue.kind].toUpperCase()})`,
+      ...(p.aSource.kind === 'img2col' && !pl.mapWhole ? [`feature map larger than L1: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`] : []),
   ];
   return {
     name,

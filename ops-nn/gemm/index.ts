@@ -3,3 +3,4 @@ export * from './tiling.js';
 export * from './weights.js';
 export * from './host.js';
 export * from './generator.js';
+export * from './slab.js';

@@ -7,7 +7,8 @@ import type { Dtype, Pipe } from '../../isa/types.js';
 import { Emitter, gm, l1 } from '../emitter.js';
 import { ceilDiv, roundUp } from '../kernel.js';
 import type { Plan } from './plan.js';
-import { tableStride, type GemmProblem } from './spec.js';
+import { tableStride, type ConvGeom, type GemmProblem } from './spec.js';
+import { slabOf, wholeMap, type Slab } from './slab.js';
 import type { Tile } from './vector-epilogue.js';
 
 export function emitChunkLoad(e: Emitter, pl: Plan, dtype: Dtype, base: number, totalRows: number, dst: number, first: number, count: number, height: number, k0: number, kLen: number): void {
@@ -67,17 +68,18 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
           e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + tableColumn(p, tile) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
         if (p.aSource.kind === 'img2col') {
           const cv = p.aSource.conv;
+          const slab = tileSlab(pl, tile);
           e.b.emit('load3d', {
             dst: mem('L0A', pl.l0a[l0]!),
             src: l1(0),
             dtype: p.aType,
-            l1H: cv.h,
+            l1H: slab.rows,
             l1W: cv.w,
             channelSize: roundUp(cv.c, k0),
             kExtension: kStep,
             mExtension: tile.rows,
             kStartPt: kStart + j * t.baseK,
-            mStartPt: tile.m0,
+            mStartPt: slab.mStart,
             strideW: cv.strideW,
             strideH: cv.strideH,
             filterW: cv.kw,
@@ -86,8 +88,8 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
             dilationH: cv.dilationH,
             padLeft: cv.padLeft,
             padRight: cv.padRight,
-            padTop: cv.padTop,
-            padBottom: cv.padBottom,
+            padTop: slab.padTop,
+            padBottom: slab.padBottom,
             padValue: cv.padValue,
           });
         } else
@@ -111,6 +113,11 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
   }
 }
 
-/** Device slot of a tile's first column in the per-column tables. */
+/** The feature-map rows a tile's img2col reads (the whole map when it sits in L1). */
+export function tileSlab(pl: Plan, tile: Tile): Slab {
+  const cv = (pl.p.aSource as { conv: ConvGeom }).conv;
+  return pl.mapWhole ? wholeMap(cv, tile.m0) : slabOf(cv, tile.m0, tile.rows);
+}
+
 /** Device slot of a tile's first column in the per-column tables. */
 export const tableColumn = (p: GemmProblem, tile: Tile) => (tile.e % p.bCount) * tableStride(p) + tile.n0;

@@ -6,7 +6,7 @@ import { GmAllocator, ceilDiv, roundUp, type TensorDesc } from '../kernel.js';
 import { nzBytes } from '../layout.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { accType, columnsOf, outTypeOf, tableStride, type GemmProblem } from './spec.js';
-import { aPanelBytes, elemBytes, featureMapBytes, k0Of, type GemmTiling } from './tiling.js';
+import { aPanelBytes, elemBytes, featureMapBytes, featureMapPlan, k0Of, type GemmTiling } from './tiling.js';
 import type { Tile, UbPlan } from './vector-epilogue.js';
 
 export type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables' | 'workspace';
@@ -37,6 +37,8 @@ export interface Plan {
   readonly uniform: boolean;
   /** mixed AIC + AIV kernel (UB epilogue on a separated chip) */
   readonly mixed: boolean;
+  /** img2col: the whole feature map sits in L1 (else one slab of input rows per tile row) */
+  readonly mapWhole: boolean;
   /** bytes of one workspace slot (one int32 tile, rows of npad) */
   readonly slotBytes: number;
 }
@@ -74,7 +76,7 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const nL0C = t.dbL0C ? 2 : 1;
   const kL1 = t.stepK * t.baseK * size;
   const resident = img2col || t.aResident;
-  const aL1 = img2col ? featureMapBytes(p) : t.aResident ? aPanelBytes(p, t) : nL1 * t.baseM * kL1;
+  const aL1 = img2col ? featureMapPlan(p, t, cfg).bytes : t.aResident ? aPanelBytes(p, t) : nL1 * t.baseM * kL1;
   const l1A = resident ? [0] : slots(0, t.baseM * kL1, nL1);
   const l1B = slots(aL1, t.baseN * kL1, nL1);
   const l1Bias = aL1 + nL1 * t.baseN * kL1;
@@ -112,6 +114,7 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
     uniform,
     mixed,
     slotBytes,
+    mapWhole: featureMapPlan(p, t, cfg).whole,
   };
 }
 

@@ -8,6 +8,7 @@ import type { HwConfig } from '../../hw/config/types.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { OpError, ceilDiv, roundUp } from '../kernel.js';
 import { tableStride, type GemmProblem } from './spec.js';
+import { maxSlabRows } from './slab.js';
 
 export interface GemmTiling {
   /** rows of the L0A / L0C tile (multiple of 16) */
@@ -36,16 +37,38 @@ export const k0Of = (p: GemmProblem): number => 32 / elemBytes(p);
 export const featureMapBytes = (p: GemmProblem): number =>
   p.aSource.kind === 'img2col' ? ceilDiv(p.aSource.conv.c, k0Of(p)) * p.aSource.conv.h * p.aSource.conv.w * 32 : 0;
 
+/** Bytes of `rows` input rows of an img2col feature map in L1. */
+const mapRowBytes = (p: GemmProblem, rows: number): number =>
+  p.aSource.kind === 'img2col' ? ceilDiv(p.aSource.conv.c, k0Of(p)) * rows * p.aSource.conv.w * 32 : 0;
+
+/**
+ * How much of an img2col feature map L1 keeps: all of it when it fits next to the B chunks and
+ * tables, else a slab of the input rows one tile row reads (slab.ts).
+ */
+export function featureMapPlan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): { whole: boolean; bytes: number } {
+  if (p.aSource.kind !== 'img2col') return { whole: true, bytes: 0 };
+  const l1 = cfg.coreKinds[cfg.organisation === 'coupled' ? 'coupled' : 'aic']?.buffers.L1?.bytes ?? 0;
+  const others = gemmFootprintWithA(p, t, cfg, 0).L1 ?? 0;
+  const whole = featureMapBytes(p);
+  if (whole + others <= l1) return { whole: true, bytes: whole };
+  return { whole: false, bytes: mapRowBytes(p, maxSlabRows(p.aSource.conv, t.baseM)) };
+}
+
 /** Bytes of a resident A panel in L1: baseM rows of all of K, in 32 B columns. */
 export const aPanelBytes = (p: GemmProblem, t: GemmTiling): number => t.baseM * roundUp(p.k * elemBytes(p), 32);
 
 /** Bytes each buffer needs for a tiling; keys are buffer names. */
 export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Record<string, number> {
+  return gemmFootprintWithA(p, t, cfg, p.aSource.kind === 'img2col' ? featureMapPlan(p, t, cfg).bytes : undefined);
+}
+
+/** The footprint with the img2col feature map's L1 bytes given (undefined: not img2col). */
+function gemmFootprintWithA(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapBytes: number | undefined): Record<string, number> {
   const db = (b: boolean) => (b ? 2 : 1);
   const size = elemBytes(p);
   const kL1 = t.stepK * t.baseK;
   const cols = p.bCount * tableStride(p);
-  const aL1 = p.aSource.kind === 'img2col' ? featureMapBytes(p) : t.aResident ? aPanelBytes(p, t) : t.baseM * kL1 * size * db(t.dbL1);
+  const aL1 = mapBytes !== undefined ? mapBytes : t.aResident ? aPanelBytes(p, t) : t.baseM * kL1 * size * db(t.dbL1);
   const out: Record<string, number> = {
     L0A: t.baseM * t.baseK * size * db(t.dbL0),
     L0B: t.baseK * t.baseN * size * db(t.dbL0),
@@ -145,5 +168,5 @@ export function defaultGemmTiling(p: GemmProblem, cfg: HwConfig, blockDim?: numb
     const tile = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
     if (fits(p, tile, cfg)) return withResidentA(p, tile, cfg);
   }
-  throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (the feature map needs ${featureMapBytes(p)} bytes of L1; tiling over H is not implemented)` : ''}`);
+  throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (even the smallest slab of input rows of the feature map does not fit in L1: tiling over W or channels is not implemented)` : ''}`);
 }
