@@ -7,11 +7,11 @@
  * the int32 GEMM, then the standalone requant kernel over its rows; their cycles and pipes add.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
-import { generateGemm, type ConvGeom, type GemmProblem, type GemmTiling } from '../../../ops-nn/gemm/index.js';
+import { generateGemm, type GemmProblem, type GemmTiling } from '../../../ops-nn/gemm/index.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { generateRequant } from '../../../ops-nn/quant/index.js';
 import { FUSIONS, type Fusion } from '../exec/types.js';
-import { cubeProblem } from '../exec/cube-op.js';
+import { cubeProblem, type CubeShape } from '../exec/cube-op.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
 import { timeKernel, type KernelMeasure } from './measure.js';
 
@@ -24,17 +24,8 @@ export const QUANT_GEMM_FIELDS = {
   zeroPoint: withDefault(int(-128, 127), 0),
 } as const;
 
-/** The GEMM shape of a quantised operator, without its epilogue. */
-export interface QuantGemmShape {
-  readonly batch: number;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly groups: number;
-  readonly bCount: number;
-  readonly aPerBatch: boolean;
-  readonly conv?: ConvGeom;
-}
+/** The GEMM shape of a quantised operator, without its epilogue (activation zero point 0). */
+export type QuantGemmShape = Omit<CubeShape, 'out'>;
 
 export interface QuantGemmOptions {
   readonly fusion: Fusion;
@@ -48,7 +39,7 @@ const multiplierOf = (perChannel: boolean, i: number): number => 2 ** -(10 + (pe
 function problem(s: QuantGemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
   if (o.fusion === 'fixpipe' && cfg.organisation === 'coupled') throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
   const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
-  return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: s.conv?.padValue ?? 0, fusion: o.fusion }, cfg);
+  return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: 0, fusion: o.fusion }, cfg);
 }
 
 /** Generates and times the kernels of one quantised cube operator. */
