@@ -1,7 +1,8 @@
 /**
  * The public library API of aicore-sim (package entry point). Re-exports only: the simulator and its
- * configurations, the ISA tools, the INT8 operator library, traces and reports, and the jobs the CLI
- * runs (runMatmul, runAsm) for scripts that sweep tilings or presets.
+ * configurations, the ISA tools, the INT8 operator library (kernel generators and the ONNX
+ * operators), traces and reports, and under `jobs` what the CLI runs, for scripts that sweep
+ * tilings, presets or operators.
  */
 
 // Simulator and hardware configurations
@@ -23,7 +24,7 @@ export { OPCODES, MNEMONICS, type Mnemonic } from './isa/opcodes.js';
 export type { Insn, Program } from './isa/program.js';
 export { BUFFERS, PIPES, type BufferName, type Dtype, type Pipe } from './isa/types.js';
 
-// Operator library
+// Operator library: kernel generators, and the ONNX operators as host programs over them
 export { OpError, type Kernel, type Layout, type TensorDesc } from './ops-nn/kernel.js';
 export * from './ops-nn/matmul/index.js';
 export * as gemm from './ops-nn/gemm/index.js';
@@ -31,19 +32,11 @@ export * as conv from './ops-nn/conv/index.js';
 export * as quant from './ops-nn/quant/index.js';
 export * as eltwise from './ops-nn/eltwise/index.js';
 export * as vector from './ops-nn/vector/index.js';
+export * as onnx from './ops-nn/onnx/index.js';
 export * as onnxReference from './ops-nn/onnx-ref/index.js';
 
 // Traces and reports
 export * from './traces/index.js';
 
-// Jobs behind the CLI
-export { execCases } from './scripts/lib/exec/exec-file.js';
-export { RUNNERS } from './scripts/lib/exec/runners/index.js';
-export type { Fusion, HostTensor, NodeResult, NodeRunner, OnnxCase, RunOptions } from './scripts/lib/exec/types.js';
-export { runMatmul, runMatmul as runMatmulJob, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from './scripts/lib/run-matmul.js';
-export { runAsm, DEFAULT_GM_BYTES, type AsmJobOptions, type AsmJobResult } from './scripts/lib/run-asm.js';
-export { runLaunch, OUTPUT_FILES, type LaunchRun, type TraceOptions } from './scripts/lib/outputs.js';
-export { kernelAssembly, parseDirectives, formatDirectives, type AsmDirectives } from './scripts/lib/asm-directives.js';
-export { allPresetInfo, presetInfo, presetTable, type PresetInfo } from './scripts/lib/presets-info.js';
-export { UsageError, formatError } from './scripts/lib/errors.js';
-export { seededRandom } from './scripts/lib/rng.js';
+// The jobs the CLI runs (jobs.runMatmul, jobs.runOperator, jobs.execCases, jobs.runRegress, ...)
+export * as jobs from './scripts/lib/jobs.js';

@@ -4,8 +4,8 @@
  */
 import { PIPES } from '../isa/types.js';
 import { MNEMONICS } from '../isa/opcodes.js';
-import { PATHS } from './config/types.js';
-import type { HwConfig } from './config/types.js';
+import { PATHS, type HwConfig, type PathName } from './config/types.js';
+import { isGmPath } from './timing/cost.js';
 import { SCALAR_BLOCK, type CoreState } from './engine/core-state.js';
 
 export interface Stat {
@@ -41,6 +41,9 @@ export interface CoreSummary {
   readonly ops: Readonly<Record<string, { count: number; cycles: number }>>;
 }
 
+/** Bytes moved on the paths that read or write GM, over `cores`. */
+export const gmBytesMoved = (cores: readonly Pick<CoreSummary, 'pathBytes'>[]): number =>
+  cores.reduce((s, c) => s + Object.entries(c.pathBytes).reduce((t, [path, b]) => t + (isGmPath(path as PathName) ? b : 0), 0), 0);
 
 export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
   const pipes: Partial<Record<(typeof PIPES)[number], PipeSummary>> = {};

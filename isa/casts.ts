@@ -1,6 +1,6 @@
 /**
  * Legal vconv type pairs (source -> destinations). Taken from the vector conversions the vendor
- * measured (measured/vector.csv, VCONV_*) plus the exact s16/s32 <-> f16/f32 widenings kernels need.
+ * measured (docs/measured/vector.csv, VCONV_*) plus the exact s16/s32 <-> f16/f32 widenings kernels need.
  */
 import type { Dtype } from './types.js';
 

@@ -1,10 +1,13 @@
 /**
  * The opcode table: the single source of truth of the ISA. Assembler, disassembler, validator,
- * functional dispatch and the timing table are all derived from it or checked against it.
+ * functional dispatch and the timing table are all derived from it or checked against it. A row also
+ * says how it is timed: a vector row names its cost class, a data movement its data path, so the cost
+ * table, the footprint check and docs/timing-model.md read them from here.
  * Each entry mirrors an Ascend C intrinsic (or a scalar instruction of the AI Core scalar unit);
  * deviations are written in isa/README.md.
  */
-import type { Pipe, Dtype } from './types.js';
+import type { BufferName, Pipe, Dtype } from './types.js';
+import type { PathName, VecClass } from './timing.js';
 import {
   operand as op,
   REPEAT,
@@ -45,14 +48,41 @@ export const FAMILIES = [
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
-export interface OpSpec {
+/** Families that move bytes on one data path: each of their rows names its path. */
+export const COPY_FAMILIES = ['dma', 'nd2nz', 'load2d', 'load3d', 'fixpipe', 'l0c-ub'] as const satisfies readonly Family[];
+export type CopyFamily = (typeof COPY_FAMILIES)[number];
+/** Families run by the vector unit: each of their rows names its cost class. */
+export type VectorFamily = Extract<Family, `vec-${string}`>;
+
+/**
+ * The data path of a data movement row: one path, or, when the destination buffer decides it (load2d
+ * into L0A or L0B), the path per destination buffer.
+ */
+export type PathChoice = PathName | { readonly [B in BufferName]?: PathName };
+
+interface OpSpecBase {
   readonly pipe: Pipe;
-  readonly family: Family;
   readonly operands: readonly OperandSpec[];
   /** legal element types for the opcode's `dtype` operand, if it has one */
   readonly dtypes?: readonly Dtype[];
   readonly doc: string;
 }
+/** A data movement: its cost is its bytes on `path` (hw/timing/cost.ts). */
+export interface CopyOpSpec extends OpSpecBase {
+  readonly family: CopyFamily;
+  readonly path: PathChoice;
+}
+/** A vector instruction: its cost is its repeats at the cost of class `timing`. */
+export interface VectorOpSpec extends OpSpecBase {
+  readonly family: VectorFamily;
+  readonly timing: VecClass;
+}
+/** Scalar, control, synchronisation and cube rows: their timing follows from the family alone. */
+export interface PlainOpSpec extends OpSpecBase {
+  readonly family: Exclude<Family, CopyFamily | VectorFamily>;
+}
+/** One row of the opcode table; the family decides which timing field the row must carry. */
+export type OpSpec = CopyOpSpec | VectorOpSpec | PlainOpSpec;
 
 const rd = op('rd', 'reg', 'destination register');
 const rs1 = op('rs1', 'reg', 'first source register');
@@ -68,10 +98,11 @@ const branch = (doc: string) => ({ pipe: 'S', family: 'branch', operands: [rs1, 
 const VEC_ARITH: readonly Dtype[] = ['f16', 'f32', 's16', 's32'];
 const VEC_FLOAT: readonly Dtype[] = ['f16', 'f32'];
 
-const vecBinary = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
+const vecBinary = <const T extends VecClass>(doc: string, timing: T, dtypes: readonly Dtype[] = VEC_ARITH) =>
   ({
     pipe: 'V',
     family: 'vec-binary',
+    timing,
     dtypes,
     operands: [
       dtype,
@@ -89,10 +120,11 @@ const vecBinary = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
     doc,
   }) as const;
 
-const vecScalar = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
+const vecScalar = <const T extends VecClass>(doc: string, timing: T, dtypes: readonly Dtype[] = VEC_ARITH) =>
   ({
     pipe: 'V',
     family: 'vec-scalar',
+    timing,
     dtypes,
     operands: [
       dtype,
@@ -109,10 +141,11 @@ const vecScalar = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
   }) as const;
 
 /** Axpy: vec-scalar's operands, but dst is read as well as written, so it is a family of its own. */
-const vecAxpy = (doc: string) =>
+const vecAxpy = <const T extends VecClass>(doc: string, timing: T) =>
   ({
     pipe: 'V',
     family: 'vec-axpy',
+    timing,
     dtypes: VEC_FLOAT,
     operands: [
       dtype,
@@ -128,10 +161,11 @@ const vecAxpy = (doc: string) =>
     doc,
   }) as const;
 
-const vecUnary = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
+const vecUnary = <const T extends VecClass>(doc: string, timing: T, dtypes: readonly Dtype[] = VEC_ARITH) =>
   ({
     pipe: 'V',
     family: 'vec-unary',
+    timing,
     dtypes,
     operands: [
       dtype,
@@ -146,10 +180,11 @@ const vecUnary = (doc: string, dtypes: readonly Dtype[] = VEC_ARITH) =>
     doc,
   }) as const;
 
-const vecReduce = (doc: string, dtypes: readonly Dtype[]) =>
+const vecReduce = <const T extends VecClass>(doc: string, timing: T, dtypes: readonly Dtype[]) =>
   ({
     pipe: 'V',
     family: 'vec-reduce',
+    timing,
     dtypes,
     operands: [
       dtype,
@@ -162,10 +197,12 @@ const vecReduce = (doc: string, dtypes: readonly Dtype[]) =>
     doc,
   }) as const;
 
-const dma = (pipe: Pipe, from: 'GM' | 'L1' | 'UB', to: 'GM' | 'L1' | 'UB' | 'BT' | 'FB', doc: string) =>
+/** A DataCopy row; its path is named by its buffers (`satisfies OpSpec` rejects a pair with no path). */
+const dma = <const F extends 'GM' | 'L1' | 'UB', const T extends 'GM' | 'L1' | 'UB' | 'BT' | 'FB'>(pipe: Pipe, from: F, to: T, doc: string) =>
   ({
     pipe,
     family: 'dma',
+    path: `${from}_${to}` as const,
     operands: [op('dst', 'mem', 'destination', { bufs: [to] }), op('src', 'mem', 'source', { bufs: [from] }), ...COPY_SHAPE],
     doc,
   }) as const;
@@ -243,6 +280,7 @@ export const OPCODES = {
   copy_gm_l1_nd2nz: {
     pipe: 'MTE2',
     family: 'nd2nz',
+    path: 'GM_L1',
     operands: [
       op('dst', 'mem', 'L1 destination, start of the NZ block', { bufs: ['L1'] }),
       op('src', 'mem', 'GM source, first element of the ND matrix', { bufs: ['GM'] }),
@@ -258,6 +296,7 @@ export const OPCODES = {
   load2d: {
     pipe: 'MTE1',
     family: 'load2d',
+    path: { L0A: 'L1_L0A', L0B: 'L1_L0B' },
     operands: [
       op('dst', 'mem', 'L0A or L0B destination', { bufs: ['L0A', 'L0B'] }),
       op('src', 'mem', 'L1 source', { bufs: ['L1'] }),
@@ -273,6 +312,7 @@ export const OPCODES = {
   load3d: {
     pipe: 'MTE1',
     family: 'load3d',
+    path: 'L1_L0A',
     operands: [
       op('dst', 'mem', 'L0A destination (Zz fractals)', { bufs: ['L0A'] }),
       op('src', 'mem', 'L1 feature map in C1HWC0 (one batch image)', { bufs: ['L1'] }),
@@ -319,6 +359,7 @@ export const OPCODES = {
   fixpipe: {
     pipe: 'FIX',
     family: 'fixpipe',
+    path: { GM: 'L0C_GM', L1: 'L0C_L1' },
     operands: [
       op('dst', 'mem', 'GM or L1 destination', { bufs: ['GM', 'L1'] }),
       op('src', 'mem', 'L0C source (Nz)', { bufs: ['L0C'] }),
@@ -340,6 +381,7 @@ export const OPCODES = {
   copy_l0c_ub: {
     pipe: 'V',
     family: 'l0c-ub',
+    path: 'L0C_UB',
     operands: [
       op('dst', 'mem', 'UB destination', { bufs: UB_ONLY }),
       op('src', 'mem', 'L0C source', { bufs: ['L0C'] }),
@@ -355,12 +397,14 @@ export const OPCODES = {
   set_mask_count: {
     pipe: 'V',
     family: 'vec-mask',
+    timing: 'mask',
     operands: [op('count', 'imm', 'first `count` lanes of every repeat are active', { range: [1, 128] })],
     doc: 'SetVectorMask, counter form',
   },
   set_mask_bits: {
     pipe: 'V',
     family: 'vec-mask',
+    timing: 'mask',
     operands: [
       op('w3', 'imm', 'lanes 127..96', { range: [0, 0xffffffff] }),
       op('w2', 'imm', 'lanes 95..64', { range: [0, 0xffffffff] }),
@@ -369,23 +413,24 @@ export const OPCODES = {
     ],
     doc: 'SetVectorMask, bit form: bit i enables lane i of every repeat',
   },
-  vadd: vecBinary('dst = src0 + src1'),
-  vsub: vecBinary('dst = src0 - src1'),
-  vmul: vecBinary('dst = src0 * src1'),
-  vmax: vecBinary('dst = max(src0, src1)'),
-  vmin: vecBinary('dst = min(src0, src1)'),
-  vdiv: vecBinary('dst = src0 / src1', VEC_FLOAT),
-  vadds: vecScalar('dst = src0 + scalar'),
-  vmuls: vecScalar('dst = src0 * scalar'),
-  vmaxs: vecScalar('dst = max(src0, scalar)'),
-  vmins: vecScalar('dst = min(src0, scalar)'),
-  vaxpy: vecAxpy('Axpy: dst = src0 * scalar + dst, fused (one rounding)'),
-  vrelu: vecUnary('dst = max(src0, 0)'),
-  vabs: vecUnary('dst = |src0|'),
-  vcopy: vecUnary('dst = src0', ['f16', 'f32', 's16', 's32', 'u16', 'u32']),
+  vadd: vecBinary('dst = src0 + src1', 'binary'),
+  vsub: vecBinary('dst = src0 - src1', 'binary'),
+  vmul: vecBinary('dst = src0 * src1', 'binary'),
+  vmax: vecBinary('dst = max(src0, src1)', 'binary'),
+  vmin: vecBinary('dst = min(src0, src1)', 'binary'),
+  vdiv: vecBinary('dst = src0 / src1', 'div', VEC_FLOAT),
+  vadds: vecScalar('dst = src0 + scalar', 'unary'),
+  vmuls: vecScalar('dst = src0 * scalar', 'unary'),
+  vmaxs: vecScalar('dst = max(src0, scalar)', 'unary'),
+  vmins: vecScalar('dst = min(src0, scalar)', 'unary'),
+  vaxpy: vecAxpy('Axpy: dst = src0 * scalar + dst, fused (one rounding)', 'axpy'),
+  vrelu: vecUnary('dst = max(src0, 0)', 'unary'),
+  vabs: vecUnary('dst = |src0|', 'unary'),
+  vcopy: vecUnary('dst = src0', 'unary', ['f16', 'f32', 's16', 's32', 'u16', 'u32']),
   vdup: {
     pipe: 'V',
     family: 'vec-dup',
+    timing: 'dup',
     dtypes: ['f16', 'f32', 's16', 's32', 'u16', 'u32'],
     operands: [dtype, op('dst', 'mem', 'destination', { bufs: UB_ONLY }), op('scalar', 'fimm', 'value to broadcast'), REPEAT, dstBlk, dstRep],
     doc: 'Duplicate: dst = scalar',
@@ -393,6 +438,7 @@ export const OPCODES = {
   vconv: {
     pipe: 'V',
     family: 'vec-conv',
+    timing: 'conv',
     operands: [
       op('dstType', 'dtype', 'destination element type'),
       op('srcType', 'dtype', 'source element type'),
@@ -407,8 +453,8 @@ export const OPCODES = {
     ],
     doc: 'Cast: one repeat converts 256 B / max(element sizes) elements',
   },
-  vcadd: vecReduce('dst[r] = sum of the active lanes of repeat r (fixed pairwise order)', ['f16', 'f32', 's32']),
-  vcmax: vecReduce('dst[r] = max of the active lanes of repeat r', ['f16', 'f32', 's16', 's32']),
+  vcadd: vecReduce('dst[r] = sum of the active lanes of repeat r (fixed pairwise order)', 'reduce', ['f16', 'f32', 's32']),
+  vcmax: vecReduce('dst[r] = max of the active lanes of repeat r', 'reduce', ['f16', 'f32', 's16', 's32']),
 } as const satisfies Record<string, OpSpec>;
 
 export type Mnemonic = keyof typeof OPCODES;

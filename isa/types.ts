@@ -15,7 +15,7 @@ export const BUFFERS = ['GM', 'L1', 'L0A', 'L0B', 'L0C', 'UB', 'BT', 'FB'] as co
 export type BufferName = (typeof BUFFERS)[number];
 
 /**
- * Fixpipe conversion on the way out of L0C (HARDWARE.md "Fixpipe quantisation").
+ * Fixpipe conversion on the way out of L0C (docs/hardware.md §Fixpipe quantisation).
  * none: s32/f32 unchanged; f322f16: f32 -> f16; deqf16/vdeqf16: s32 -> f16 with a scalar / per-channel
  * scale; req8/vreq8: s32 -> s8/u8 with a scalar / per-channel scale word.
  */

@@ -1,6 +1,6 @@
 /**
  * Calibration report: fits the simulator's timing models to the measured vendor tables
- * (`<repo>/docs/measured`, a copy of ../shared/measured; see scripts/calibration/measured.ts) and prints the fitted
+ * (`<repo>/docs/measured`, see docs/measured/README.md and scripts/calibration/measured.ts) and prints the fitted
  * parameters with their relative errors.
  *
  *   npm run build && node dist/scripts/calibrate.js [measured-dir] [--lsq] [--all-vector]

@@ -68,7 +68,7 @@ async function generate(ort: OrtApi, op: string, seed: number): Promise<{ cases:
       continue;
     }
     if (gc.probe) {
-      // ORT accepts it: exec must accept it too (else update OP_SPECS in scripts/lib/exec/registry.ts)
+      // ORT accepts it: the operator must accept it too (else widen its contract in ops-nn/onnx/<op>.ts)
       parseCase(c);
       accepted.add(gc.combo);
     }

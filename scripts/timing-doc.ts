@@ -4,7 +4,7 @@
  *
  *   npm run timing:doc            (= npm run build && node dist/scripts/timing-doc.js [measured-dir])
  *
- * The measured tables are read from <repo>/docs/measured (a copy of ../shared/measured) unless a directory is given.
+ * The measured tables are read from <repo>/docs/measured (docs/measured/README.md) unless a directory is given.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -49,19 +49,19 @@ describe('presets', () => {
     ['ascend310p', 8],
     ['tiny', 2],
     ['tiny-sep', 6],
-  ] as const)('%s: derived MACs per cycle from m0 * n0 * K0 and %i core instances', (name, total) => {
+  ] as const)('%s: derived MACs per cycle from 16 x 16 fractal rows x K0 and %i core instances', (name, total) => {
     const cfg = loadConfig(name);
-    const { m0, n0, k0Bytes } = cfg.cube;
-    expect(cfg.derived.macsPerCycleInt8).toBe(m0 * n0 * k0Bytes); // K0 = 32 int8 elements
-    expect(cfg.derived.macsPerCycleF16).toBe((m0 * n0 * k0Bytes) / 2); // K0 = 16 f16 elements
-    expect([cfg.derived.macsPerCycleInt8, cfg.derived.macsPerCycleF16]).toEqual([8192, 4096]); // HW: 16x32x16 int8, 16x16x16 fp16
+    const { k0Bytes } = cfg.cube;
+    expect(cfg.derived.macsPerCycleInt8).toBe(16 * 16 * k0Bytes); // K0 = 32 int8 elements
+    expect(cfg.derived.macsPerCycleF16).toBe((16 * 16 * k0Bytes) / 2); // K0 = 16 f16 elements
+    expect([cfg.derived.macsPerCycleInt8, cfg.derived.macsPerCycleF16]).toEqual([8192, 4096]); // HW §Cube unit: 16x32x16 int8, 16x16x16 fp16
     expect(cfg.derived.totalCores).toBe(total);
   });
 
   it('derived values follow overrides', () => {
-    const cfg = loadConfig('tiny-sep', { cores: 3, aivPerAic: 1, cube: { m0: 8 } });
+    const cfg = loadConfig('tiny-sep', { cores: 3, aivPerAic: 1, cube: { k0Bytes: 64 } });
     expect(cfg.derived.totalCores).toBe(6);
-    expect(cfg.derived.macsPerCycleInt8).toBe(8 * 16 * 32);
+    expect(cfg.derived.macsPerCycleInt8).toBe(16 * 16 * 64);
   });
 });
 
@@ -78,7 +78,7 @@ describe('loadConfig with overrides', () => {
     expect(cfg.paths.GM_UB).toEqual({ ...tiny.paths.GM_UB, fixedLatency: 3 });
     for (const p of PATHS) if (p !== 'GM_UB') expect(cfg.paths[p]).toEqual(tiny.paths[p]);
     expect(cfg.cube.dtypePairs).toEqual([['s8', 's8']]);
-    expect(cfg.cube.m0).toBe(tiny.cube.m0);
+    expect(cfg.cube.k0Bytes).toBe(tiny.cube.k0Bytes);
   });
 
   it('can add a buffer to a core kind and change one buffer field', () => {
@@ -103,6 +103,23 @@ describe('configuration errors name the field and what is wrong', () => {
     expect(bad({ colour: 'red' })).toThrow(/config field colour is not a known field/);
     expect(bad({ paths: { GM_XX: { fixedLatency: 1 } } })).toThrow(/config field paths\.GM_XX is not a known field/);
     expect(bad({ scalar: { aluCycles: 1, issue: 2 } })).toThrow(/config field scalar\.issue is not a known field/);
+  });
+
+  it('a removed field says why it went and what to do', () => {
+    // the cube's fractal (M0 = N0 = 16 rows) is fixed by the ISA, so cube.m0 and cube.n0 left the config
+    expect(bad({ cube: { m0: 32 } })).toThrow(/^config field cube\.m0 is not a known field: it was removed, as the cube's M0 is the ISA's 16 fractal rows \(docs\/hardware\.md §Cube unit\), not a preset field; delete it from the config$/);
+    expect(bad({ cube: { n0: 16 } })).toThrow(/config field cube\.n0 is not a known field: it was removed/);
+  });
+
+  it('unknown map keys in hand-built params name the key and the legal names', () => {
+    const params = structuredClone(tiny) as HwParams;
+    (params.paths as Record<string, unknown>)['GM_XX'] = { fixedLatency: 1, bytesPerCycle: 1, minCycles: 0 };
+    expect(() => deriveConfig(params)).toThrow(/^config field paths\.GM_XX is not a known data path \(one of GM_L1, /);
+    const sep = structuredClone(tiny) as HwParams;
+    sep.organisation = 'separated';
+    sep.aivPerAic = 0;
+    sep.coreKinds = structuredClone(PRESETS['tiny-sep']!.coreKinds);
+    expect(() => deriveConfig(sep)).toThrow('config field aivPerAic must be a positive integer on a separated chip, got 0');
   });
 
   it('unknown fields named like Object.prototype members are reported too', () => {
@@ -135,7 +152,7 @@ describe('configuration errors name the field and what is wrong', () => {
   it('buffer sizes and alignments', () => {
     expect(bad({ coreKinds: { coupled: { buffers: { UB: { bytes: 1000 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.UB\.bytes must be a multiple of its alignment 32/);
     expect(bad({ coreKinds: { coupled: { buffers: { L0A: { align: 48 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.L0A\.align must be a power of two, got 48/);
-    expect(bad({ coreKinds: { coupled: { buffers: { XB: { bytes: 32, align: 32 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers must be one of .*got "XB"/);
+    expect(bad({ coreKinds: { coupled: { buffers: { XB: { bytes: 32, align: 32 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.XB is not a known buffer \(one of L1, L0A, L0B, L0C, UB, BT, FB\)/);
     expect(bad({ coreKinds: { coupled: { buffers: { BT: { bytes: 1024 } } } } })).toThrow(/config field coreKinds\.coupled\.buffers\.BT\.align must be a positive integer/);
     expect(bad({ coreKinds: { aiv: { buffers: { UB: { bytes: 100, align: 32 } } } } }, 'tiny-sep')).toThrow(/config field coreKinds\.aiv\.buffers\.UB\.bytes must be a multiple of its alignment 32/);
   });
@@ -143,7 +160,7 @@ describe('configuration errors name the field and what is wrong', () => {
   it('organisation and core kinds must agree', () => {
     expect(bad({ organisation: 'separated' })).toThrow(/config field aivPerAic must be a positive integer, got 0|config field coreKinds\.aic is required for a separated chip/);
     expect(bad({ organisation: 'separated', aivPerAic: 2 })).toThrow(/config field coreKinds\.aic is required for a separated chip/);
-    expect(bad({ coreKinds: { vec: { buffers: {}, pipes: ['S'] } } })).toThrow(/config field coreKinds\.vec must be one of coupled, aic, aiv/);
+    expect(bad({ coreKinds: { vec: { buffers: {}, pipes: ['S'] } } })).toThrow(/config field coreKinds\.vec is not a known core kind \(one of coupled, aic, aiv\)/);
     expect(bad({ coreKinds: { coupled: { pipes: ['MTE2', 'V'] } } })).toThrow(/config field coreKinds\.coupled\.pipes must be a list of pipes including S/);
     expect(bad({ coreKinds: { coupled: { pipes: ['S', 'MTE9'] } } })).toThrow(/config field coreKinds\.coupled\.pipes\[1\] must be one of/);
   });

@@ -1,12 +1,12 @@
 /** FP16 convolution (the floating-point counterpart of QLinearConv): bit-exact against its reference. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
-import { simulate } from '../hw/simulate.js';
 import { numberToF16Bits, roundF16 } from '../isa/numeric/float16.js';
 import { biasPlacement } from '../ops-nn/matmul/index.js';
 import { convF16GmImage, convF16Reference, convShape, generateConvF16, nhwcToNchw } from '../ops-nn/conv/index.js';
 import { gemmOutput } from '../ops-nn/gemm/index.js';
 import { rng, randInt } from './support/rng.js';
+import { launchKernel } from './support/launch.js';
 
 describe.each(['tiny', 'tiny-sep', 'ascend910b'])('fp16 conv on %s', (preset) => {
   it('is bit-exact on random convolutions, groups included', () => {
@@ -24,7 +24,7 @@ describe.each(['tiny', 'tiny-sep', 'ascend910b'])('fp16 conv on %s', (preset) =>
       const w = Float32Array.from({ length: s.oc * (s.c / group) * s.kh * s.kw }, val);
       const bias = r() < 0.5 ? Float32Array.from({ length: s.oc }, () => Math.fround(r() * 3)) : null;
       const k = generateConvF16(s, bias !== null, cfg);
-      const res = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: convF16GmImage(k, s, cfg, x, w, bias), mode: 'functional' });
+      const res = launchKernel(cfg, k, convF16GmImage(k, s, cfg, x, w, bias));
       const got = nhwcToNchw(new Uint16Array(gemmOutput(k, res.gm!).buffer), s, (n) => new Uint16Array(n));
       const want = Uint16Array.from(convF16Reference(s, x, w, bias, biasPlacement(cfg)), (v) => numberToF16Bits(v));
       const at = Array.from(got).findIndex((v, i) => v !== want[i]);

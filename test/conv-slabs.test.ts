@@ -5,15 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
-import { simulate } from '../hw/simulate.js';
 import { numberToF16Bits, roundF16 } from '../isa/numeric/float16.js';
 import { convF16GmImage, convF16Reference, convShape, generateConvF16, nhwcToNchw } from '../ops-nn/conv/index.js';
 import { gemmOutput } from '../ops-nn/gemm/index.js';
 import { biasPlacement } from '../ops-nn/matmul/index.js';
 import { convInteger as convIntegerRef } from '../ops-nn/onnx-ref/conv-integer.js';
 import { qlinearConv as qlinearConvRef } from '../ops-nn/onnx-ref/qlinear-conv.js';
-import { convInteger, qlinearConv } from '../scripts/lib/exec/runners/conv-ops.js';
-import type { HostTensor } from '../scripts/lib/exec/types.js';
+import type { HostTensor } from '../ops-nn/onnx/index.js';
+import { launchKernel, runOnnx } from './support/launch.js';
 import { rng, randInt } from './support/rng.js';
 
 const int8 = (r: () => number, dims: number[]): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, -128, 127)) });
@@ -31,11 +30,11 @@ describe.each(['tiny', 'tiny-sep'])('int8 convolutions larger than L1 on %s', (p
     const x = int8(r, [...xDims]);
     const w = int8(r, [...wDims]);
     const q = { x, x_scale: f(2 ** -4), x_zero_point: i8(5), w, w_scale: f(2 ** -7), w_zero_point: i8(0), y_scale: f(4), y_zero_point: i8(-3) };
-    const run = qlinearConv(q, attrs, cfg, {});
+    const run = runOnnx('QLinearConv', q, attrs, cfg);
     expect(run.kernels.at(-1)!.notes.join(' ')).toMatch(/feature map larger than L1/);
-    expect(Array.from(run.outputs.y!.data)).toEqual(Array.from(qlinearConvRef(q, attrs).data));
+    expect(Array.from(run.y.data)).toEqual(Array.from(qlinearConvRef(q, attrs).data));
     const ints = { x, w, x_zero_point: i8(5), w_zero_point: i8(-2) };
-    expect(Array.from(convInteger(ints, attrs, cfg, {}).outputs.y!.data)).toEqual(Array.from(convIntegerRef(ints, attrs).data));
+    expect(Array.from(runOnnx('ConvInteger', ints, attrs, cfg).y.data)).toEqual(Array.from(convIntegerRef(ints, attrs).data));
   });
 });
 
@@ -48,7 +47,7 @@ it('fp16 convolution larger than L1 (tiny-sep) is bit-exact', () => {
   const w = Float32Array.from({ length: s.oc * s.c * 9 }, val);
   const k = generateConvF16(s, false, cfg);
   expect(k.notes.join(' ')).toMatch(/feature map larger than L1/);
-  const res = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: convF16GmImage(k, s, cfg, x, w, null), mode: 'functional' });
+  const res = launchKernel(cfg, k, convF16GmImage(k, s, cfg, x, w, null));
   const got = nhwcToNchw(new Uint16Array(gemmOutput(k, res.gm!).buffer), s, (n) => new Uint16Array(n));
   const want = Uint16Array.from(convF16Reference(s, x, w, null, biasPlacement(cfg)), (v) => numberToF16Bits(v));
   expect(Array.from(got)).toEqual(Array.from(want));
@@ -59,8 +58,8 @@ it('runs ResNet-50\'s first layer (224 x 224 x 3, 7 x 7 stride 2) on ascend910b 
   const r = rng(50);
   const attrs = { strides: [2, 2], pads: [3, 3, 3, 3] };
   const q = { x: int8(r, [1, 3, 224, 224]), x_scale: f(2 ** -4), x_zero_point: i8(0), w: int8(r, [64, 3, 7, 7]), w_scale: f(2 ** -8), w_zero_point: i8(0), y_scale: f(8), y_zero_point: i8(0) };
-  const got = qlinearConv(q, attrs, cfg, {});
-  expect(got.outputs.y!.dims).toEqual([1, 64, 112, 112]);
-  expect(Array.from(got.outputs.y!.data)).toEqual(Array.from(qlinearConvRef(q, attrs).data));
+  const got = runOnnx('QLinearConv', q, attrs, cfg);
+  expect(got.y.dims).toEqual([1, 64, 112, 112]);
+  expect(Array.from(got.y.data)).toEqual(Array.from(qlinearConvRef(q, attrs).data));
   expect(got.kernels[0]!.notes.join(' ')).toMatch(/feature map larger than L1/);
 });

@@ -10,9 +10,8 @@ import { qlinearMatmul } from '../ops-nn/onnx-ref/qlinear-matmul.js';
 import { matmulInteger } from '../ops-nn/onnx-ref/matmul-integer.js';
 import { qlinearConv } from '../ops-nn/onnx-ref/qlinear-conv.js';
 import { convInteger } from '../ops-nn/onnx-ref/conv-integer.js';
-import { qlinearMatMul, matMulInteger } from '../scripts/lib/exec/runners/matmul-ops.js';
-import { qlinearConv as qlinearConvRunner, convInteger as convIntegerRunner } from '../scripts/lib/exec/runners/conv-ops.js';
-import type { HostTensor, Fusion } from '../scripts/lib/exec/types.js';
+import type { Fusion, HostTensor } from '../ops-nn/onnx/index.js';
+import { runOnnx } from './support/launch.js';
 import { rng, randInt } from './support/rng.js';
 
 type R = () => number;
@@ -70,9 +69,9 @@ describe.each(PRESETS)('QLinearMatMul and MatMulInteger on %s', (preset, fusions
         y_scale: f(ys),
         y_zero_point: i8(randInt(r, -10, 10)),
       };
-      same(qlinearMatMul(inputs, {}, cfg, {}).outputs.y!, qlinearMatmul(inputs, {}), `QLinearMatMul case ${c}`);
+      same(runOnnx('QLinearMatMul', inputs, {}, cfg).y, qlinearMatmul(inputs, {}), `QLinearMatMul case ${c}`);
       const ints = { A: a, B: b, a_zero_point: inputs.a_zero_point, b_zero_point: inputs.b_zero_point };
-      same(matMulInteger(ints, {}, cfg, {}).outputs.Y!, matmulInteger(ints, {}), `MatMulInteger case ${c}`);
+      same(runOnnx('MatMulInteger', ints, {}, cfg).y, matmulInteger(ints, {}), `MatMulInteger case ${c}`);
     }
   });
 });
@@ -107,9 +106,9 @@ describe.each(PRESETS)('QLinearConv and ConvInteger on %s', (preset, fusions) =>
         y_zero_point: i8(randInt(r, -10, 10)),
         B: { dtype: 'int32' as const, dims: [oc], data: Int32Array.from({ length: oc }, () => randInt(r, -5000, 5000)) },
       };
-      same(qlinearConvRunner(inputs, attrs, cfg, {}).outputs.y!, qlinearConv(inputs, attrs), `QLinearConv case ${c} ${JSON.stringify({ cin, oc, kh, kw, h, w, ...attrs })}`);
+      same(runOnnx('QLinearConv', inputs, attrs, cfg).y, qlinearConv(inputs, attrs), `QLinearConv case ${c} ${JSON.stringify({ cin, oc, kh, kw, h, w, ...attrs })}`);
       const ints = { x, w: wt, x_zero_point: inputs.x_zero_point, w_zero_point: inputs.w_zero_point };
-      same(convIntegerRunner(ints, attrs, cfg, {}).outputs.y!, convInteger(ints, attrs), `ConvInteger case ${c}`);
+      same(runOnnx('ConvInteger', ints, attrs, cfg).y, convInteger(ints, attrs), `ConvInteger case ${c}`);
     }
   });
 });
@@ -121,7 +120,7 @@ describe('uint8 activations on a cube that multiplies them natively (310P)', () 
     const a = uint8(r, [9, 33]);
     const b = uint8(r, [33, 17]);
     const inputs = { a, a_scale: f(f32(0.02)), a_zero_point: u8(128), b, b_scale: f(f32(0.01)), b_zero_point: u8(131), y_scale: f(f32(0.3)), y_zero_point: u8(120) };
-    same(qlinearMatMul(inputs, {}, cfg, {}).outputs.y!, qlinearMatmul(inputs, {}), 'u8 x u8');
+    same(runOnnx('QLinearMatMul', inputs, {}, cfg).y, qlinearMatmul(inputs, {}), 'u8 x u8');
   });
 });
 
@@ -129,6 +128,6 @@ it('multipliers that fit the fixpipe are used there, others fall back or are ref
   expect(hardwareScale(f32(0.125))).toBe(0.125);
   const cfg = loadConfig('tiny-sep');
   const r = rng(9);
-  const inputs = { a: int8(r, [4, 8]), a_scale: f(f32(0.013)), b: int8(r, [8, 4]), b_scale: f(f32(0.007)), y_scale: f(f32(0.11)), y_zero_point: i8(0) };
-  expect(() => qlinearMatMul(inputs, {}, cfg, { fusion: 'fixpipe' })).toThrow(/10 mantissa bits/);
+  const inputs = { a: int8(r, [4, 8]), a_scale: f(f32(0.013)), a_zero_point: i8(0), b: int8(r, [8, 4]), b_scale: f(f32(0.007)), b_zero_point: i8(0), y_scale: f(f32(0.11)), y_zero_point: i8(0) };
+  expect(() => runOnnx('QLinearMatMul', inputs, {}, cfg, { fusion: 'fixpipe' })).toThrow(/10 mantissa bits/);
 });

@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HwConfig } from '../hw/config/types.js';
 import { loadConfig } from '../hw/config/load.js';
-import { simulate, type SimMode } from '../hw/simulate.js';
 import { OpError } from '../ops-nn/kernel.js';
 import {
   generateQActivation,
@@ -22,9 +21,9 @@ import {
   type QPoolSpec,
 } from '../ops-nn/eltwise/index.js';
 import { qlinearAddElement, rne } from '../ops-nn/onnx-ref/index.js';
-import { readTensor, vectorGmImage, type VectorKernel } from '../ops-nn/vector/index.js';
-import { qlinearAdd } from '../scripts/lib/exec/runners/qlinear-add.js';
-import type { HostTensor } from '../scripts/lib/exec/types.js';
+import type { HostTensor } from '../ops-nn/onnx/index.js';
+import { launchVector, runOnnx } from './support/launch.js';
+import { firstDiff } from './support/exec-kit.js';
 import { rng, randInt } from './support/rng.js';
 
 type Rnd = () => number;
@@ -35,15 +34,7 @@ const as8 = (t: 's8' | 'u8', b: Uint8Array): Q8 => (t === 's8' ? new Int8Array(b
 const randQ = (r: Rnd, t: 's8' | 'u8', n: number): Q8 =>
   t === 's8' ? Int8Array.from({ length: n }, () => randInt(r, -128, 127)) : Uint8Array.from({ length: n }, () => randInt(r, 0, 255));
 
-function run(cfg: HwConfig, k: VectorKernel, inputs: Record<string, Uint8Array>, mode: SimMode = 'functional') {
-  const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: mode === 'functional' ? vectorGmImage(k, inputs) : k.gmBytes, mode });
-  return { r, out: (name: string) => readTensor(k, r.gm!, name) };
-}
 
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
 
 const PRESETS = ['tiny', 'tiny-sep', 'ascend910b', 'ascend910'] as const;
 const SIZES = [1, 3, 17, 33, 255, 256, 1000, 4000];
@@ -62,7 +53,7 @@ function expectAddMatches(cfg: HwConfig, s: QLinearAddSpec, a: Q8 | null, b: Q8 
   const inputs: Record<string, Uint8Array> = {};
   if (a) inputs['a'] = bytesOf(a);
   if (b) inputs['b'] = bytesOf(b);
-  const got = as8(s.type, run(cfg, generateQLinearAdd(s, cfg, tiling), inputs).out('c'));
+  const got = as8(s.type, launchVector(cfg, generateQLinearAdd(s, cfg, tiling), inputs).out('c'));
   const want = qlinearAddReference(s, a, b);
   const at = firstDiff(got, want);
   expect(at, `${JSON.stringify(s)}: c[${at}] = ${got[at]} for (${a?.[at] ?? s.scalarA}, ${b?.[at] ?? s.scalarB}), want ${want[at]}`).toBe(-1);
@@ -148,7 +139,7 @@ describe('QLinearAdd arithmetic', () => {
   it('rounds ties to even with power-of-two scale ratios (exact products)', () => {
     const s: QLinearAddSpec = { dims: [8], type: 'u8', aScale: 0.5, aZeroPoint: 128, bScale: 0.25, bZeroPoint: 3, cScale: 1, cZeroPoint: 7 };
     // (a - 128) / 2 + (b - 3) / 4 + 7 with a = 129, b = 3 -> 7.5 -> 8
-    const got = run(cfg, generateQLinearAdd(s, cfg), { a: Uint8Array.of(129, 131, 128, 0, 255, 255, 0, 130), b: Uint8Array.of(3, 3, 5, 0, 255, 0, 255, 4) }).out('c');
+    const got = launchVector(cfg, generateQLinearAdd(s, cfg), { a: Uint8Array.of(129, 131, 128, 0, 255, 255, 0, 130), b: Uint8Array.of(3, 3, 5, 0, 255, 0, 255, 4) }).out('c');
     expect(Array.from(got)).toEqual([8, 8, 8, 0, 134, 70, 6, 8]);
   });
 });
@@ -169,7 +160,7 @@ describe.each(PRESETS)('quantised activations on %s', (preset) => {
           alpha: r() < 0.5 ? 0.5 : f32(r() * 0.3),
         } as const;
         const x = randQ(r, type, n);
-        const got = as8(type, run(cfg, generateQActivation(s, cfg), { x: bytesOf(x) }).out('y'));
+        const got = as8(type, launchVector(cfg, generateQActivation(s, cfg), { x: bytesOf(x) }).out('y'));
         const want = qActivationReference(s, x);
         const at = firstDiff(got, want);
         expect(at, `n ${n} ${JSON.stringify(s)}: y[${at}] = ${got[at]}, x = ${x[at]}, want ${want[at]}`).toBe(-1);
@@ -204,7 +195,7 @@ describe.each(PRESETS)('quantised pooling on %s', (preset) => {
       const x = randQ(r, s.type, s.n * s.c * s.h * s.w);
       const maxBlocks = cfg.organisation === 'separated' ? cfg.cores * cfg.aivPerAic : cfg.cores;
       const k = generateQPool(s, cfg, { blocks: randInt(r, 1, Math.min(4, maxBlocks)), ...(r() < 0.3 ? { rows: 1 } : {}) });
-      const got = poolOutput(s, run(cfg, k, { x: poolInput(s, x) }).out('y'));
+      const got = poolOutput(s, launchVector(cfg, k, { x: poolInput(s, x) }).out('y'));
       const want = qPoolReference(s, x);
       const at = firstDiff(got, want);
       expect(at, `case ${c} ${JSON.stringify(s)}: y[${at}] = ${got[at]}, want ${want[at]}`).toBe(-1);
@@ -219,13 +210,13 @@ describe('eltwise timing', () => {
       const r = rng(5);
       const add = randomAdd(r, [3000]);
       const k = generateQLinearAdd(add, cfg, { blocks: 2 });
-      const f = run(cfg, k, { a: bytesOf(randQ(r, add.type, 3000)), b: bytesOf(randQ(r, add.type, 3000)) }).r;
-      const t = run(cfg, k, {}, 'timing').r;
+      const f = launchVector(cfg, k, { a: bytesOf(randQ(r, add.type, 3000)), b: bytesOf(randQ(r, add.type, 3000)) }).r;
+      const t = launchVector(cfg, k, {}, 'timing').r;
       expect(t.cycles).toBe(f.cycles);
       const pool = randomPool(r, 'avg');
       const pk = generateQPool(pool, cfg, { blocks: 2 });
-      const pf = run(cfg, pk, { x: poolInput(pool, randQ(r, pool.type, pool.n * pool.c * pool.h * pool.w)) }).r;
-      expect(run(cfg, pk, {}, 'timing').r.cycles).toBe(pf.cycles);
+      const pf = launchVector(cfg, pk, { x: poolInput(pool, randQ(r, pool.type, pool.n * pool.c * pool.h * pool.w)) }).r;
+      expect(launchVector(cfg, pk, {}, 'timing').r.cycles).toBe(pf.cycles);
     }
   });
 });
@@ -256,25 +247,25 @@ describe('QLinearAdd runner', () => {
       const b = randQ(r, 'u8', 600);
       const sc = (v: number) => tensor('float32', [], Float32Array.of(v));
       const zp = (v: number) => tensor('uint8', [], Uint8Array.of(v));
-      const res = qlinearAdd(
+      const res = runOnnx(
+        'QLinearAdd',
         { A: tensor('uint8', [2, 300], a), A_scale: sc(f32(0.07)), A_zero_point: zp(120), B: tensor('uint8', [2, 300], b), B_scale: sc(f32(0.05)), B_zero_point: zp(130), C_scale: sc(f32(0.1)), C_zero_point: zp(128) },
         {},
         cfg,
-        {},
       );
       const spec: QLinearAddSpec = { dims: [2, 300], type: 'u8', aScale: f32(0.07), aZeroPoint: 120, bScale: f32(0.05), bZeroPoint: 130, cScale: f32(0.1), cZeroPoint: 128 };
-      expect(res.outputs.C!.dims).toEqual([2, 300]);
-      expect(Array.from(res.outputs.C!.data)).toEqual(Array.from(qlinearAddReference(spec, a, b)));
-      const scalarB = qlinearAdd({ A: tensor('uint8', [600], a), A_scale: sc(f32(0.07)), B: tensor('uint8', [1], Uint8Array.of(200)), B_scale: sc(f32(0.05)), C_scale: sc(f32(0.1)) }, {}, cfg, {});
+      expect(res.y.dims).toEqual([2, 300]);
+      expect(Array.from(res.y.data)).toEqual(Array.from(qlinearAddReference(spec, a, b)));
+      const scalarB = runOnnx('QLinearAdd', { A: tensor('uint8', [600], a), A_scale: sc(f32(0.07)), B: tensor('uint8', [1], Uint8Array.of(200)), B_scale: sc(f32(0.05)), C_scale: sc(f32(0.1)) }, {}, cfg);
       const specB: QLinearAddSpec = { ...spec, dims: [600], aZeroPoint: 0, bZeroPoint: 0, cZeroPoint: 0, scalarB: 200 };
-      expect(Array.from(scalarB.outputs.C!.data)).toEqual(Array.from(qlinearAddReference(specB, a, null)));
+      expect(Array.from(scalarB.y.data)).toEqual(Array.from(qlinearAddReference(specB, a, null)));
     }
   });
   it('rejects shapes that need general broadcasting, and mismatched zero point types', () => {
     const cfg = loadConfig('tiny');
     const sc = tensor('float32', [], Float32Array.of(0.5));
     const A = tensor('int8', [2, 3], new Int8Array(6));
-    expect(() => qlinearAdd({ A, A_scale: sc, B: tensor('int8', [3], new Int8Array(3)), B_scale: sc, C_scale: sc }, {}, cfg, {})).toThrow(/general broadcasting is not supported/);
-    expect(() => qlinearAdd({ A, A_scale: sc, A_zero_point: tensor('uint8', [], Uint8Array.of(0)), B: A, B_scale: sc, C_scale: sc }, {}, cfg, {})).toThrow(/A_zero_point must have the type of its tensor/);
+    expect(() => runOnnx('QLinearAdd', { A, A_scale: sc, B: tensor('int8', [3], new Int8Array(3)), B_scale: sc, C_scale: sc }, {}, cfg)).toThrow(/general broadcasting is not supported/);
+    expect(() => runOnnx('QLinearAdd', { A, A_scale: sc, A_zero_point: tensor('uint8', [], Uint8Array.of(0)), B: A, B_scale: sc, C_scale: sc }, {}, cfg)).toThrow('QLinearAdd: A_zero_point must have the dtype of A (int8), got uint8');
   });
 });

@@ -41,8 +41,8 @@ const recs = (r: Run, core: number, op: string) => r.records.filter((x) => x.cor
 
 /** A lone vector instruction: it completes max(minCycles, repeats * cyclesPerRepeat) after it starts. */
 const vecCycles = (cfg: HwConfig, cls: VecClass, repeats: number) => Math.max(cfg.vector.classes[cls].minCycles, repeats * cfg.vector.classes[cls].cyclesPerRepeat);
-/** mmad occupancy: one cycle per (m0, K0, n0) fractal triple. */
-const mmadOcc = (cfg: HwConfig, m: number, k: number, n: number) => Math.ceil(m / cfg.cube.m0) * Math.ceil(k / cfg.cube.k0Bytes) * Math.ceil(n / cfg.cube.n0);
+/** mmad occupancy: one cycle per (16, K0, 16) fractal triple (16 = fractal rows). */
+const mmadOcc = (cfg: HwConfig, m: number, k: number, n: number) => Math.ceil(m / 16) * Math.ceil(k / cfg.cube.k0Bytes) * Math.ceil(n / 16);
 
 // ---- cross-core flags ---------------------------------------------------------------------------------
 

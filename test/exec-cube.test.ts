@@ -1,8 +1,8 @@
 /**
  * Cube and fixpipe semantics (hw/exec/cube.ts, hw/exec/fixpipe.ts) against plain models written from
  * the documented layouts: A Zz in L0A, B Zn in L0B, C Nz in L0C (header of hw/exec/cube.ts), the
- * fixpipe source formula ((n>>4)*srcStride + m)*64 + (n&15)*4, and the conversion arithmetic of
- * isa/numeric/fixpipe-quant.ts.
+ * fixpipe source formula ((n>>4)*srcStride + m)*64 + (n&15)*4, and the conversion arithmetic as
+ * modelled independently in test/support/fixpipe-model.ts (pinned by hand in fixpipe-quant.test.ts).
  *
  * mmad: integer products are summed exactly and wrap to s32 once; f16/f32 follow the documented
  * rule: per K0-fractal partial sums in double, rounded to f32, accumulated with one f32 rounding per
@@ -14,11 +14,11 @@ import type { BufferName, Dtype, InitMode, MemRef, QuantMode } from '../isa/type
 import type { InsnOf } from '../isa/program.js';
 import { DTYPE_BYTES } from '../isa/numeric/dtype.js';
 import { f16BitsToNumber, f32Bits, numberToF16Bits, roundF16 } from '../isa/numeric/float16.js';
-import { dequantF16, hardwareScale, packQuantWord, requant8 } from '../isa/numeric/fixpipe-quant.js';
 import { loadConfig } from '../hw/config/load.js';
 import type { CoreKind, HwConfig } from '../hw/config/types.js';
 import { execMmad } from '../hw/exec/cube.js';
 import { execFixpipe } from '../hw/exec/fixpipe.js';
+import { modelDequantF16, modelRequant8, quantWordBits } from './support/fixpipe-model.js';
 import { rng, randInt } from './support/rng.js';
 import { fakeCore, firstDiff, randomBytes, randomF16Bits, runFunctional, nzOffset, zzOffset, znOffset, type FakeCore, type Rnd } from './support/exec-kit.js';
 
@@ -298,7 +298,8 @@ interface Word {
   signed: boolean;
 }
 
-/** The fixpipe model: reads L0C by the documented formula, converts with the quant helpers, writes ND or Nz. */
+/** The fixpipe model: reads L0C by the documented formula, converts with the independent model of
+ * test/support/fixpipe-model.ts, writes ND or Nz. */
 function modelFixpipe(l0c: DataView, src: number, out: DataView, dst: number, f: FixShape, words: readonly Word[]): void {
   const relu = f.relu === 1;
   const size = DTYPE_BYTES[f.dstType];
@@ -314,16 +315,16 @@ function modelFixpipe(l0c: DataView, src: number, out: DataView, dst: number, f:
           x = roundF16(relu && v < 0 ? 0 : v);
           break;
         case 'deqf16':
-          x = dequantF16(v, hardwareScale(f.scale), relu);
+          x = modelDequantF16(v, f.scale, relu);
           break;
         case 'vdeqf16':
-          x = dequantF16(v, hardwareScale(words[nn]!.scale), relu);
+          x = modelDequantF16(v, words[nn]!.scale, relu);
           break;
         case 'req8':
-          x = requant8(v, hardwareScale(f.scale), f.offset, f.dstType === 's8', relu);
+          x = modelRequant8(v, f.scale, f.offset, f.dstType === 's8', relu);
           break;
         case 'vreq8':
-          x = requant8(v, hardwareScale(words[nn]!.scale), words[nn]!.offset, words[nn]!.signed, relu);
+          x = modelRequant8(v, words[nn]!.scale, words[nn]!.offset, words[nn]!.signed, relu);
           break;
       }
       const at = f.nz2nd ? (mm * f.dstStride + nn) * size : ((Math.floor(nn / 16) * f.dstStride + mm) * 16 + (nn % 16)) * size;
@@ -383,7 +384,7 @@ const randomWords = (r: Rnd, n: number, signed: boolean): Word[] =>
 
 function storeWords(fb: DataView, at: number, words: readonly Word[]): void {
   words.forEach((w, j) => {
-    const q = packQuantWord(w.scale, w.offset, w.signed);
+    const q = quantWordBits(w.scale, w.offset, w.signed);
     fb.setUint32(at + j * 8, q.lo, true);
     fb.setUint32(at + j * 8 + 4, q.hi, true);
   });
@@ -519,7 +520,7 @@ describe('cube and fixpipe through simulate', () => {
     bias.forEach((x, j) => gv.setInt32(BIAS_AT + j * 4, x, true));
     const words = Array.from({ length: n }, () => ({ scale: 2 ** -randInt(r, 6, 10), offset: randInt(r, -20, 20), signed: dstType === 's8' }));
     words.forEach((w, j) => {
-      const q = packQuantWord(w.scale, w.offset, w.signed);
+      const q = quantWordBits(w.scale, w.offset, w.signed);
       gv.setUint32(FB_AT + j * 8, q.lo, true);
       gv.setUint32(FB_AT + j * 8 + 4, q.hi, true);
     });

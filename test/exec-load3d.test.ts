@@ -14,7 +14,6 @@ import type { ExecContext } from '../hw/exec/context.js';
 import { execLoad3d } from '../hw/exec/load3d.js';
 import { uint32Random } from './support/rng.js';
 
-const mulberry32 = uint32Random;
 
 type Load3d = InsnOf<'load3d'>;
 type Shape = Omit<Load3d, 'op' | 'dst' | 'src'>;
@@ -95,7 +94,7 @@ function model(l0a: Uint8Array, s: Shape, img: Image): Uint8Array {
 }
 
 function setup(s: Shape, seed: number) {
-  const rnd = mulberry32(seed);
+  const rnd = uint32Random(seed);
   const l1 = new Uint8Array(64 * 1024).map(() => rnd() & 0xff);
   const l0a = new Uint8Array(64 * 1024).map(() => rnd() & 0xff);
   const img = makeImage(s, rnd);
@@ -190,7 +189,7 @@ describe('load3d feeds a convolution', () => {
     const K = c1 * 9 * 32;
     const shape = { ...s, mExtension: hOut * wOut, kExtension: K };
     const { l0a, img } = setup(shape, 42);
-    const rnd = mulberry32(7);
+    const rnd = uint32Random(7);
     const N = 4;
     const weight = Array.from({ length: N * c1 * 32 * 9 }, () => (rnd() % 255) - 127); // [n][ch][kh][kw]
     const w = (n: number, ch: number, kh: number, kw: number) => weight[((n * c1 * 32 + ch) * 3 + kh) * 3 + kw]!;

@@ -17,20 +17,9 @@ import type { HwConfig } from '../hw/config/types.js';
 import type { ExecContext } from '../hw/exec/context.js';
 import { VECTOR_EXEC } from '../hw/exec/vector.js';
 import { exactFma } from './support/exact-fma.js';
+import { uint32Random } from './support/rng.js';
 
 const UB_BYTES = 64 * 1024;
-
-/** mulberry32: tiny seeded PRNG returning uint32s. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 const makeCtx = (ub: Uint8Array): ExecContext => {
   const view = new DataView(ub.buffer, ub.byteOffset, ub.byteLength);
@@ -288,7 +277,7 @@ function firstDiff(x: Uint8Array, y: Uint8Array): number {
 
 describe('vector semantics against the plain model', () => {
   it.each(VECTOR_OPS)('%s on random dtypes, strides, masks and repeats', (op) => {
-    const rnd = mulberry32(0x5eed ^ op.split('').reduce((h, ch) => Math.imul(h, 31) + ch.charCodeAt(0), 7));
+    const rnd = uint32Random(0x5eed ^ op.split('').reduce((h, ch) => Math.imul(h, 31) + ch.charCodeAt(0), 7));
     const ub = new Uint8Array(UB_BYTES);
     const ref = new Uint8Array(UB_BYTES);
     const ctx = makeCtx(ub);

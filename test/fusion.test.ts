@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
 import { qlinearConv as qlinearConvRef } from '../ops-nn/onnx-ref/qlinear-conv.js';
-import { qlinearConv } from '../scripts/lib/exec/runners/conv-ops.js';
-import type { Fusion, HostTensor } from '../scripts/lib/exec/types.js';
+import type { Fusion, HostTensor } from '../ops-nn/onnx/index.js';
+import { runOnnx } from './support/launch.js';
 import { rng, randInt } from './support/rng.js';
 
 const f32 = Math.fround;
@@ -40,7 +40,7 @@ describe('fusion variants give the same bits', () => {
     const { inputs, attrs } = convCase(rng(3), 40, 7, 24, 3);
     const want = qlinearConvRef(inputs, attrs);
     for (const fusion of fusions) {
-      const got = qlinearConv(inputs, attrs, cfg, { fusion: fusion as Fusion }).outputs.y!;
+      const got = runOnnx('QLinearConv', inputs, attrs, cfg, { fusion: fusion as Fusion }).y;
       expect(Array.from(got.data), fusion).toEqual(Array.from(want.data));
     }
   });
@@ -59,9 +59,9 @@ describe('fused fixpipe beats unfused through GM on ResNet-50 convolutions (asce
   const cfg = loadConfig('ascend910b');
   it.each(RESNET50)('%s', (_name, c, hw, oc, k) => {
     const { inputs, attrs } = convCase(rng(c + hw), c, hw, oc, k);
-    const fused = qlinearConv(inputs, attrs, cfg, { fusion: 'fixpipe' });
-    const viaGm = qlinearConv(inputs, attrs, cfg, { fusion: 'gm' });
-    expect(Array.from(fused.outputs.y!.data)).toEqual(Array.from(viaGm.outputs.y!.data));
+    const fused = runOnnx('QLinearConv', inputs, attrs, cfg, { fusion: 'fixpipe' });
+    const viaGm = runOnnx('QLinearConv', inputs, attrs, cfg, { fusion: 'gm' });
+    expect(Array.from(fused.y.data)).toEqual(Array.from(viaGm.y.data));
     const bytes = (r: typeof fused) => r.kernels.reduce((s, kr) => s + kr.gmBytes, 0);
     expect(fused.cycles).toBeLessThan(viaGm.cycles);
     expect(bytes(fused)).toBeLessThan(bytes(viaGm));

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, presetNames } from '../hw/config/load.js';
-import { FUSIONS } from '../scripts/lib/exec/types.js';
+import { FUSIONS } from '../ops-nn/onnx/index.js';
 import {
   GOLDEN_HINT,
   KERNELS,

@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
 import { OpError } from '../ops-nn/kernel.js';
 import { generateMatmul, type MatmulSpec } from '../ops-nn/matmul/index.js';
-import { simulate } from '../hw/simulate.js';
+import { firstDiff } from './support/exec-kit.js';
 import { rng, randInt } from './support/rng.js';
 import { runMatmul } from './support/matmul-run.js';
+import { launchKernel } from './support/launch.js';
 
 const f32 = Math.fround;
 
@@ -24,11 +25,6 @@ function randomSpec(r: () => number, maxDim: number): MatmulSpec {
   const offset = perChannel ? Array.from({ length: n }, () => randInt(r, -20, 20)) : randInt(r, -20, 20);
   return { m, k, n, bias: r() < 0.7, quant: { scale, offset }, outType: r() < 0.7 ? 's8' : 'u8', relu: r() < 0.3 };
 }
-
-const firstDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : a.length;
-};
 
 describe.each([
   ['tiny', 40, 100],
@@ -104,7 +100,7 @@ describe('engine run-ahead', () => {
       const cfg = loadConfig(preset);
       const s: MatmulSpec = { m: 300, k: 200, n: 260, bias: true, quant: { scale: f32(0.002), offset: 1 }, outType: 's8', relu: false };
       const k = generateMatmul(s, cfg, { blockDim, baseM: 32, baseN: 64, baseK: 64, stepK: 2 });
-      const run = (runAhead: boolean) => simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing', runAhead });
+      const run = (runAhead: boolean) => launchKernel(cfg, k, undefined, { runAhead });
       const on = run(true);
       const off = run(false);
       expect(on.cycles).toBe(off.cycles);

@@ -20,7 +20,6 @@ import { fmaF32, fmaRound } from '../isa/numeric/fma.js';
 import { exactFma } from './support/exact-fma.js';
 import { uint32Random } from './support/rng.js';
 
-const mulberry32 = uint32Random;
 
 const dv = new DataView(new ArrayBuffer(8));
 
@@ -147,7 +146,7 @@ describe('roundToInteger', () => {
   });
 
   it('matches Math.floor/ceil/trunc and nearest-rule invariants on random doubles', () => {
-    const rng = mulberry32(1);
+    const rng = uint32Random(1);
     const bad: string[] = []; // collected so the hot loop avoids per-check expect() cost
     for (let i = 0; i < 20000; i++) {
       const x = randomDouble(rng, -3, 54);
@@ -285,7 +284,7 @@ describe('f16 encode/decode', () => {
   });
 
   it('roundF16 matches decode(encode) and an independent reference for every mode', () => {
-    const rng = mulberry32(16);
+    const rng = uint32Random(16);
     const xs: number[] = [];
     for (let i = 0; i < 6000; i++) xs.push(randomDouble(rng, -30, 17));
     // Exact midpoints between adjacent f16 values and their double neighbours.
@@ -324,7 +323,7 @@ describe('f32 bits', () => {
     expect(f32FromBits(0x7f7fffff)).toBe((2 - 2 ** -23) * 2 ** 127);
     expect(f32FromBits(0x7fc00000)).toBeNaN();
     expect(f32FromBits(-1)).toBeNaN(); // 0xffffffff
-    const rng = mulberry32(32);
+    const rng = uint32Random(32);
     for (let i = 0; i < 5000; i++) {
       const b = rng();
       if ((b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0) continue; // NaN payloads
@@ -335,7 +334,7 @@ describe('f32 bits', () => {
 
 describe('roundToFormat', () => {
   it('F32 rint agrees with Math.fround on random doubles', () => {
-    const rng = mulberry32(7);
+    const rng = uint32Random(7);
     for (let i = 0; i < 20000; i++) {
       // Half over the whole double range, half near the f32 range edges.
       const x =
@@ -348,7 +347,7 @@ describe('roundToFormat', () => {
   });
 
   it('F32 agrees with Math.fround on exact ties', () => {
-    const rng = mulberry32(8);
+    const rng = uint32Random(8);
     for (let i = 0; i < 5000; i++) {
       const b = rng() % 0x7f800000;
       const lo = f32FromBits(b);
@@ -364,7 +363,7 @@ describe('roundToFormat', () => {
   });
 
   it('F32 and BF16 match the reference for every mode', () => {
-    const rng = mulberry32(9);
+    const rng = uint32Random(9);
     for (let i = 0; i < 3000; i++) {
       const x = randomDouble(rng, -155, 130);
       for (const mode of ROUND_MODES) {
@@ -397,7 +396,7 @@ describe('roundToFormat', () => {
 
   it('works for other formats (f64 itself is the identity under every mode)', () => {
     const F64 = { expBits: 11, manBits: 52 };
-    const rng = mulberry32(64);
+    const rng = uint32Random(64);
     for (let i = 0; i < 2000; i++) {
       const x = doubleFromWords(rng(), rng());
       for (const mode of ROUND_MODES) {
@@ -529,7 +528,7 @@ describe('fmaRound / fmaF32', () => {
   const f16Of = (rng: () => number) => f16BitsToNumber(rng() % 0x7c00 | (rng() & 0x8000));
 
   it('rounds x * y + z once, near f32 ties (where double rounding would go wrong)', () => {
-    const rng = mulberry32(9);
+    const rng = uint32Random(9);
     for (let i = 0; i < 5000; i++) {
       const x = (rng() % 511) - 255 || 1;
       const y = f32Of(rng, -3, 3);
@@ -540,7 +539,7 @@ describe('fmaRound / fmaF32', () => {
   });
 
   it('rounds once over the whole f32 and f16 ranges, subnormals and overflow included', () => {
-    const rng = mulberry32(10);
+    const rng = uint32Random(10);
     for (let i = 0; i < 5000; i++) {
       const [x, y, z] = [f32Of(rng, -80, 70), f32Of(rng, -80, 70), f32Of(rng, -150, 127)];
       expect(fmaRound(x, y, z, Math.fround), `${x} * ${y} + ${z}`).toBe(exactFma(x, y, z, 'f32'));

@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HwConfig } from '../hw/config/types.js';
 import { loadConfig } from '../hw/config/load.js';
-import { simulate, type SimMode } from '../hw/simulate.js';
 import { numberToF16Bits, f16BitsToNumber } from '../isa/numeric/float16.js';
 import { OpError } from '../ops-nn/kernel.js';
 import {
@@ -28,11 +27,10 @@ import {
   type DequantizeLinearSpec,
   type QuantizeLinearSpec,
 } from '../ops-nn/quant/index.js';
-import { readTensor, vectorGmImage, type ElementwiseTiling, type VectorKernel } from '../ops-nn/vector/index.js';
-import { quantizeLinear } from '../scripts/lib/exec/runners/quantize.js';
-import { dequantizeLinear } from '../scripts/lib/exec/runners/dequantize.js';
-import type { HostTensor } from '../scripts/lib/exec/types.js';
-import { execCases } from '../scripts/lib/exec/exec-file.js';
+import type { ElementwiseTiling, VectorKernel } from '../ops-nn/vector/index.js';
+import { tensorFromJson, type HostTensor } from '../ops-nn/onnx/index.js';
+import { launchVector, runOnnx } from './support/launch.js';
+import { firstDiff } from './support/exec-kit.js';
 import { rng, randInt } from './support/rng.js';
 
 type Rnd = () => number;
@@ -40,17 +38,7 @@ const f32 = Math.fround;
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const f16Bytes = (x: Float32Array) => bytesOf(Uint16Array.from(x, (v) => numberToF16Bits(v)));
 
-/** Runs a kernel on named inputs; returns the result and a reader of output bytes. */
-function run(cfg: HwConfig, k: VectorKernel, inputs: Record<string, Uint8Array>, mode: SimMode = 'functional') {
-  const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: mode === 'functional' ? vectorGmImage(k, inputs) : k.gmBytes, mode });
-  return { r, out: (name: string) => readTensor(k, r.gm!, name) };
-}
 
-/** First index where two arrays differ (bit patterns for floats), or -1. */
-function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if (!Object.is(a[i], b[i])) return i;
-  return -1;
-}
 
 const SIZES = [1, 3, 17, 33, 255, 256, 1000, 5000];
 
@@ -121,7 +109,7 @@ describe.each(PRESETS)('QuantizeLinear on %s', (preset) => {
           expect(e).toBeInstanceOf(OpError);
           k = generateQuantizeLinear(s, cfg, { ...t, paramMode: 'rows' });
         }
-        const { out } = run(cfg, k, { x: xType === 'f32' ? bytesOf(x) : f16Bytes(x) });
+        const { out } = launchVector(cfg, k, { x: xType === 'f32' ? bytesOf(x) : f16Bytes(x) });
         const raw = out('y');
         const got = outType === 's8' ? new Int8Array(raw.buffer) : raw;
         const want = quantizeLinearReference(s, x);
@@ -136,7 +124,7 @@ describe('QuantizeLinear fixed cases', () => {
   it('rounds ties to even, saturates, maps NaN to qmin and +-inf to the ends', () => {
     const x = Float32Array.from([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 1000, -1000, NaN, Infinity, -Infinity, 3e9, -0, 0.49999997]);
     const s: QuantizeLinearSpec = { dims: [x.length], xType: 'f32', scale: [1], zeroPoint: [1], outType: 's8' };
-    const { out } = run(cfg, generateQuantizeLinear(s, cfg), { x: bytesOf(x) });
+    const { out } = launchVector(cfg, generateQuantizeLinear(s, cfg), { x: bytesOf(x) });
     expect(Array.from(new Int8Array(out('y').buffer))).toEqual([1, 3, 3, 1, -1, -1, 127, -128, -128, 127, -128, 127, 1, 1]);
   });
   it('divides: x / scale is not x * (1 / scale)', () => {
@@ -144,7 +132,7 @@ describe('QuantizeLinear fixed cases', () => {
     const scale = f32(0.1);
     const x = Float32Array.from({ length: 64 }, (_, i) => f32((i + 0.5) * scale));
     const s: QuantizeLinearSpec = { dims: [64], xType: 'f32', scale: [scale], zeroPoint: [0], outType: 'u8' };
-    const { out } = run(cfg, generateQuantizeLinear(s, cfg), { x: bytesOf(x) });
+    const { out } = launchVector(cfg, generateQuantizeLinear(s, cfg), { x: bytesOf(x) });
     expect(Array.from(out('y'))).toEqual(Array.from(quantizeLinearReference(s, x)));
     const viaReciprocal = Array.from(x, (v) => Math.round(f32(v * f32(1 / scale))));
     expect(Array.from(out('y'))).not.toEqual(viaReciprocal);
@@ -179,7 +167,7 @@ describe.each(PRESETS)('DequantizeLinear on %s', (preset) => {
             ? Uint8Array.from({ length: n }, () => randInt(r, 0, 255))
             : Int32Array.from({ length: n }, () => (r() < 0.3 ? randInt(r, -(2 ** 31), 2 ** 31 - 1) : randInt(r, -3000, 3000)));
       const k = generateDequantizeLinear(s, cfg, { ...tilingFor(r, cfg), paramMode: r() < 0.5 ? 'auto' : 'rows' });
-      const { out } = run(cfg, k, { x: bytesOf(q) });
+      const { out } = launchVector(cfg, k, { x: bytesOf(q) });
       const raw = out('y');
       const got = s.outType === 'f32' ? new Float32Array(raw.buffer) : Float32Array.from(new Uint16Array(raw.buffer), f16BitsToNumber);
       const want = dequantizeLinearReference(s, q);
@@ -196,7 +184,7 @@ describe('DequantizeLinear int32 fixed cases', () => {
       const q = Int32Array.of(2 ** 31 - 1, -(2 ** 31), 16777217, 0, -5);
       const dq = (zeroPoint: number[], axis?: number, paramMode: ElementwiseTiling['paramMode'] = 'auto') => {
         const s: DequantizeLinearSpec = { dims: [5, 1], qType: 's32', scale: [1, 1, 1, 1, 1].slice(0, zeroPoint.length), zeroPoint, outType: 'f32', ...(axis === undefined ? {} : { axis }) };
-        return Array.from(new Float32Array(run(cfg, generateDequantizeLinear(s, cfg, { paramMode }), { x: bytesOf(q) }).out('y').buffer));
+        return Array.from(new Float32Array(launchVector(cfg, generateDequantizeLinear(s, cfg, { paramMode }), { x: bytesOf(q) }).out('y').buffer));
       };
       // (2^31 - 1) - (-1) wraps to -2^31; 16777217 + 1 = 2^24 + 2 is exact, whereas
       // fp32(16777217) + 1 would round to 2^24
@@ -229,7 +217,7 @@ describe.each(PRESETS)('AscendQuant and AscendDequant on %s', (preset) => {
       let x = floatData(r, n, 1, false);
       if (xType === 'f16') x = Float32Array.from(x, (v) => f16BitsToNumber(numberToF16Bits(v)));
       const k = generateAscendQuant(s, cfg, tilingFor(r, cfg));
-      const { out } = run(cfg, k, { x: xType === 'f32' ? bytesOf(x) : f16Bytes(x) });
+      const { out } = launchVector(cfg, k, { x: xType === 'f32' ? bytesOf(x) : f16Bytes(x) });
       const got = new Int8Array(out('y').buffer);
       const want = ascendQuantReference(s, x);
       const at = firstDiff(got, want);
@@ -249,7 +237,7 @@ describe.each(PRESETS)('AscendQuant and AscendDequant on %s', (preset) => {
         scale: r() < 0.4 ? Array.from({ length: last }, () => f32(anyScale(r) / 64)) : [f32(anyScale(r) / 64)],
       };
       const acc = Int32Array.from({ length: n }, () => (r() < 0.2 ? randInt(r, -(2 ** 31), 2 ** 31 - 1) : randInt(r, -100000, 100000)));
-      const { out } = run(cfg, generateAscendDequant(s, cfg, tilingFor(r, cfg)), { x: bytesOf(acc) });
+      const { out } = launchVector(cfg, generateAscendDequant(s, cfg, tilingFor(r, cfg)), { x: bytesOf(acc) });
       const raw = out('y');
       const got = s.outType === 'f32' ? new Float32Array(raw.buffer) : Float32Array.from(new Uint16Array(raw.buffer), f16BitsToNumber);
       const want = ascendDequantReference(s, acc);
@@ -287,7 +275,7 @@ describe.each(PRESETS)('requant and u8 -> s8 shift on %s', (preset) => {
         expect(e).toBeInstanceOf(OpError);
         k = generateRequant(s, cfg, { ...tilingFor(r, cfg), paramMode: 'rows' });
       }
-      const { out } = run(cfg, k, { acc: bytesOf(acc) });
+      const { out } = launchVector(cfg, k, { acc: bytesOf(acc) });
       const raw = out('y');
       const got = outType === 's8' ? new Int8Array(raw.buffer) : raw;
       const want = requantReference(s, acc);
@@ -297,7 +285,7 @@ describe.each(PRESETS)('requant and u8 -> s8 shift on %s', (preset) => {
   });
   it('shift is x - 128 on every byte value', () => {
     const x = Uint8Array.from({ length: 1000 }, (_, i) => i % 256);
-    const { out } = run(cfg, generateShiftU8ToS8(x.length, cfg), { x });
+    const { out } = launchVector(cfg, generateShiftU8ToS8(x.length, cfg), { x });
     expect(Array.from(new Int8Array(out('y').buffer))).toEqual(Array.from(shiftU8ToS8Reference(x)));
   });
 });
@@ -309,8 +297,8 @@ describe('quant timing', () => {
       const s: QuantizeLinearSpec = { dims: [3, 700], xType: 'f32', scale: [0.5, 0.25, 0.125], zeroPoint: [1, 2, 3], outType: 's8', axis: 0 };
       const k = generateQuantizeLinear(s, cfg, { blocks: 2 });
       const x = floatData(rng(5), 2100, 0.5, false);
-      const f = run(cfg, k, { x: bytesOf(x) }).r;
-      const t = run(cfg, k, {}, 'timing').r;
+      const f = launchVector(cfg, k, { x: bytesOf(x) }).r;
+      const t = launchVector(cfg, k, {}, 'timing').r;
       expect(t.cycles).toBe(f.cycles);
       expect(t.cores).toEqual(f.cores);
     }
@@ -343,41 +331,51 @@ describe('QuantizeLinear and DequantizeLinear runners', () => {
       const x = floatData(r, 2 * 3 * 50, 0.25, true);
       const scale = Float32Array.from([0.25, 0.5, 0.125]);
       const zp = Int8Array.from([-3, 0, 5]);
-      const res = quantizeLinear({ x: tensor('float32', [2, 3, 50], x), y_scale: tensor('float32', [3], scale), y_zero_point: tensor('int8', [3], zp) }, { axis: 1 }, cfg, {});
+      const res = runOnnx('QuantizeLinear', { x: tensor('float32', [2, 3, 50], x), y_scale: tensor('float32', [3], scale), y_zero_point: tensor('int8', [3], zp) }, { axis: 1 }, cfg);
       const want = quantizeLinearReference({ dims: [2, 3, 50], xType: 'f32', scale: [...scale], zeroPoint: [...zp], outType: 's8', axis: 1 }, x);
-      expect(res.outputs.y!.dtype).toBe('int8');
-      expect(Array.from(res.outputs.y!.data)).toEqual(Array.from(want));
+      expect(res.y.dtype).toBe('int8');
+      expect(Array.from(res.y.data)).toEqual(Array.from(want));
       expect(res.cycles).toBeGreaterThan(0);
       // no zero point: uint8 output, zero point 0
-      const noZp = quantizeLinear({ x: tensor('float32', [300], x), y_scale: tensor('float32', [], Float32Array.of(0.5)) }, {}, cfg, {});
-      expect(noZp.outputs.y!.dtype).toBe('uint8');
-      expect(Array.from(noZp.outputs.y!.data)).toEqual(Array.from(quantizeLinearReference({ dims: [300], xType: 'f32', scale: [0.5], zeroPoint: [], outType: 'u8' }, x)));
+      const noZp = runOnnx('QuantizeLinear', { x: tensor('float32', [300], x), y_scale: tensor('float32', [], Float32Array.of(0.5)) }, {}, cfg);
+      expect(noZp.y.dtype).toBe('uint8');
+      expect(Array.from(noZp.y.data)).toEqual(Array.from(quantizeLinearReference({ dims: [300], xType: 'f32', scale: [0.5], zeroPoint: [], outType: 'u8' }, x)));
       const q = Uint8Array.from({ length: 300 }, () => randInt(r, 0, 255));
-      const deq = dequantizeLinear({ x: tensor('uint8', [3, 100], q), x_scale: tensor('float32', [3], scale), x_zero_point: tensor('uint8', [3], Uint8Array.of(0, 128, 255)) }, { axis: 0 }, cfg, {});
+      const deq = runOnnx('DequantizeLinear', { x: tensor('uint8', [3, 100], q), x_scale: tensor('float32', [3], scale), x_zero_point: tensor('uint8', [3], Uint8Array.of(0, 128, 255)) }, { axis: 0 }, cfg);
       const wantD = dequantizeLinearReference({ dims: [3, 100], qType: 'u8', scale: [...scale], zeroPoint: [0, 128, 255], outType: 'f32', axis: 0 }, q);
-      expect(deq.outputs.y!.dtype).toBe('float32');
-      expect(firstDiff(deq.outputs.y!.data, wantD)).toBe(-1);
+      expect(deq.y.dtype).toBe('float32');
+      expect(firstDiff(deq.y.data, wantD)).toBe(-1);
     }
   });
   it('reject mismatched zero point types and bad per-axis lengths with clear OpErrors', () => {
     const cfg = loadConfig('tiny');
     const x = tensor('float32', [4], Float32Array.of(1, 2, 3, 4));
-    expect(() => quantizeLinear({ x, y_scale: tensor('float32', [], Float32Array.of(1)), y_zero_point: tensor('int32', [], Int32Array.of(0)) }, {}, cfg, {})).toThrow(/y_zero_point must be int8 or uint8/);
-    expect(() => quantizeLinear({ x, y_scale: tensor('float32', [3], Float32Array.of(1, 1, 1)) }, { axis: 0 }, cfg, {})).toThrow(OpError);
-    expect(() => dequantizeLinear({ x: tensor('int8', [4], Int8Array.of(1, 2, 3, 4)), x_scale: tensor('float32', [], Float32Array.of(1)), x_zero_point: tensor('uint8', [], Uint8Array.of(1)) }, {}, cfg, {})).toThrow(/x_zero_point must have the type of its tensor/);
+    expect(() => runOnnx('QuantizeLinear', { x, y_scale: tensor('float32', [], Float32Array.of(1)), y_zero_point: tensor('int32', [], Int32Array.of(0)) }, {}, cfg)).toThrow('input y_zero_point of QuantizeLinear: dtype int32 is not accepted (int8 or uint8)');
+    expect(() => runOnnx('QuantizeLinear', { x, y_scale: tensor('float32', [3], Float32Array.of(1, 1, 1)) }, { axis: 0 }, cfg)).toThrow(OpError);
+    expect(() => runOnnx('DequantizeLinear', { x: tensor('int8', [4], Int8Array.of(1, 2, 3, 4)), x_scale: tensor('float32', [], Float32Array.of(1)), x_zero_point: tensor('uint8', [], Uint8Array.of(1)) }, {}, cfg)).toThrow('DequantizeLinear: x_zero_point must have the dtype of x (int8), got uint8');
   });
 });
 
-describe('exec cases through the runners', () => {
-  it('a QuantizeLinear / DequantizeLinear case file runs end to end (float16 included)', () => {
+describe('QuantizeLinear and DequantizeLinear from plain data', () => {
+  it('a float16 QuantizeLinear and a per-axis DequantizeLinear run end to end', () => {
     const cfg = loadConfig('tiny-sep');
-    const runners = { QuantizeLinear: quantizeLinear, DequantizeLinear: dequantizeLinear };
-    const cases = [
-      { op: 'QuantizeLinear', inputs: { x: { dtype: 'float16', dims: [2, 3], data: [0.5, 1.5, -2.5, 100, -100, 0.25] }, y_scale: { dtype: 'float16', dims: [], data: [0.5] }, y_zero_point: { dtype: 'int8', dims: [], data: [1] } } },
-      { op: 'DequantizeLinear', attrs: { axis: 0 }, inputs: { x: { dtype: 'int8', dims: [2, 2], data: [-128, 127, 5, -5] }, x_scale: { dtype: 'float32', dims: [2], data: [0.5, 0.25] }, x_zero_point: { dtype: 'int8', dims: [2], data: [0, 1] } } },
-    ];
-    const [q, d] = execCases(cases, cfg, {}, runners) as { outputs: Record<string, { dtype: string; data: number[] }> }[];
-    expect(q!.outputs['y']).toMatchObject({ dtype: 'int8', data: [2, 4, -4, 127, -128, 1] });
-    expect(d!.outputs['y']).toMatchObject({ dtype: 'float32', data: [-64, 63.5, 1, -1.5] });
+    const t = (json: unknown, name: string) => tensorFromJson(json, name);
+    const q = runOnnx(
+      'QuantizeLinear',
+      { x: t({ dtype: 'float16', dims: [2, 3], data: [0.5, 1.5, -2.5, 100, -100, 0.25] }, 'x'), y_scale: t({ dtype: 'float16', dims: [], data: [0.5] }, 'y_scale'), y_zero_point: t({ dtype: 'int8', dims: [], data: [1] }, 'y_zero_point') },
+      {},
+      cfg,
+    );
+    const d = runOnnx(
+      'DequantizeLinear',
+      { x: t({ dtype: 'int8', dims: [2, 2], data: [-128, 127, 5, -5] }, 'x'), x_scale: t({ dtype: 'float32', dims: [2], data: [0.5, 0.25] }, 'x_scale'), x_zero_point: t({ dtype: 'int8', dims: [2], data: [0, 1] }, 'x_zero_point') },
+      { axis: 0 },
+      cfg,
+    );
+    expect(q.y.dtype).toBe('int8');
+    expect(Array.from(q.y.data)).toEqual([2, 4, -4, 127, -128, 1]);
+    expect(q.kernels[0]!.notes).toContain('host: float16 values encoded as binary16 for GM');
+    expect(d.y.dtype).toBe('float32');
+    expect(Array.from(d.y.data)).toEqual([-64, 63.5, 1, -1.5]);
   });
 });

@@ -11,9 +11,8 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
 import { main } from '../scripts/cli.js';
-import { qlinearConv } from '../scripts/lib/exec/runners/conv-ops.js';
-import { qlinearMatMul } from '../scripts/lib/exec/runners/matmul-ops.js';
-import type { Fusion, HostTensor } from '../scripts/lib/exec/types.js';
+import type { Fusion, HostTensor } from '../ops-nn/onnx/index.js';
+import { runOperator } from '../scripts/lib/exec/driver.js';
 import { KERNELS } from '../scripts/lib/regress/index.js';
 import { runMatmul } from '../scripts/lib/run-matmul.js';
 import { randInt, rng } from './support/rng.js';
@@ -199,7 +198,7 @@ describe('regress kernels time the kernels exec and run matmul run (same cycles)
       y_zero_point: scalarI8(0),
       B: { dtype: 'int32' as const, dims: [oc], data: Int32Array.from({ length: oc }, () => randInt(r, -1000, 1000)) },
     };
-    const exec = qlinearConv(inputs, { pads: [1, 1, 1, 1], strides: [2, 2] }, loadConfig(preset), { fusion: fusion as Fusion });
+    const exec = runOperator('QLinearConv', inputs, { pads: [1, 1, 1, 1], strides: [2, 2] }, loadConfig(preset), { fusion: fusion as Fusion });
     expect(timed('qlinear-conv', preset, { c, h: hw, w: hw, oc, kh: 3, kw: 3, pad: 1, stride: 2, fusion })).toBe(exec.cycles);
   });
 
@@ -216,7 +215,7 @@ describe('regress kernels time the kernels exec and run matmul run (same cycles)
       y_scale: scalarF(1),
       y_zero_point: scalarI8(0),
     };
-    const exec = qlinearMatMul(inputs, {}, loadConfig(preset), { fusion: fusion as Fusion });
+    const exec = runOperator('QLinearMatMul', inputs, {}, loadConfig(preset), { fusion: fusion as Fusion });
     expect(timed('qlinear-matmul', preset, { m, k, n, fusion })).toBe(exec.cycles);
   });
 

@@ -339,8 +339,8 @@ describe('summary of a single mmad', () => {
   const run = traced(cfg, coupled('mmad L0C[0], L0A[0], L0B[0], BT[0], 32, 64, 48, s8, s8, zero\nend\n'));
   const s = summarise(run.result, 'mmad');
   const macs = 32 * 64 * 48;
-  const ideal = macs / (cfg.cube.m0 * cfg.cube.n0 * cfg.cube.k0Bytes); // s8: K0 = k0Bytes
-  const cycles = (32 / cfg.cube.m0) * (64 / cfg.cube.k0Bytes) * (48 / cfg.cube.n0) + cfg.cube.fixedLatency;
+  const ideal = macs / (16 * 16 * cfg.cube.k0Bytes); // 16 x 16 fractal rows; s8: K0 = k0Bytes
+  const cycles = (32 / 16) * (64 / cfg.cube.k0Bytes) * (48 / 16) + cfg.cube.fixedLatency;
 
   it('reports cube utilisation = ideal cycles / cycles', () => {
     expect(run.result.cycles).toBe(cycles);

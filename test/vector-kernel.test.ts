@@ -8,29 +8,22 @@
 import { describe, expect, it } from 'vitest';
 import type { HwConfig } from '../hw/config/types.js';
 import { loadConfig } from '../hw/config/load.js';
-import { simulate, type SimMode } from '../hw/simulate.js';
 import { OpError } from '../ops-nn/kernel.js';
 import { generateQuantizeLinear } from '../ops-nn/quant/index.js';
 import {
   blockRange,
-  readTensor,
   streamKernel,
   tileTensor,
-  vectorGmImage,
   vectorTarget,
   type ElementwiseTiling,
   type Step,
   type VectorKernel,
 } from '../ops-nn/vector/index.js';
+import { launchVector } from './support/launch.js';
 import { rng, randInt } from './support/rng.js';
 
-type Rnd = () => number;
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-function run(cfg: HwConfig, k: VectorKernel, inputs: Record<string, Uint8Array>, mode: SimMode = 'functional') {
-  const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: mode === 'functional' ? vectorGmImage(k, inputs) : k.gmBytes, mode });
-  return { r, out: (name: string) => readTensor(k, r.gm!, name) };
-}
 
 describe('tileTensor', () => {
   it('covers every element exactly once, within the chunk, with balanced blocks', () => {
@@ -111,7 +104,7 @@ describe.each(PRESETS)('streaming kernels on %s', (preset) => {
         }
         const x0 = Int32Array.from({ length: count }, () => randInt(r, -1e6, 1e6));
         const x1 = Int32Array.from({ length: count }, () => randInt(r, -1e6, 1e6));
-        const { out } = run(cfg, k, { x0: bytesOf(x0), x1: bytesOf(x1) });
+        const { out } = launchVector(cfg, k, { x0: bytesOf(x0), x1: bytesOf(x1) });
         const y = new Int32Array(out('y').buffer);
         const z = new Float32Array(out('z').buffer);
         for (let i = 0; i < count; i++) {
@@ -139,7 +132,7 @@ describe('block dispatch and launch geometry', () => {
     const k = testKernel(cfg, [1000], undefined, [5], { blocks: 3 });
     expect(k.blockDim).toBe(2);
     const x = Int32Array.from({ length: 1000 }, (_, i) => i);
-    const { r, out } = run(cfg, k, { x0: bytesOf(x), x1: bytesOf(x) });
+    const { r, out } = launchVector(cfg, k, { x0: bytesOf(x), x1: bytesOf(x) });
     expect(r.cores.length).toBe(4);
     expect(Array.from(new Int32Array(out('y').buffer))).toEqual(Array.from(x, (v) => 4 * v + 5));
   });
@@ -153,11 +146,11 @@ describe('streaming timing', () => {
       const x = Int32Array.from({ length: n }, (_, i) => i);
       const double = testKernel(cfg, [n], undefined, [1], { blocks: 1 });
       const single = testKernel(cfg, [n], undefined, [1], { blocks: 1, doubleBuffer: false, chunk: double.tiling.chunk as number });
-      const f = run(cfg, double, { x0: bytesOf(x), x1: bytesOf(x) }).r;
-      const t = run(cfg, double, {}, 'timing').r;
+      const f = launchVector(cfg, double, { x0: bytesOf(x), x1: bytesOf(x) }).r;
+      const t = launchVector(cfg, double, {}, 'timing').r;
       expect(t.cycles).toBe(f.cycles);
       expect(t.cores).toEqual(f.cores);
-      const s = run(cfg, single, {}, 'timing').r;
+      const s = launchVector(cfg, single, {}, 'timing').r;
       expect(f.cycles).toBeLessThan(s.cycles);
       const gmBytes = n * 4 * 4; // two s32 inputs in, an s32 and an f32 output out
       expect(f.cycles).toBeGreaterThanOrEqual(gmBytes / cfg.gm.chipBytesPerCycle);

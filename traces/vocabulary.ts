@@ -1,6 +1,6 @@
 /**
  * The vendor profiler's names for our pipes, so traces and reports read like the ones Ascend users
- * already know (HARDWARE.md, "Profiling outputs of the vendor tools").
+ * already know (docs/hardware.md §Profiler outputs).
  */
 import type { Pipe } from '../isa/types.js';
 

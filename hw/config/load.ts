@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { PRESETS } from './presets.js';
 import { ConfigError, deriveConfig } from './derive.js';
+import { REMOVED_FIELDS } from './fields.js';
 import type { HwConfig, HwParams } from './types.js';
 
 /** Deep-merges `over` onto `base`: objects merge key by key, arrays and scalars replace. */
@@ -16,8 +17,14 @@ export function mergeParams<T>(base: T, over: unknown, path = ''): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over)) {
     const sub = path ? `${path}.${k}` : k;
-    if (!Object.hasOwn(out, k) && path !== 'coreKinds' && !path.endsWith('.buffers'))
-      throw new ConfigError(`config field ${sub} is not a known field (check the spelling; 'aicore-sim presets --json' prints every field)`);
+    if (!Object.hasOwn(out, k) && path !== 'coreKinds' && !path.endsWith('.buffers')) {
+      const removed = REMOVED_FIELDS[sub];
+      throw new ConfigError(
+        removed
+          ? `config field ${sub} is not a known field: it was removed, as ${removed}; delete it from the config`
+          : `config field ${sub} is not a known field (check the spelling; 'aicore-sim presets --json' prints every field, docs/config.md describes them)`,
+      );
+    }
     out[k] = mergeParams(out[k], v, sub);
   }
   return out as T;

@@ -1,161 +1,161 @@
 /**
- * Presets: one HwParams per chip generation. Every number names its row in ../shared/HARDWARE.md
- * ("HW: <section>: <row>") or says how it was derived. "open" marks values where sources disagree.
- * Path and vector costs of ascend910b are fitted to the measured vendor curves (scripts/calibrate.ts
- * prints the fit and its error per point); the coupled presets have no measured curves and reuse them.
+ * Presets: one HwParams per chip generation. Every number names its fact in docs/hardware.md
+ * ("HW §<section>: <fact>", a section of that page) or says how it was derived. "open" marks values
+ * where sources disagree. Path and vector costs of ascend910b are fitted to the measured vendor curves
+ * ("fit <table>.csv ...", a table of docs/measured; scripts/calibrate.ts prints the fit and its error
+ * per point); the coupled presets have no measured curves and reuse them. What each field means, its
+ * unit and legal values: hw/config/fields.ts (docs/config.md).
  */
 import type { HwParams, PathName, PathParams, VecClass, VecCost } from './types.js';
 
 const KB = 1024;
 
 /**
- * Fitted to measured/dma.csv and load-repeat.csv, minimising the largest relative error over sizes
+ * Fitted to docs/measured/dma.csv and load-repeat.csv, minimising the largest relative error over sizes
  * >= 1 KB (scripts/calibrate.ts prints each fit and its error per point). Part in brackets.
  * cost = max(minCycles, fixedLatency + ceil(bytes / bytesPerCycle)).
  */
 const PATHS_910B: Record<PathName, PathParams> = {
-  GM_L1: { fixedLatency: 183, bytesPerCycle: 163.8, minCycles: 0 }, // fit dma.csv GM_TO_L1 [910b1]: fewest points >= 1 KB beyond 10%, then rms; only 4 KB misses (-10.7%, no max(min, f + B/r) meets both 1 KB and 4 KB: docs/timing-model.md); HW: Data paths: GM -> L1 ~156-168, ~173 at 1 KB
-  GM_UB: { fixedLatency: 193, bytesPerCycle: 128, minCycles: 0 }, // fit dma.csv GM_TO_UB [910b3]; HW: Data paths: GM -> UB ~47 (B1) to ~110 (B3): open, B3 chosen (B1 halves above 16 KB)
-  UB_GM: { fixedLatency: 123, bytesPerCycle: 82.2, minCycles: 0 }, // fit dma.csv UB_TO_GM [910b1]; HW: Data paths: UB -> GM ~66 measured
-  UB_L1: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 0 }, // fit dma.csv UB_TO_L1 [91095: the only part measured]; HW: UB -> L1 128 (INI)
-  L1_UB: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 0 }, // fit dma.csv L1_TO_UB [91095: the only part measured]; HW: L1 -> UB 128 (INI)
-  L1_L0A: { fixedLatency: 2, bytesPerCycle: 268, minCycles: 0 }, // fit dma.csv L1_TO_L0A [910b1]; HW: Data paths: L1 -> L0A 256 (ADK), 261 measured
-  L1_L0B: { fixedLatency: 2, bytesPerCycle: 134, minCycles: 0 }, // fit dma.csv L1_TO_L0B [910b1]; HW: Data paths: L1 -> L0B 128 (ADK), 131 measured
+  GM_L1: { fixedLatency: 183, bytesPerCycle: 163.8, minCycles: 0 }, // fit dma.csv GM_TO_L1 [910b1]: fewest points >= 1 KB beyond 10%, then rms; only 4 KB misses (-10.7%, no max(min, f + B/r) meets both 1 KB and 4 KB: docs/timing-model.md); HW §Data paths: GM -> L1 ~156-168, ~173 at 1 KB
+  GM_UB: { fixedLatency: 193, bytesPerCycle: 128, minCycles: 0 }, // fit dma.csv GM_TO_UB [910b3]; HW §Data paths: GM -> UB ~47 (B1) to ~110 (B3): open, B3 chosen (B1 halves above 16 KB)
+  UB_GM: { fixedLatency: 123, bytesPerCycle: 82.2, minCycles: 0 }, // fit dma.csv UB_TO_GM [910b1]; HW §Data paths: UB -> GM ~66 measured
+  UB_L1: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 0 }, // fit dma.csv UB_TO_L1 [91095: the only part measured]; HW §Data paths: UB -> L1 128 (INI)
+  L1_UB: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 0 }, // fit dma.csv L1_TO_UB [91095: the only part measured]; HW §Data paths: L1 -> UB 128 (INI)
+  L1_L0A: { fixedLatency: 2, bytesPerCycle: 268, minCycles: 0 }, // fit dma.csv L1_TO_L0A [910b1]; HW §Data paths: L1 -> L0A 256 (ADK), 261 measured
+  L1_L0B: { fixedLatency: 2, bytesPerCycle: 134, minCycles: 0 }, // fit dma.csv L1_TO_L0B [910b1]; HW §Data paths: L1 -> L0B 128 (ADK), 131 measured
   L1_BT: { fixedLatency: 0, bytesPerCycle: 33, minCycles: 3 }, // fit dma.csv L1_TO_BT [910b1], floor model (only sizes <= 1 KB measured)
   L1_FB: { fixedLatency: 14, bytesPerCycle: 33, minCycles: 0 }, // fit dma.csv L1_TO_FB [910b1] (only sizes <= 1 KB measured)
-  L0C_GM: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 86 }, // fit dma.csv L0C_TO_GM [910b1], floor model; HW: L0C -> GM ~120, ~83 cycles
+  L0C_GM: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 86 }, // fit dma.csv L0C_TO_GM [910b1], floor model; HW §Data paths: L0C -> GM ~120, ~83 cycles
   L0C_L1: { fixedLatency: 0, bytesPerCycle: 234, minCycles: 8 }, // fit dma.csv L0C_TO_L1 [91095: the only part measured], floor model
-  L0C_UB: { fixedLatency: 0, bytesPerCycle: 256, minCycles: 0 }, // HW: Data paths: L0C -> UB (910/310P, via vector) 256 (INI); not measured
+  L0C_UB: { fixedLatency: 0, bytesPerCycle: 256, minCycles: 0 }, // HW §Data paths: L0C -> UB (910/310P, via vector) 256 (INI); not measured
 };
 
 /**
- * Fitted to measured/vector.csv (910b1): an instruction occupies the pipe repeats * cyclesPerRepeat
+ * Fitted to docs/measured/vector.csv (910b1): an instruction occupies the pipe repeats * cyclesPerRepeat
  * and completes after max(minCycles, that). Max error about 3% for the fitted instructions; the
  * exceptions are named per row (docs/timing-model.md lists every point).
  */
 const VECTOR_910B: Record<VecClass, VecCost> = {
-  unary: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VADDS/VMULS/VRELU/VCOPY: max(3, r); VADDS s16/s32, VMULS f32 floor at 4 (-26% at 1-3 repeats); HW: Vector unit: 1 cycle/repeat unary
-  binary: { cyclesPerRepeat: 2, minCycles: 3 }, // fit VADD/VSUB/VMUL/VMAX/VMIN f32,s16,s32: max(3, 2r); HW: 2 cycles/repeat binary
+  unary: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VADDS/VMULS/VRELU/VCOPY: max(3, r); VADDS s16/s32, VMULS f32 floor at 4 (-26% at 1-3 repeats); HW §Vector unit: 1 cycle/repeat unary
+  binary: { cyclesPerRepeat: 2, minCycles: 3 }, // fit VADD/VSUB/VMUL/VMAX/VMIN f32,s16,s32: max(3, 2r); HW §Vector unit: 2 cycles/repeat binary
   axpy: { cyclesPerRepeat: 2, minCycles: 3 }, // fit VAXPY_FP32_FP32_FP32: max(3, 2.00r), max error 1.4% (f16 1.1%)
-  div: { cyclesPerRepeat: 4, minCycles: 3 }, // HW: Vector unit: vdiv ~4 cycles/repeat (not in the fitted set)
+  div: { cyclesPerRepeat: 4, minCycles: 3 }, // HW §Vector unit: vdiv ~4 cycles/repeat (not in the fitted set)
   conv: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VCONV f16->f32, f32->s32, s32->f32, f16->s8/u8, s8->f16: max(3, r); f32->f16 measures ~0.5 r and is overestimated up to 2x (one class for all pairs)
-  reduce: { cyclesPerRepeat: 7, minCycles: 0 }, // fit VCADD f16 7.0 r, VCMAX f32 7.0 r; HW: reductions ~7 (VCADD f32 is 3: not modelled per dtype)
+  reduce: { cyclesPerRepeat: 7, minCycles: 0 }, // fit VCADD f16 7.0 r, VCMAX f32 7.0 r; HW §Vector unit: reductions ~7 (VCADD f32 is 3: not modelled per dtype)
   dup: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VECTORDUP f16/s16/s32: max(3, r)
-  mask: { cyclesPerRepeat: 1, minCycles: 1 }, // HW: Vector unit: each mask change costs 1 cycle (ADK)
+  mask: { cyclesPerRepeat: 1, minCycles: 1 }, // HW §Vector unit: each mask change costs 1 cycle (ADK)
 };
 
 const SCALAR = { aluCycles: 1, branchTakenCycles: 1, issueCycles: 1 }; // assumed: no public scalar timing
 
 const CUBE_BASE = {
-  m0: 16, // HW: Cube unit: 16x32x16 int8 MACs per cycle
-  n0: 16, // HW: Cube unit: 16x32x16 int8 MACs per cycle
-  k0Bytes: 32, // HW: Cube unit: K0 = 32 B (int8 32, fp16 16); HW: Fractal layouts: 16 rows x 32 B
-  fp32Slowdown: 4, // HW: Cube unit: fp32 cube rate is 1/4 of fp16 (ADK 2201 constraints)
+  k0Bytes: 32, // HW §Cube unit: K0 = 32 B (int8 32, fp16 16), a fractal row is 32 B
+  fp32Slowdown: 4, // HW §Cube unit: fp32 cube rate is 1/4 of fp16 (ADK 2201 constraints)
   fixedLatency: 2, // fit mmad.csv [910b1]: ceil(m/16)ceil(k/16)ceil(n/16) + 2 (rms 0.28 cycles); 910b3 fits + 23: open
 };
 
 const COUPLED_BUFFERS = {
-  UB: { bytes: 256 * KB, align: 32 }, // HW: Buffers: UB 256 KB (1001/2002), 32 B alignment
-  L1: { bytes: 1024 * KB, align: 32 }, // HW: Buffers: L1 1024 KB (1001/2002), 32 B alignment
-  L0A: { bytes: 64 * KB, align: 512 }, // HW: Buffers: L0A 64 KB, 512 B alignment
-  L0B: { bytes: 64 * KB, align: 512 }, // HW: Buffers: L0B 64 KB, 512 B alignment
-  L0C: { bytes: 256 * KB, align: 1024 }, // HW: Buffers: L0C 256 KB (1001/2002); 1024 B = mmad destination alignment
+  UB: { bytes: 256 * KB, align: 32 }, // HW §Buffers: UB 256 KB (1001/2002), 32 B alignment
+  L1: { bytes: 1024 * KB, align: 32 }, // HW §Buffers: L1 1024 KB (1001/2002), 32 B alignment
+  L0A: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0A 64 KB, 512 B alignment
+  L0B: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0B 64 KB, 512 B alignment
+  L0C: { bytes: 256 * KB, align: 1024 }, // HW §Buffers: L0C 256 KB (1001/2002); 1024 B = mmad destination alignment
 };
 const COUPLED_PIPES: HwParams['coreKinds']['coupled'] = {
   buffers: COUPLED_BUFFERS,
-  pipes: ['S', 'MTE1', 'MTE2', 'MTE3', 'M', 'V'], // HW: Quantisation in the vector unit on 910/310P: no fixpipe
+  pipes: ['S', 'MTE1', 'MTE2', 'MTE3', 'M', 'V'], // HW §Core organisation: coupled cores have no fixpipe
 };
 
 export const ascend910b: HwParams = {
   name: 'ascend910b',
-  arch: 2201, // HW: Generations: 2201 Atlas A2/A3 (910B, 910C)
+  arch: 2201, // HW §Generations: 2201 Atlas A2/A3 (910B, 910C)
   description: 'Ascend 910B (Atlas A2), arch 2201: 24 cube cores (AIC) with 2 vector cores (AIV) each',
-  clockMHz: 1800, // HW: Generations: 1.8-1.85 GHz; KPP curves are converted at 1.8 GHz
-  organisation: 'separated', // HW: Generations: separated, AIC : AIV = 1 : 2
-  cores: 24, // HW: Generations: 910B1 24/25 AIC
-  aivPerAic: 2, // HW: Generations: AIC : AIV = 1 : 2
+  clockMHz: 1800, // HW §Generations: 1.8-1.85 GHz; KPP curves are converted at 1.8 GHz
+  organisation: 'separated', // HW §Generations: separated, AIC : AIV = 1 : 2
+  cores: 24, // HW §Generations: 910B1 24/25 AIC
+  aivPerAic: 2, // HW §Generations: AIC : AIV = 1 : 2
   coreKinds: {
     aic: {
       buffers: {
-        L1: { bytes: 512 * KB, align: 32 }, // HW: Buffers: L1 512 KB (2201), 32 B
-        L0A: { bytes: 64 * KB, align: 512 }, // HW: Buffers: L0A 64 KB, 512 B
-        L0B: { bytes: 64 * KB, align: 512 }, // HW: Buffers: L0B 64 KB, 512 B
-        L0C: { bytes: 128 * KB, align: 1024 }, // HW: Buffers: L0C 128 KB (2201); 1024 B mmad destination
-        BT: { bytes: 1 * KB, align: 64 }, // HW: Buffers: BT 1 KB, 64 B
-        FB: { bytes: 2 * KB, align: 64 }, // HW: Buffers: FB 2 KB (doc) or 7 KB (INI): open, doc value chosen
+        L1: { bytes: 512 * KB, align: 32 }, // HW §Buffers: L1 512 KB (2201), 32 B
+        L0A: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0A 64 KB, 512 B
+        L0B: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0B 64 KB, 512 B
+        L0C: { bytes: 128 * KB, align: 1024 }, // HW §Buffers: L0C 128 KB (2201); 1024 B mmad destination
+        BT: { bytes: 1 * KB, align: 64 }, // HW §Buffers: BT 1 KB, 64 B
+        FB: { bytes: 2 * KB, align: 64 }, // HW §Buffers: FB 2 KB (doc) or 7 KB (INI): open, doc value chosen
       },
-      pipes: ['S', 'MTE1', 'MTE2', 'M', 'FIX'], // HW: Core organisation: AIC = L1, L0A/B/C, BT, FB, MTE1, MTE2, M, FIX
+      pipes: ['S', 'MTE1', 'MTE2', 'M', 'FIX'], // HW §Core organisation: AIC = L1, L0A/B/C, BT, FB, MTE1, MTE2, M, FIX
     },
     aiv: {
       buffers: {
-        UB: { bytes: 184 * KB, align: 32 }, // HW: Buffers: UB 192 KB (2201) less the 8 KB reserved by default
+        UB: { bytes: 184 * KB, align: 32 }, // HW §Buffers: UB 192 KB (2201) less the 8 KB reserved by default
       },
-      pipes: ['S', 'MTE2', 'MTE3', 'V'], // DESIGN: aiv = UB, MTE2, MTE3, V
+      pipes: ['S', 'MTE2', 'MTE3', 'V'], // HW §Core organisation: AIV = UB, MTE2, MTE3, V
     },
   },
-  eventIds: 8, // HW: Pipes: event ids 0-7 (2201, 310P)
-  queueDepth: 32, // HW: Pipes: MTE1 and M queues are 32 deep (others assumed the same)
+  eventIds: 8, // HW §Pipes and synchronisation: event ids 0-7 (2201, 310P)
+  queueDepth: 32, // HW §Pipes and synchronisation: MTE1 and M queues are 32 deep (others assumed the same)
   scalar: SCALAR,
   cube: {
     ...CUBE_BASE,
     dtypePairs: [
-      ['s8', 's8'], // HW: Cube unit: int8 x int8 -> int32
-      ['f16', 'f16'], // HW: Cube unit: fp16 x fp16 -> fp32
-      ['f32', 'f32'], // HW: Cube unit: fp32 cube rate 1/4 of fp16
+      ['s8', 's8'], // HW §Cube unit: int8 x int8 -> int32
+      ['f16', 'f16'], // HW §Cube unit: fp16 x fp16 -> fp32
+      ['f32', 'f32'], // HW §Cube unit: fp32 cube rate 1/4 of fp16
     ],
   },
-  fixpipe: { quantModes: ['none', 'f322f16', 'deqf16', 'vdeqf16', 'req8', 'vreq8'] }, // HW: Fixpipe quantisation (2201)
+  fixpipe: { quantModes: ['none', 'f322f16', 'deqf16', 'vdeqf16', 'req8', 'vreq8'] }, // HW §Fixpipe quantisation: the modes of 2201
   gm: {
-    chipBytesPerCycle: 639, // HW: Data paths: 910B ~1.15 TB/s HBM read; / 1.8 GHz
-    coreBytesPerCycle: 168, // HW: Data paths: GM -> L1 ~156-168 measured: one core's port, upper end
+    chipBytesPerCycle: 639, // HW §Data paths: 910B ~1.15 TB/s HBM read; / 1.8 GHz
+    coreBytesPerCycle: 168, // HW §Data paths: GM -> L1 ~156-168 measured: one core's port, upper end
   },
   paths: PATHS_910B,
   vector: { classes: VECTOR_910B },
-  features: { nd2nz: true }, // ADK: Nd2NzParams DataCopy exists on 2201
+  features: { nd2nz: true }, // HW §Data movement instructions: ND -> NZ DataCopy exists on 2201 (ADK)
 };
 
 export const ascend910: HwParams = {
   name: 'ascend910',
-  arch: 1001, // HW: Generations: 1001 Ascend 910
+  arch: 1001, // HW §Generations: 1001 Ascend 910
   description: 'Ascend 910 (training), arch 1001: 32 coupled AI cores',
-  clockMHz: 1000, // HW: Generations: ~1.0 GHz (derived from 256 TFLOPS fp16)
+  clockMHz: 1000, // HW §Generations: ~1.0 GHz (derived from 256 TFLOPS fp16)
   organisation: 'coupled',
-  cores: 32, // HW: Generations: 32 cores
+  cores: 32, // HW §Generations: 32 cores
   aivPerAic: 0,
   coreKinds: { coupled: COUPLED_PIPES },
-  eventIds: 4, // HW: Pipes: event ids 0-3 (910)
-  queueDepth: 32, // HW: Pipes: MTE1 and M queues are 32 deep (others assumed the same)
+  eventIds: 4, // HW §Pipes and synchronisation: event ids 0-3 (910)
+  queueDepth: 32, // HW §Pipes and synchronisation: MTE1 and M queues are 32 deep (others assumed the same)
   scalar: SCALAR,
-  cube: { ...CUBE_BASE, dtypePairs: [['s8', 's8'], ['f16', 'f16']] }, // HW: Cube unit: int8 and fp16 modes
-  fixpipe: { quantModes: [] }, // HW: ops-nn: (de/re)quantisation on the vector unit on 910/310P
+  cube: { ...CUBE_BASE, dtypePairs: [['s8', 's8'], ['f16', 'f16']] }, // HW §Cube unit: int8 and fp16 modes
+  fixpipe: { quantModes: [] }, // HW §Vendor INT8 operators: (de/re)quantisation on the vector unit on 910/310P
   gm: {
-    chipBytesPerCycle: 1200, // HW: Data paths: 910 ~1.2 TB/s HBM; / 1.0 GHz
+    chipBytesPerCycle: 1200, // HW §Data paths: 910 ~1.2 TB/s HBM; / 1.0 GHz
     coreBytesPerCycle: 168, // open: no per-core figure for 1001; the 2201 measured value is reused
   },
   paths: PATHS_910B, // open: no measured curves for 1001; the 2201 fits are reused per cycle
   vector: { classes: VECTOR_910B }, // open: as above
-  features: { nd2nz: false }, // Nd2Nz DataCopy is an arch 2201 feature (ADK); 1001 gets NZ data from the host
+  features: { nd2nz: false }, // HW §Data movement instructions: ND -> NZ DataCopy is arch 2201 only; 1001 gets NZ data from the host
 };
 
 export const ascend310p: HwParams = {
   ...ascend910,
   name: 'ascend310p',
-  arch: 2002, // HW: Generations: 2002 Ascend 310P
+  arch: 2002, // HW §Generations: 2002 Ascend 310P
   description: 'Ascend 310P (inference), arch 2002: 8 coupled AI cores',
-  clockMHz: 1070, // HW: Generations: ~1.07 GHz (derived)
-  cores: 8, // HW: Generations: 8 AI cores (OPSNN Ascend310P3_8_AiCore)
-  eventIds: 8, // HW: Pipes: event ids 0-7 (2201, 310P)
+  clockMHz: 1070, // HW §Generations: ~1.07 GHz (derived)
+  cores: 8, // HW §Generations: 8 AI cores (OPSNN Ascend310P3_8_AiCore)
+  eventIds: 8, // HW §Pipes and synchronisation: event ids 0-7 (2201, 310P)
   cube: {
     ...CUBE_BASE,
     dtypePairs: [
-      ['s8', 's8'], // HW: Cube unit: int8 x int8 -> int32
-      ['u8', 's8'], // HW: Cube unit: 310P also allows u8 x s8 (ADK Mmad.md)
-      ['u8', 'u8'], // HW: Cube unit: 310P also allows u8 x u8 (ADK Mmad.md)
-      ['f16', 'f16'], // HW: Cube unit: fp16 x fp16 -> fp32
+      ['s8', 's8'], // HW §Cube unit: int8 x int8 -> int32
+      ['u8', 's8'], // HW §Cube unit: 310P also allows u8 x s8 (ADK Mmad page)
+      ['u8', 'u8'], // HW §Cube unit: 310P also allows u8 x u8 (ADK Mmad page)
+      ['f16', 'f16'], // HW §Cube unit: fp16 x fp16 -> fp32
     ],
   },
   gm: {
-    chipBytesPerCycle: 190, // HW: Data paths: 310P ~204 GB/s LPDDR4X; / 1.07 GHz
+    chipBytesPerCycle: 190, // HW §Data paths: 310P ~204 GB/s LPDDR4X; / 1.07 GHz
     coreBytesPerCycle: 168, // open: no per-core figure for 2002; the 2201 measured value is reused
   },
 };

@@ -35,7 +35,7 @@ const EV_SCALAR = 1;
 const EV_FLAG = 2;
 const EV_CROSS = 3;
 const EV_XFER = 4;
-/** Largest count a cross-core flag can hold (HW: Pipes: counting flags saturating at 15). */
+/** Largest count a cross-core flag can hold (docs/hardware.md §Pipes and synchronisation: they saturate at 15). */
 const CROSS_MAX = 15;
 
 export interface ChipOptions {
@@ -52,7 +52,6 @@ export class Chip {
   now = 0;
   private finishedCores = 0;
   private nextRecord = 0;
-  private readonly footprint = new Float64Array(12);
   private readonly transferOwner: PipeState[] = [];
 
   constructor(
@@ -241,12 +240,11 @@ export class Chip {
   }
 
   private checkAccess(c: CoreState, d: DecodedInsn, addr: Float64Array): void {
-    const fp = this.footprint;
-    d.footprint(d.insn, addr, this.cfg, fp);
     for (let i = 0; i < d.mems.length; i++) {
-      const lo = fp[2 * i]!;
-      const hi = fp[2 * i + 1]!;
-      if (hi === lo) continue;
+      const extent = d.extents[i]!;
+      if (extent === 0) continue;
+      const lo = addr[i]!;
+      const hi = lo + extent;
       const b = d.memBuf[i]!;
       const name = d.mems[i]!.buf;
       const size = c.bufSize[b]!;

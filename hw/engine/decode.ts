@@ -1,7 +1,8 @@
 /**
  * Decoding a program for one kind of core: every instruction becomes a pre-validated record with its
- * routing pipe, its cost, its semantics and footprint functions, so the engine's inner loop never
- * looks at the opcode table or parses anything. Preset-dependent legality is checked here, once.
+ * routing pipe, its cost, its semantics function and the extents of its memory operands, so the
+ * engine's inner loop never looks at the opcode table or parses anything. Preset-dependent legality
+ * is checked here, once.
  */
 import { MNEMONICS, OPCODES, type Family, type OpSpec } from '../../isa/opcodes.js';
 import type { Insn, Program } from '../../isa/program.js';
@@ -10,8 +11,8 @@ import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
 import { formatInsn } from '../../isa/disasm.js';
 import { PATHS, type CoreKind, type HwConfig } from '../config/types.js';
 import { costOf, isGmPath, type Cost } from '../timing/cost.js';
-import { EXEC, type ExecFn } from '../exec/index.js';
-import { FOOTPRINT, type FootprintFn } from '../exec/footprint.js';
+import { execOf, type ExecFn } from '../exec/index.js';
+import { extentsOf } from '../exec/footprint.js';
 import { SimError } from './errors.js';
 
 export const PIPE_INDEX: Readonly<Record<Pipe, number>> = Object.fromEntries(PIPES.map((p, i) => [p, i])) as Record<Pipe, number>;
@@ -34,7 +35,8 @@ export interface DecodedInsn {
   readonly mems: readonly MemRef[];
   readonly memBuf: Int8Array;
   readonly exec: ExecFn | null;
-  readonly footprint: FootprintFn;
+  /** bytes each mem operand touches from its address (0: not used), checked at issue */
+  readonly extents: Float64Array;
   /** set_flag / wait_flag: flag index; cross_*: flag id; pipe_barrier: pipe */
   readonly arg: number;
 }
@@ -94,7 +96,7 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       if (!cfg.features.nd2nz) fail(`${cfg.name} has no ND -> NZ DataCopy (features.nd2nz is false); lay the data out as NZ in GM`);
     }
     const mems = spec.operands.filter((o) => o.kind === 'mem').map((o) => field(insn, o.name) as MemRef);
-    const cost = costOf(insn, spec.family, cfg);
+    const cost = costOf(insn, cfg);
     return {
       insn,
       pc,
@@ -106,8 +108,8 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       gm: isGmPath(cost.path),
       mems,
       memBuf: Int8Array.from(mems.map((m) => BUF_INDEX[m.buf]!)),
-      exec: EXEC[spec.family],
-      footprint: FOOTPRINT[spec.family],
+      exec: execOf(spec.family),
+      extents: extentsOf(insn, cfg),
       arg,
     };
   });

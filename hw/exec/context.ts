@@ -4,11 +4,16 @@
  * timing is elsewhere (hw/timing) and never looks at data.
  */
 import type { BufferName, Dtype } from '../../isa/types.js';
+import type { Family } from '../../isa/opcodes.js';
+import type { InsnOfFamily } from '../../isa/families.js';
 import type { HwConfig } from '../config/types.js';
 import { f16BitsToNumber, numberToF16Bits } from '../../isa/numeric/float16.js';
 
 /** Resolved byte addresses of an instruction's mem operands, in operand order. */
 export type Addrs = Float64Array;
+
+/** Semantics of a whole family: `a[i]` is the resolved byte address of the i-th mem operand. */
+export type FamilyExec<F extends Family> = (ctx: ExecContext, insn: InsnOfFamily<F>, a: Addrs) => void;
 
 export interface ExecContext {
   readonly config: HwConfig;
@@ -50,8 +55,5 @@ export const WRITE: Readonly<Record<Dtype, Writer>> = {
   f32: (v, a, x) => v.setFloat32(a, x, true),
 };
 
-/** Block size of vector addressing and of on-chip DataCopy units. */
-export const BLOCK = 32;
-/** Bytes in one L0A/L0B fractal (16 rows x 32 B) and one L0C fractal (16 x 16 x 4 B). */
-export const FRACTAL_AB = 512;
-export const FRACTAL_C = 1024;
+/** The ISA's block and fractal sizes, which every semantics addresses by. */
+export { BLOCK, FRACTAL_AB, FRACTAL_C } from '../../isa/shapes.js';

@@ -9,6 +9,7 @@ import type { InsnOf } from '../../isa/program.js';
 import type { Dtype } from '../../isa/types.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { f16BitsToNumber } from '../../isa/numeric/float16.js';
+import { mmadFractals } from '../../isa/shapes.js';
 import { FRACTAL_AB, FRACTAL_C, type Addrs, type ExecContext } from './context.js';
 
 type Elems = Int8Array | Uint8Array | Float32Array;
@@ -112,10 +113,7 @@ function mmadInt(ctx: ExecContext, i: InsnOf<'mmad'>, a: Addrs, m1: number, k1: 
 
 export function execMmad(ctx: ExecContext, i: InsnOf<'mmad'>, a: Addrs): void {
   const size = DTYPE_BYTES[i.aType];
-  const k0 = ctx.config.cube.k0Bytes / size;
-  const m1 = Math.ceil(i.m / 16);
-  const n1 = Math.ceil(i.n / 16);
-  const k1 = Math.ceil(i.k / k0);
+  const { m1, k1, n1, k0 } = mmadFractals(i, ctx.config.cube.k0Bytes); // the geometry cost and footprint use
   if (size === 1) return mmadInt(ctx, i, a, m1, k1, n1, k0);
   const isInt = false;
   const A = elements(ctx.bytes('L0A'), a[1]!, m1 * k1 * FRACTAL_AB, i.aType);

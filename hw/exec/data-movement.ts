@@ -2,6 +2,7 @@
  * Semantics of the copy instructions: DataCopy between buffers, ND -> NZ, LoadData 2D (with the
  * per-fractal transpose) and L0C -> UB. They move bytes only; no value conversion happens here.
  */
+import type { InsnOfFamily } from '../../isa/families.js';
 import type { InsnOf } from '../../isa/program.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { BLOCK, FRACTAL_AB, FRACTAL_C, type Addrs, type ExecContext } from './context.js';
@@ -10,7 +11,7 @@ const gapUnit = (buf: string) => (buf === 'GM' ? 1 : BLOCK);
 const burstSpan = (buf: string, len: number) => (buf === 'GM' ? len : Math.ceil(len / BLOCK) * BLOCK);
 
 /** DataCopy: blockCount bursts of blockLen bytes; on-chip bursts start on 32 B blocks. */
-export function execCopy(ctx: ExecContext, i: InsnOf<'copy_gm_l1'>, a: Addrs): void {
+export function execCopy(ctx: ExecContext, i: InsnOfFamily<'dma'>, a: Addrs): void {
   const dst = ctx.bytes(i.dst.buf);
   const src = ctx.bytes(i.src.buf);
   const dstStep = burstSpan(i.dst.buf, i.blockLen) + i.dstGap * gapUnit(i.dst.buf);

@@ -22,9 +22,9 @@
 import type { InsnOf } from '../../isa/program.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { castValue } from '../../isa/numeric/cast.js';
+import { FRACTAL_ROWS } from '../../isa/shapes.js';
 import { BLOCK, FRACTAL_AB, WRITE, type Addrs, type ExecContext } from './context.js';
 
-const FRACTAL_ROWS = 16;
 /** Marks a column that is always 0 (past kExtension, or a padding channel). */
 const ZERO_COLUMN = -1;
 

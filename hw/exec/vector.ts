@@ -35,28 +35,16 @@
  *   vcmax: the same tree with the vmax rule. No active lane -> dst element r untouched.
  * - repeat = 0: no effect.
  */
-import type { OPCODES, Family, Mnemonic } from '../../isa/opcodes.js';
-import type { InsnOf } from '../../isa/program.js';
+import type { VectorFamily } from '../../isa/opcodes.js';
+import type { OpsOf } from '../../isa/families.js';
+import { REPEAT_BYTES } from '../../isa/shapes.js';
 import type { Dtype } from '../../isa/types.js';
 import { DTYPE_BYTES, isFloat } from '../../isa/numeric/dtype.js';
 import { castValue } from '../../isa/numeric/cast.js';
 import { roundF16 } from '../../isa/numeric/float16.js';
 import { fmaRound } from '../../isa/numeric/fma.js';
-import { BLOCK, READ, WRITE, type Addrs, type ExecContext } from './context.js';
+import { BLOCK, READ, WRITE, type ExecContext, type FamilyExec } from './context.js';
 
-/** The opcodes of one family, derived from the opcode table. */
-export type OpsOf<F extends Family> = {
-  [M in Mnemonic]: (typeof OPCODES)[M]['family'] extends F ? M : never;
-}[Mnemonic];
-/** A decoded instruction of any opcode of family F (a union, so `insn.op` narrows it). */
-export type InsnOfFamily<F extends Family> = { [M in OpsOf<F>]: InsnOf<M> }[OpsOf<F>];
-/** Semantics of a whole family: `a[i]` is the resolved byte address of the i-th mem operand. */
-export type FamilyExec<F extends Family> = (ctx: ExecContext, insn: InsnOfFamily<F>, a: Addrs) => void;
-
-/** Every vector family of the opcode table, so a new one must get an entry in VECTOR_EXEC. */
-export type VectorFamily = Extract<Family, `vec-${string}`>;
-
-const REPEAT_BYTES = 256;
 const MASK_LANES = 128;
 
 type Fn2 = (x: number, y: number) => number;

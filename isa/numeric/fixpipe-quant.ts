@@ -1,5 +1,5 @@
 /**
- * Fixpipe conversion arithmetic (HARDWARE.md "Fixpipe quantisation (2201)"). Shared by the simulated
+ * Fixpipe conversion arithmetic (docs/hardware.md §Fixpipe quantisation). Shared by the simulated
  * fixpipe and by reference implementations, so both sides define the same bits.
  *
  * Quant word (uint64, here as two uint32 halves): bits 31..0 fp32 scale of which the hardware keeps

@@ -6,33 +6,15 @@
 import type { HwConfig } from '../../hw/config/types.js';
 import { numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
 import type { Kernel } from '../kernel.js';
-import { gemmGmImage, generateGemm, type GemmProblem, type GemmTiling } from '../gemm/index.js';
+import { gemmGmImage, gemmProblem, generateGemm, type GemmProblem, type GemmTiling } from '../gemm/index.js';
+import { convGemmShape } from './gemm-shape.js';
 import type { ConvShape } from './geometry.js';
-import { convK, nchwToGroupedNc1hwc0 } from './layout.js';
+import { nchwToGroupedNc1hwc0 } from './layout.js';
 
 const C0 = 16; // fp16 elements per 32-byte block
 
-export function convF16Problem(s: ConvShape, bias: boolean, cfg: HwConfig): GemmProblem {
-  return {
-    batch: s.n * s.group,
-    m: s.oh * s.ow,
-    k: convK(s, C0),
-    n: s.oc / s.group,
-    aType: 'f16',
-    bType: 'f16',
-    pieces: 1,
-    aSource: {
-      kind: 'img2col',
-      conv: { h: s.h, w: s.w, c: s.c / s.group, kh: s.kh, kw: s.kw, strideH: s.strideH, strideW: s.strideW, dilationH: s.dilationH, dilationW: s.dilationW, padTop: s.padTop, padBottom: s.padBottom, padLeft: s.padLeft, padRight: s.padRight, padValue: 0, oh: s.oh, ow: s.ow },
-    },
-    aPerBatch: true,
-    bCount: s.group,
-    bias,
-    epilogue: { kind: 'f16' },
-    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
-    groups: s.group,
-  };
-}
+export const convF16Problem = (s: ConvShape, bias: boolean, cfg: HwConfig): GemmProblem =>
+  gemmProblem(convGemmShape(s, C0), { aType: 'f16', bType: 'f16', bias, epilogue: { kind: 'f16' } }, cfg);
 
 export const generateConvF16 = (s: ConvShape, bias: boolean, cfg: HwConfig, tiling?: Partial<GemmTiling>): Kernel => generateGemm(convF16Problem(s, bias, cfg), cfg, tiling, 'conv_f16');
 

@@ -2,27 +2,15 @@
  * Convolution geometry from ONNX attributes (auto_pad, dilations, group, kernel_shape, pads,
  * strides) and the input and weight shapes, with errors that say which attribute is wrong.
  */
+import type { ConvWindow } from '../gemm/spec.js';
 import { OpError } from '../kernel.js';
 
-export interface ConvShape {
+/** A 2-D convolution: N images of C channels, OC output channels in `group` groups, and its window. */
+export interface ConvShape extends ConvWindow {
   readonly n: number;
   readonly c: number;
-  readonly h: number;
-  readonly w: number;
   readonly oc: number;
   readonly group: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly padBottom: number;
-  readonly padRight: number;
-  readonly oh: number;
-  readonly ow: number;
 }
 
 const ints = (v: unknown, name: string, len: number, dflt: number[]): number[] => {

@@ -4,3 +4,4 @@ export * from './weights.js';
 export * from './host.js';
 export * from './generator.js';
 export * from './slab.js';
+export * from './problem.js';

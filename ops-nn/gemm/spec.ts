@@ -27,12 +27,11 @@ export type GemmEpilogue =
 /** Where the epilogue runs: in the fixpipe on the way out of L0C, or on the vector unit via UB. */
 export type EpiloguePlace = 'fixpipe' | 'ub';
 
-/** Convolution geometry for an img2col A source (one group of one image per GEMM batch entry). */
-export interface ConvGeom {
+/** The window of a 2-D convolution over one feature map: its size, the kernel, strides, dilations,
+ * padding per side, and the output size they give. */
+export interface ConvWindow {
   readonly h: number;
   readonly w: number;
-  /** channels of one group, padded to C0 in L1 */
-  readonly c: number;
   readonly kh: number;
   readonly kw: number;
   readonly strideH: number;
@@ -43,10 +42,16 @@ export interface ConvGeom {
   readonly padBottom: number;
   readonly padLeft: number;
   readonly padRight: number;
-  /** value of padded input positions (the input zero point, in the device type) */
-  readonly padValue: number;
   readonly oh: number;
   readonly ow: number;
+}
+
+/** Convolution geometry for an img2col A source (one group of one image per GEMM batch entry). */
+export interface ConvGeom extends ConvWindow {
+  /** channels of one group, padded to C0 in L1 */
+  readonly c: number;
+  /** value of padded input positions (the input zero point, in the device type) */
+  readonly padValue: number;
 }
 
 export interface GemmProblem {

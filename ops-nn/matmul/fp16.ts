@@ -6,7 +6,7 @@
 import type { HwConfig } from '../../hw/config/types.js';
 import { numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
 import { OpError, type Kernel } from '../kernel.js';
-import { gemmGmImage, generateGemm, type GemmProblem, type GemmTiling } from '../gemm/index.js';
+import { gemmGmImage, gemmProblem, generateGemm, matrixShape, type GemmProblem, type GemmTiling } from '../gemm/index.js';
 
 export interface MatmulF16Spec {
   readonly m: number;
@@ -18,22 +18,7 @@ export interface MatmulF16Spec {
 export function matmulF16Problem(s: MatmulF16Spec, cfg: HwConfig): GemmProblem {
   for (const d of ['m', 'k', 'n'] as const)
     if (!Number.isSafeInteger(s[d]) || s[d] < 1 || s[d] > 65535) throw new OpError(`matmul ${d} = ${s[d]} must be an integer in 1..65535`);
-  return {
-    batch: 1,
-    m: s.m,
-    k: s.k,
-    n: s.n,
-    aType: 'f16',
-    bType: 'f16',
-    pieces: 1,
-    aSource: { kind: 'matrix' },
-    aPerBatch: true,
-    bCount: 1,
-    bias: s.bias,
-    epilogue: { kind: 'f16' },
-    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
-    groups: 1,
-  };
+  return gemmProblem(matrixShape(s.m, s.k, s.n), { aType: 'f16', bType: 'f16', bias: s.bias, epilogue: { kind: 'f16' } }, cfg);
 }
 
 export const generateMatmulF16 = (s: MatmulF16Spec, cfg: HwConfig, tiling?: Partial<GemmTiling>): Kernel => generateGemm(matmulF16Problem(s, cfg), cfg, tiling, 'matmul_f16');

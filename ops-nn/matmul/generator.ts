@@ -5,7 +5,7 @@
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import type { Kernel } from '../kernel.js';
-import { checkGemmTiling, defaultGemmTiling, gemmGmImage, generateGemm, prepareWeights, type GemmProblem, type GemmTiling } from '../gemm/index.js';
+import { checkGemmTiling, defaultGemmTiling, gemmGmImage, gemmProblem, generateGemm, matrixShape, prepareWeights, type GemmProblem, type GemmTiling } from '../gemm/index.js';
 import { checkMatmulSpec, columnQuant, type MatmulSpec } from './spec.js';
 
 export type MatmulTiling = GemmTiling;
@@ -13,22 +13,8 @@ export type MatmulTiling = GemmTiling;
 /** The GEMM problem of a matmul spec on `cfg`. */
 export function matmulProblem(s: MatmulSpec, cfg: HwConfig): GemmProblem {
   const { scales, offsets } = columnQuant(s);
-  return {
-    batch: 1,
-    m: s.m,
-    k: s.k,
-    n: s.n,
-    aType: 's8',
-    bType: 's8',
-    pieces: 1,
-    aSource: { kind: 'matrix' },
-    aPerBatch: true,
-    bCount: 1,
-    bias: s.bias,
-    epilogue: { kind: 'requant', semantics: 'fixpipe', scales, offsets, outType: s.outType, relu: s.relu },
-    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
-    groups: 1,
-  };
+  const epilogue = { kind: 'requant', semantics: 'fixpipe', scales, offsets, outType: s.outType, relu: s.relu } as const;
+  return gemmProblem(matrixShape(s.m, s.k, s.n), { aType: 's8', bType: 's8', bias: s.bias, epilogue }, cfg);
 }
 
 export const defaultMatmulTiling = (s: MatmulSpec, cfg: HwConfig, blockDim?: number): MatmulTiling => defaultGemmTiling(matmulProblem(s, cfg), cfg, blockDim);

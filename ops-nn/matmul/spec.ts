@@ -1,7 +1,7 @@
 /**
  * INT8 matmul with requantisation: y = requant(A x B + bias), A: M x K int8, B: K x N int8,
- * bias: N int32, y: M x N int8/uint8. Requantisation follows the fixpipe datapath (HARDWARE.md
- * "Fixpipe quantisation"): the scale keeps 10 mantissa bits, round half to even, saturate to
+ * bias: N int32, y: M x N int8/uint8. Requantisation follows the fixpipe datapath (docs/hardware.md
+ * §Fixpipe quantisation): the scale keeps 10 mantissa bits, round half to even, saturate to
  * [-256, 255], add the offset, saturate to the output type. Coupled presets compute the same bits
  * with vector ops.
  */

@@ -1,5 +1,5 @@
 /**
- * The quantisation arithmetic of ONNX Runtime 1.30 CPU (DESIGN.md "Quantisation arithmetic"):
+ * The quantisation arithmetic of ONNX Runtime 1.30 CPU (docs/quantisation.md):
  * float32 roundings, round half to even, saturation, the QLinear requantisation and a fused
  * multiply-add on float32 values computed exactly with a single rounding (isa/numeric/fma.ts).
  */

@@ -4,7 +4,7 @@
  */
 import { OpError, roundUp } from '../kernel.js';
 
-/** UB accesses start on 32 B blocks (isa/README "Buffers and alignment"). */
+/** UB accesses start on 32 B blocks (isa/README.md, "Buffers and alignment"). */
 export const UB_ALIGN = 32;
 
 /** Bump allocator over one core's UB. */

@@ -1,6 +1,6 @@
 /**
- * Typed loader for the measured vendor timing tables in `<repo>/../shared/measured/*.csv`
- * (see that folder's README.md). The CSVs are plain: no quoting, no embedded commas, CRLF line ends.
+ * Typed loader for the measured vendor timing tables in `<repo>/docs/measured/*.csv`
+ * (docs/measured/README.md says where they come from). The CSVs are plain: no quoting, no embedded commas, CRLF line ends.
  * The loader checks those assumptions (a quote character, a wrong header or a wrong field count is
  * an error) instead of silently mis-splitting.
  *
@@ -90,15 +90,9 @@ export function repoRoot(from: string = MODULE_DIR): string {
   }
 }
 
-/** Default location of the measured tables: `<repo>/../shared/measured`. */
+/** Default location of the measured tables: `<repo>/docs/measured`, kept in the repository so a clone alone can run everything. */
 export function defaultMeasuredDir(): string {
-  // A copy of ../shared/measured kept in the repository, so a clone alone can run everything.
   return resolve(repoRoot(), 'docs', 'measured');
-}
-
-/** The shared folder the copy came from (present beside a working tree and in CI). */
-export function sharedMeasuredDir(): string {
-  return resolve(repoRoot(), '..', 'shared', 'measured');
 }
 
 /** Parse a plain CSV (no quoting) into records keyed by the expected header. */

@@ -1,6 +1,6 @@
 /**
  * `aicore-sim exec --case CASE.json --out RESULT.json`: runs ONNX nodes on the simulated chip with
- * the matching ops-nn kernels (DESIGN.md "Command-line contract"). CASE holds one case or an array;
+ * the matching ops-nn kernels (the contract: docs/exec.md). CASE holds one case or an array;
  * RESULT holds one result or an array in the same order, written only when every case succeeded.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { loadConfig } from '../../hw/config/load.js';
 import { UsageError } from '../lib/errors.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { execCases } from '../lib/exec/exec-file.js';
-import { FUSIONS, type Fusion } from '../lib/exec/types.js';
+import { FUSIONS, type Fusion } from '../../ops-nn/onnx/index.js';
 import type { CliContext } from './context.js';
 import { intOption, overridesOf, textOption } from './options.js';
 

@@ -1,9 +1,10 @@
 /**
  * The golden fixture files of test/fixtures/onnx: ONNX Runtime's outputs for generated cases, in the
- * exec case format (scripts/lib/exec/types.ts) plus the outputs, and the combinations ORT rejected.
+ * exec case format (scripts/lib/exec/types.ts OnnxCase) plus the outputs, and the combinations ORT rejected.
  * Written one case per line so diffs stay readable.
  */
-import type { OnnxCase, TensorJson } from '../lib/exec/types.js';
+import type { TensorJson } from '../../ops-nn/onnx/index.js';
+import type { OnnxCase } from '../lib/exec/types.js';
 
 /** A case with the outputs ONNX Runtime produced for it. */
 export interface FixtureCase extends OnnxCase {

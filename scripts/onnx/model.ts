@@ -4,7 +4,7 @@
  * data; omitted optional inputs are written as empty names so later inputs keep their positions.
  */
 import { numberToF16Bits } from '../../isa/numeric/float16.js';
-import type { OnnxDtype } from '../lib/exec/types.js';
+import type { OnnxDtype } from '../../ops-nn/onnx/index.js';
 import { ProtoWriter } from './protobuf.js';
 
 /** TensorProto.DataType codes. */

@@ -3,8 +3,8 @@
  * as graph inputs fed at run time), runs it on the CPU provider and returns the output as case JSON.
  */
 import { f16BitsToNumber, numberToF16Bits } from '../../isa/numeric/float16.js';
-import { opSpec } from '../lib/exec/registry.js';
-import { ONNX_DTYPES, type OnnxCase, type OnnxDtype, type TensorJson } from '../lib/exec/types.js';
+import { ONNX_DTYPES, operatorFor, type OnnxDtype, type TensorJson } from '../../ops-nn/onnx/index.js';
+import type { OnnxCase } from '../lib/exec/types.js';
 import { buildModel, type ModelValue } from './model.js';
 import type { OrtApi, OrtTensor } from './ort.js';
 
@@ -29,7 +29,7 @@ function fromOrt(t: OrtTensor): TensorJson {
 
 /** Runs `c` in ORT with `constants` as initializers; returns {<output name>: tensor}. */
 export async function runInOrt(ort: OrtApi, c: OnnxCase, constants: readonly string[]): Promise<Record<string, TensorJson>> {
-  const spec = opSpec(c.op);
+  const spec = operatorFor(c.op);
   const dtypes: Partial<Record<string, OnnxDtype>> = {};
   for (const [k, t] of Object.entries(c.inputs)) dtypes[k] = t.dtype;
   const inputs = spec.inputs.map((i): ModelValue | null => {

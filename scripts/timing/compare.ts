@@ -44,7 +44,7 @@ export interface MmadCompare {
 export interface FamilyCompare {
   readonly family: VectorFamily;
   readonly points: readonly PointCompare[];
-  /** points the calibration drops as gross outliers of the table (calibration/fit.ts rejectOutliers) */
+  /** points the calibration drops as gross outliers of the table (scripts/calibration/fit.ts rejectOutliers) */
   readonly outliers: readonly PointCompare[];
 }
 
@@ -77,7 +77,7 @@ export function measuringConfig(preset: string): HwConfig {
 /** Fails with a message that says where the tables are expected (never a silent skip). */
 export function checkMeasuredDir(dir: string): void {
   if (!existsSync(dir))
-    throw new Error(`measured vendor tables not found at ${dir}: the timing comparison needs the measured tables (docs/measured, a copy of ../shared/measured)`);
+    throw new Error(`measured vendor tables not found at ${dir}: the timing comparison needs the measured tables (docs/measured in the repository)`);
 }
 
 const relErr = (sim: number, meas: number) => (sim - meas) / meas;

@@ -1,5 +1,5 @@
 /**
- * Which measured vendor curve (../shared/measured/*.csv) each timing parameter of the default preset is
+ * Which measured vendor curve (docs/measured/*.csv) each timing parameter of the default preset is
  * compared against, and the one instruction that exercises it. The part of every path must be the one
  * its PATHS_910B row in hw/config/presets.ts cites (test/timing-model.test.ts checks the comments).
  */
@@ -196,7 +196,7 @@ export const VECTOR_CURVES: readonly VectorCurve[] = [
   },
   {
     cls: 'div',
-    note: 'Not fitted: HARDWARE.md says about 4 cycles per repeat',
+    note: 'Not fitted: docs/hardware.md §Vector unit says about 4 cycles per repeat',
     families: [binary('VDIV_FP16_FP16_FP16'), binary('VDIV_FP32_FP32_FP32')],
   },
   {
@@ -232,5 +232,5 @@ export const VECTOR_CURVES: readonly VectorCurve[] = [
 
 /** Vector classes with no measured curve, and why. */
 export const UNCOMPARED_VECTOR: Readonly<Partial<Record<VecClass, string>>> = {
-  mask: 'no measured curve; HARDWARE.md: each mask change costs 1 cycle (ADK)',
+  mask: 'no measured curve; docs/hardware.md §Vector unit: each mask change costs 1 cycle (ADK)',
 };

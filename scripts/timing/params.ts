@@ -6,31 +6,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import { loadConfig } from '../../hw/config/load.js';
 import { PRESETS } from '../../hw/config/presets.js';
-import { PATHS, VEC_CLASSES, type HwConfig, type PathName, type VecClass } from '../../hw/config/types.js';
-import { costOf } from '../../hw/timing/cost.js';
-import { MNEMONICS, OPCODES, type Mnemonic } from '../../isa/opcodes.js';
-import type { Insn } from '../../isa/program.js';
+import { PATHS, VEC_CLASSES, type HwConfig, type PathName } from '../../hw/config/types.js';
+import { opsOfClass, opsOnPath } from '../../isa/families.js';
+import { OPCODES, type Mnemonic } from '../../isa/opcodes.js';
 import { code, mdTable, num } from './markdown.js';
 import { blockComments, lineComment } from './preset-sources.js';
 
 export const PRESET_ORDER = ['ascend910b', 'ascend910', 'ascend310p', 'tiny', 'tiny-sep'] as const;
 
-/** Which class each vector opcode is costed as, read from the cost table itself: a probe config gives
- * class i a cost of i + 1 cycles per repeat, so one repeat's occupancy names the class. */
-export function vectorClassOf(): Map<Mnemonic, VecClass> {
-  const classes = Object.fromEntries(VEC_CLASSES.map((c, i) => [c, { cyclesPerRepeat: i + 1, minCycles: 0 }]));
-  const probe = loadConfig('tiny', { vector: { classes } });
-  const out = new Map<Mnemonic, VecClass>();
-  for (const op of MNEMONICS) {
-    const spec = OPCODES[op];
-    if (spec.pipe !== 'V' || !spec.family.startsWith('vec-')) continue;
-    const c = costOf({ op, repeat: 1 } as unknown as Insn, spec.family, probe);
-    const cls = VEC_CLASSES[c.occupancy - 1];
-    if (!cls) throw new Error(`internal: cannot tell the vector class of ${op}`);
-    out.set(op, cls);
-  }
-  return out;
-}
+/** Opcodes as inline code; the lists come from the opcode rows (opsOnPath, opsOfClass), never by hand. */
+const opsText = (ops: readonly Mnemonic[]) => ops.map(code).join(', ');
+
+/** The pipe a path's transfers occupy: the pipe of the opcodes whose rows use it (they agree; a test checks). */
+const pipeOfPath = (p: PathName) => [...new Set(opsOnPath(p).map((op) => OPCODES[op].pipe))].join(', ');
 
 /** Presets grouped by an equal part of their configs, in PRESET_ORDER. */
 function groupBy<T>(configs: readonly HwConfig[], part: (c: HwConfig) => T): { names: string[]; value: T }[] {
@@ -74,13 +62,11 @@ export function paramsSection(source: string): string {
   const cubeTable = mdTable(
     ['parameter', ...names, 'source'],
     [
-      row('cube.m0', configs, (c) => c.cube.m0, cube.get('m0')),
-      row('cube.n0', configs, (c) => c.cube.n0, cube.get('n0')),
       row('cube.k0Bytes', configs, (c) => c.cube.k0Bytes, cube.get('k0Bytes')),
       row('cube.fp32Slowdown', configs, (c) => c.cube.fp32Slowdown, cube.get('fp32Slowdown')),
       row('cube.fixedLatency', configs, (c) => c.cube.fixedLatency, `${cube.get('fixedLatency') ?? ''} (tiny, tiny-sep: synthetic)`),
-      row('MACs/cycle int8 (derived)', configs, (c) => c.derived.macsPerCycleInt8, 'm0 x n0 x k0Bytes'),
-      row('MACs/cycle f16 (derived)', configs, (c) => c.derived.macsPerCycleF16, 'm0 x n0 x k0Bytes / 2'),
+      row('MACs/cycle int8 (derived)', configs, (c) => c.derived.macsPerCycleInt8, '16 x 16 x k0Bytes (one 16 x K0 x 16 fractal step per cycle)'),
+      row('MACs/cycle f16 (derived)', configs, (c) => c.derived.macsPerCycleF16, '16 x 16 x k0Bytes / 2'),
     ],
   );
   const gmSource = (preset: string, field: string) =>
@@ -91,26 +77,12 @@ export function paramsSection(source: string): string {
   );
 
   const pathComments = blockComments(source, 'const PATHS_910B');
-  const pipeOfPath: Readonly<Record<PathName, string>> = {
-    GM_L1: 'MTE2',
-    GM_UB: 'MTE2',
-    UB_GM: 'MTE3',
-    UB_L1: 'MTE3',
-    L1_UB: 'MTE2',
-    L1_L0A: 'MTE1',
-    L1_L0B: 'MTE1',
-    L1_BT: 'MTE1',
-    L1_FB: 'FIX',
-    L0C_GM: 'FIX',
-    L0C_L1: 'FIX',
-    L0C_UB: 'V',
-  };
   const pathTables = groupBy(configs, (c) => c.paths).map((g) => {
     const table = mdTable(
-      ['path', 'pipe', 'fixedLatency', 'bytesPerCycle', 'minCycles', 'source'],
+      ['path', 'pipe', 'fixedLatency', 'bytesPerCycle', 'minCycles', 'opcodes', 'source'],
       PATHS.map((p) => {
         const v = g.value[p];
-        return [p, pipeOfPath[p], String(v.fixedLatency), num(v.bytesPerCycle), String(v.minCycles), g.names.includes('ascend910b') ? (pathComments.get(p) ?? '') : 'synthetic'];
+        return [p, pipeOfPath(p), String(v.fixedLatency), num(v.bytesPerCycle), String(v.minCycles), opsText(opsOnPath(p)), g.names.includes('ascend910b') ? (pathComments.get(p) ?? '') : 'synthetic'];
       }),
       '  rrr',
     );
@@ -118,12 +90,10 @@ export function paramsSection(source: string): string {
   });
 
   const vecComments = blockComments(source, 'const VECTOR_910B');
-  const classOf = vectorClassOf();
-  const opsOf = (cls: VecClass) => [...classOf].filter(([, c]) => c === cls).map(([op]) => code(op)).join(', ');
   const vecTables = groupBy(configs, (c) => c.vector.classes).map((g) => {
     const table = mdTable(
       ['class', 'cyclesPerRepeat', 'minCycles', 'opcodes', 'source'],
-      VEC_CLASSES.map((cls) => [cls, String(g.value[cls].cyclesPerRepeat), String(g.value[cls].minCycles), opsOf(cls), vecComments.get(cls) ?? '']),
+      VEC_CLASSES.map((cls) => [cls, String(g.value[cls].cyclesPerRepeat), String(g.value[cls].minCycles), opsText(opsOfClass(cls)), vecComments.get(cls) ?? '']),
       ' rr',
     );
     return `Used by ${g.names.map(code).join(', ')}:\n\n${table}`;
@@ -131,8 +101,9 @@ export function paramsSection(source: string): string {
 
   return `## 2. Parameters
 
-Every number with the source its preset gives it (the comments of hw/config/presets.ts; "HW:" rows
-are in ../shared/HARDWARE.md, "fit" rows were fitted to ../shared/measured by scripts/calibrate.ts).
+Every number with the source its preset gives it (the comments of hw/config/presets.ts; "HW §X" is
+section X of docs/hardware.md, "fit" rows were fitted to docs/measured by scripts/calibrate.ts). What
+each field means, its unit and its legal values: docs/config.md.
 The tiny presets are synthetic test chips with round numbers.
 
 ### 2.1 Chip, scalar unit and queues

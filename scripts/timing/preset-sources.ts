@@ -1,5 +1,5 @@
 /**
- * The source comments of hw/config/presets.ts ("fit dma.csv GM_TO_L1 [910b1]; HW: ..."): every number
+ * The source comments of hw/config/presets.ts ("fit dma.csv GM_TO_L1 [910b1]; HW §..."): every number
  * of a preset names where it comes from, and the timing doc prints those comments next to the numbers
  * so the two cannot drift apart (the doc test regenerates the doc from the current file).
  */

@@ -1,35 +1,35 @@
 /**
  * Section 1 of docs/timing-model.md: the timing rules in words. They restate hw/engine/chip.ts,
- * hw/engine/bandwidth.ts and hw/timing/cost.ts; the tables (which instruction moves how many bytes on
- * which pipe) are generated from the opcode table so they follow the ISA.
+ * hw/engine/bandwidth.ts and hw/timing/cost.ts; the table of data movements (pipe and path of each
+ * instruction) is read from the opcode rows, so it follows the ISA.
  */
-import { MNEMONICS, OPCODES, type Mnemonic } from '../../isa/opcodes.js';
+import { pathsOfRow } from '../../isa/families.js';
+import { COPY_FAMILIES, MNEMONICS, OPCODES, type CopyFamily } from '../../isa/opcodes.js';
 import { code, mdTable } from './markdown.js';
 
-/** Bytes each data-movement instruction moves (hw/timing/cost.ts) and on which path. */
-const MOVES: readonly { ops: readonly Mnemonic[]; path: string; bytes: string }[] = [
-  { ops: ['copy_gm_l1_nd2nz'], path: 'GM_L1', bytes: 'nValue x dValue x element size' },
-  { ops: ['load2d'], path: 'L1_L0A or L1_L0B', bytes: 'repeat x 512 (whole fractals)' },
-  { ops: ['load3d'], path: 'L1_L0A', bytes: 'ceil(mExtension / 16) x ceil(kExtension / C0) x 512, C0 = 32 B / element size' },
-  { ops: ['fixpipe'], path: 'L0C_GM or L0C_L1', bytes: 'm x n x 4: L0C bytes read, whatever the output type' },
-  { ops: ['copy_l0c_ub'], path: 'L0C_UB', bytes: 'blockCount x blockLen x 1024 (whole Nz fractals)' },
-];
+/** Bytes a data movement of each family moves (its shape in isa/shapes.ts); a new copy family must say. */
+const BYTES_OF: Readonly<Record<CopyFamily, string>> = {
+  dma: 'blockCount x blockLen (gaps move nothing)',
+  nd2nz: 'nValue x dValue x element size',
+  load2d: 'repeat x 512 (whole fractals)',
+  load3d: 'ceil(mExtension / 16) x ceil(kExtension / C0) x 512, C0 = 32 B / element size',
+  fixpipe: 'm x n x 4: L0C bytes read, whatever the output type',
+  'l0c-ub': 'blockCount x blockLen x 1024 (whole Nz fractals)',
+};
 
-/** DataCopy opcodes: the path is named by the source and destination buffers of their operands. */
-function dataCopies(): { ops: Mnemonic[]; path: string; bytes: string }[] {
-  return MNEMONICS.filter((op) => OPCODES[op].family === 'dma').map((op) => {
-    const bufs = (name: string) => OPCODES[op].operands.find((o) => o.name === name)?.bufs?.join('/') ?? '?';
-    return { ops: [op], path: `${bufs('src')}_${bufs('dst')}`, bytes: 'blockCount x blockLen (gaps move nothing)' };
+const isCopyFamily = (f: string): f is CopyFamily => (COPY_FAMILIES as readonly string[]).includes(f);
+
+/** One row per data-movement opcode, in table order, with the pipe and path(s) its row names. */
+function moveRows(): string[][] {
+  return MNEMONICS.flatMap((op) => {
+    const spec = OPCODES[op];
+    if (!isCopyFamily(spec.family)) return [];
+    return [[code(op), spec.pipe, pathsOfRow(op).join(' or '), BYTES_OF[spec.family]]];
   });
 }
 
-const pipesOf = (ops: readonly Mnemonic[]) => [...new Set(ops.map((o) => OPCODES[o].pipe))].join(', ');
-
 export function rulesSection(): string {
-  const moves = mdTable(
-    ['instructions', 'pipe', 'path', 'bytes'],
-    [...dataCopies(), ...MOVES].map((m) => [m.ops.map(code).join(', '), pipesOf(m.ops), m.path, m.bytes]),
-  );
+  const moves = mdTable(['instructions', 'pipe', 'path', 'bytes'], moveRows());
   return `## 1. Rules
 
 The engine is hw/engine/chip.ts (its header lists these rules), GM sharing is hw/engine/bandwidth.ts and
@@ -85,10 +85,11 @@ the core's GM port \`gm.coreBytesPerCycle\` and the chip's \`gm.chipBytesPerCycl
   make a program slower (section 4).
 
 ### 1.6 Cube
-- \`mmad m, k, n\` occupies M for \`ceil(m / cube.m0) x ceil(k / K0) x ceil(n / cube.n0)\` cycles, times
-  \`cube.fp32Slowdown\` for f32 inputs, with \`K0 = cube.k0Bytes / element size\` (32 for int8, 16 for f16,
-  8 for f32), and completes \`cube.fixedLatency\` cycles later.
-- Statistics count \`m x k x n\` MACs and their ideal cycles \`MACs / (m0 x n0 x K0)\` (times the f32
+- \`mmad m, k, n\` occupies M for one cycle per 16 x K0 x 16 fractal step, \`ceil(m / 16) x ceil(k / K0) x
+  ceil(n / 16)\` cycles, times \`cube.fp32Slowdown\` for f32 inputs, with \`K0 = cube.k0Bytes / element size\`
+  (32 for int8, 16 for f16, 8 for f32), and completes \`cube.fixedLatency\` cycles later. The 16-row
+  fractals are the ISA's (isa/shapes.ts); the footprint check reads the same fractal counts.
+- Statistics count \`m x k x n\` MACs and their ideal cycles \`MACs / (16 x 16 x K0)\` (times the f32
   slowdown): the compute lower bound no run can beat.
 
 ### 1.7 Vector

@@ -4,6 +4,7 @@
  * judge every point the same way.
  */
 import { loadConfig } from '../../hw/config/load.js';
+import { FRACTAL_ROWS } from '../../isa/shapes.js';
 import { MEASURING_UB_BYTES, kindOf, type Comparison, type FamilyCompare, type PathCompare, type PointCompare } from './compare.js';
 import { KNOWN_MISSES, MIN_BYTES, MMAD_CURVE, TRANSFER_TOLERANCE, UNCOMPARED_PATHS, UNCOMPARED_VECTOR, VECTOR_PART, type KnownMiss } from './curves.js';
 import { absPct, code, mdTable, num, pct, size } from './markdown.js';
@@ -92,7 +93,7 @@ function mmadPart(c: Comparison): string {
   return `### 3.3 mmad
 
 f16 \`mmad\` of m x k x n on one ascend910b AIC (\`mmad L0C[0], L0A[0], L0B[0], BT[0], m, k, n, f16, f16, zero\`):
-ceil(m/${cfg.cube.m0}) x ceil(k/16) x ceil(n/${cfg.cube.n0}) + ${cfg.cube.fixedLatency} cycles. The preset cites mmad.csv
+ceil(m/${FRACTAL_ROWS}) x ceil(k/16) x ceil(n/${FRACTAL_ROWS}) + ${cfg.cube.fixedLatency} cycles. The preset cites mmad.csv
 [${MMAD_CURVE.part}] with an rms error of ${MMAD_CURVE.statedRmsCycles} cycles; simulated: rms ${num(m.rmsCycles, 3)} cycles, largest
 ${num(m.maxAbsCycles)} cycles (${pct(worst.relErr)} at n = ${worst.n}, the smallest shape, where the table's fixed cost is closer to 3).
 The other parts are shown for information: 910b3 measures about 23 cycles of fixed cost (open in the preset).
@@ -174,7 +175,7 @@ export function validationSection(c: Comparison): string {
 
 Every simulated number below comes from simulating one instruction alone on one core (scripts/timing/harness.ts),
 never from evaluating a formula; the error is (simulated - measured) / measured. The measured curves are the
-vendor's tables in ../shared/measured (README there). Each path is compared with the part its preset row cites;
+vendor's tables in docs/measured (docs/measured/README.md). Each path is compared with the part its preset row cites;
 other parts and tables are shown for information. On ascend910b the AIV's UB is raised from 184 KB to
 ${size(MEASURING_UB_BYTES)} so the largest GM -> UB points (up to 200 KB) fit in one instruction; buffer sizes never change timing.
 

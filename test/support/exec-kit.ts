@@ -1,7 +1,7 @@
 /**
  * Shared plumbing for the semantics tests (exec-data, exec-cube): random buffers, a fake
  * ExecContext with every buffer of a core kind, a functional launch, and the documented fractal
- * layouts written out as plain index formulas (isa/README, hw/exec/cube.ts header) so models do
+ * layouts written out as plain index formulas (isa/README.md, hw/exec/cube.ts header) so models do
  * not reuse the implementation's helpers.
  */
 import type { BufferName } from '../../isa/types.js';
@@ -57,11 +57,10 @@ export function fakeCore(cfg: HwConfig, kind: CoreKind, gmBytes: number, r?: Rnd
   return { ctx, buf, dv, snapshot: () => new Map([...bytes].map(([b, u]) => [b, u.slice()])) };
 }
 
-/** Index of the first differing byte, or -1. */
-export function firstDiff(x: Uint8Array, y: Uint8Array): number {
-  if (x.length !== y.length) return Math.min(x.length, y.length);
-  for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return k;
-  return -1;
+/** Index of the first element where two arrays differ (by Object.is: -0 and NaN count), or -1. */
+export function firstDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  for (let k = 0; k < Math.min(x.length, y.length); k++) if (!Object.is(x[k], y[k])) return k;
+  return x.length === y.length ? -1 : Math.min(x.length, y.length);
 }
 
 /** Runs assembly programs functionally; returns the result and every trace record. */

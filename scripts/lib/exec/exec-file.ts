@@ -5,10 +5,10 @@
  */
 import type { HwConfig } from '../../../hw/config/types.js';
 import { OpError } from '../../../ops-nn/kernel.js';
-import { parseCases, parseTensor, type ParsedCase } from './parse.js';
-import { opSpec, runnerFor } from './registry.js';
-import { RUNNERS } from './runners/index.js';
-import type { HostTensor, KernelRun, NodeResult, NodeRunner, RunOptions, TensorJson } from './types.js';
+import { OPERATORS, operatorFor, tensorFromJson, tensorToJson, type HostTensor, type TensorJson } from '../../../ops-nn/onnx/index.js';
+import { runOperator } from './driver.js';
+import { parseCases, type ParsedCase } from './parse.js';
+import type { KernelRun, NodeResult, NodeRunner, RunOptions } from './types.js';
 
 /** A result as written to RESULT.json. */
 export interface ResultJson {
@@ -17,9 +17,6 @@ export interface ResultJson {
   readonly cycles: number;
   readonly kernels: readonly KernelRun[];
 }
-
-/** A host tensor as JSON (float16 and float32 as their values). */
-export const tensorToJson = (t: HostTensor): TensorJson => ({ dtype: t.dtype, dims: [...t.dims], data: Array.from(t.data) });
 
 /** The JSON form of a node result, with the case's name if it has one. */
 export function resultToJson(r: NodeResult, name?: string): ResultJson {
@@ -37,14 +34,21 @@ export function resultFromJson(json: unknown): NodeResult & { readonly name?: st
   if (!Number.isSafeInteger(r.cycles)) throw new OpError('result: cycles must be an integer');
   if (!Array.isArray(r.kernels)) throw new OpError('result: kernels must be an array');
   const outputs: Record<string, HostTensor> = {};
-  for (const [k, t] of Object.entries(r.outputs)) outputs[k] = parseTensor(t, `output ${k}`);
+  for (const [k, t] of Object.entries(r.outputs)) outputs[k] = tensorFromJson(t, `output ${k}`);
   return { ...(r.name === undefined ? {} : { name: r.name }), outputs, cycles: r.cycles as number, kernels: r.kernels };
 }
 
+/** The simulated operators as exec runners, by op type. */
+export const RUNNERS: Readonly<Record<string, NodeRunner>> = Object.fromEntries(
+  Object.values(OPERATORS).map((o): [string, NodeRunner] => [o.op, (inputs, attrs, cfg, opts) => runOperator(o, inputs, attrs, cfg, opts)]),
+);
+
 function runOne(c: ParsedCase, cfg: HwConfig, opts: RunOptions, runners: Partial<Record<string, NodeRunner>>): ResultJson {
-  const spec = opSpec(c.op);
+  const spec = operatorFor(c.op);
   try {
-    const res = runnerFor(c.op, runners)(c.inputs, c.attrs, cfg, opts);
+    const run = Object.hasOwn(runners, c.op) ? runners[c.op] : undefined;
+    if (!run) throw new OpError(`no kernel for ${c.op} yet`);
+    const res = run(c.inputs, c.attrs, cfg, opts);
     const out = res.outputs[spec.output];
     if (!out) throw new OpError(`the ${c.op} runner returned no output ${spec.output}`);
     return resultToJson({ ...res, outputs: { [spec.output]: out } }, c.name);

@@ -3,7 +3,7 @@
  * `run matmul` kernel), QLinearMatMul and QLinearConv in each fusion variant, and the FP16 matmul
  * and conv. Each row: parameters, tiling, and a runner that times the generated kernel(s).
  */
-import { convK, generateConvF16 } from '../../../ops-nn/conv/index.js';
+import { convGemmShape, generateConvF16 } from '../../../ops-nn/conv/index.js';
 import { generateMatmul, generateMatmulF16 } from '../../../ops-nn/matmul/index.js';
 import { randomQuant } from '../matmul-data.js';
 import { seededRandom } from '../rng.js';
@@ -54,12 +54,8 @@ export const qlinearConv = defineKernel({
   params: { ...CONV_FIELDS, ...QUANT_GEMM_FIELDS },
   tiling: GEMM_TILING,
   run: (p, cfg, tiling) => {
-    const s = convOf(p);
     // One GEMM per (image, group) over img2col rows; the pad value (x_zp) does not change timing.
-    const { n: _n, c: _c, oc: _oc, group: _g, ...geom } = s;
-    const conv = { ...geom, c: s.c / s.group, padValue: 0 };
-    const shape = { batch: s.n * s.group, m: s.oh * s.ow, k: convK(s, C0_INT8), n: s.oc / s.group, groups: s.group, bCount: s.group, aPerBatch: true, conv };
-    return runQuantGemm(shape, p, cfg, tiling, 'conv');
+    return runQuantGemm(convGemmShape(convOf(p), C0_INT8), p, cfg, tiling, 'conv');
   },
 });
 

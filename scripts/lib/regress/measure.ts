@@ -1,7 +1,8 @@
 /**
  * What a regression run records per kernel and per entry: total cycles and each pipe's busy cycles
  * summed over the cores. Kernels run in timing-only mode (no tensor data: the GM is just a size),
- * which gives the same cycles as a functional run (DESIGN.md) and keeps large tables fast.
+ * which gives the same cycles as a functional run (docs/timing-model.md, section 1) and keeps large
+ * tables fast.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
 import { simulate } from '../../../hw/simulate.js';

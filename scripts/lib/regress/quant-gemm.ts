@@ -1,17 +1,16 @@
 /**
  * The quantised cube operators (QLinearConv, QLinearMatMul) for timing: the GemmProblem that
- * scripts/lib/exec/cube-op.ts builds for int8 x int8 -> int8 (weights with zero point 0, so one
+ * ops-nn/onnx/cube-op.ts builds for int8 x int8 -> int8 (weights with zero point 0, so one
  * weight piece; the activation zero point folded into the always-present int32 bias), with the
  * epilogue where the fusion variant puts it. The requant multipliers are powers of two, which fit
  * the fixpipe's 10 mantissa bits, so every variant is legal and exact. Variant `gm` is two kernels:
  * the int32 GEMM, then the standalone requant kernel over its rows; their cycles and pipes add.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
-import { generateGemm, type GemmProblem, type GemmTiling } from '../../../ops-nn/gemm/index.js';
+import { generateGemm, type GemmProblem, type GemmShape, type GemmTiling } from '../../../ops-nn/gemm/index.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { generateRequant } from '../../../ops-nn/quant/index.js';
-import { FUSIONS, type Fusion } from '../exec/types.js';
-import { cubeProblem, type CubeShape } from '../exec/cube-op.js';
+import { cubeProblem, FUSIONS, requantRuns, type Fusion } from '../../../ops-nn/onnx/index.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
 import { timeKernel, type KernelMeasure } from './measure.js';
 
@@ -24,9 +23,6 @@ export const QUANT_GEMM_FIELDS = {
   zeroPoint: withDefault(int(-128, 127), 0),
 } as const;
 
-/** The GEMM shape of a quantised operator, without its epilogue (activation zero point 0). */
-export type QuantGemmShape = Omit<CubeShape, 'out'>;
-
 export interface QuantGemmOptions {
   readonly fusion: Fusion;
   readonly perChannel: boolean;
@@ -36,20 +32,21 @@ export interface QuantGemmOptions {
 /** Multiplier of table entry i: 2^-10, 2^-11, 2^-12 repeating (exact in the fixpipe). */
 const multiplierOf = (perChannel: boolean, i: number): number => 2 ** -(10 + (perChannel ? i % 3 : 0));
 
-function problem(s: QuantGemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
+function problem(s: GemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
   if (o.fusion === 'fixpipe' && cfg.organisation === 'coupled') throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
   const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
   return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: 0, fusion: o.fusion }, cfg);
 }
 
 /** Generates and times the kernels of one quantised cube operator. */
-export function runQuantGemm(s: QuantGemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): KernelMeasure[] {
+export function runQuantGemm(s: GemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): KernelMeasure[] {
   const multipliers = Array.from({ length: s.bCount * s.n }, (_, i) => multiplierOf(o.perChannel, i));
   const gemm = timeKernel(cfg, generateGemm(problem(s, o, multipliers, cfg), cfg, tiling, name));
   if (o.fusion !== 'gm') return [gemm];
-  // One requant launch over every output row, as cube-op does when all row blocks share multipliers.
+  // The requant launches of the operator (one over every row: all row blocks share multipliers).
   const cols = s.groups * s.n;
-  const rows = (s.batch / s.groups) * s.m;
-  const rq = generateRequant({ rows, cols, multipliers: multipliers.slice(0, cols), zeroPoints: [o.zeroPoint], outType: 's8' }, cfg);
-  return [gemm, timeKernel(cfg, rq)];
+  const rq = requantRuns(s, multipliers).map((r) =>
+    timeKernel(cfg, generateRequant({ rows: r.count * s.m, cols, multipliers: r.multipliers, zeroPoints: [o.zeroPoint], outType: 's8' }, cfg)),
+  );
+  return [gemm, ...rq];
 }

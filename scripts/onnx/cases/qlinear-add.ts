@@ -6,7 +6,7 @@
  * sizes around the 32-element vector width; a few cases with A or B a single broadcast element;
  * C_zero_point optional.
  */
-import type { TensorJson } from '../../lib/exec/types.js';
+import type { TensorJson } from '../../../ops-nn/onnx/index.js';
 import { ADD_RIVALS } from '../rivals.js';
 import { craftAddScales } from './craft.js';
 import { count, fmt, Gen, idx, RANGE, scalar, SHORT, tensor, type GenCase } from './random.js';

@@ -6,8 +6,7 @@
 import { convShape } from './conv-shapes.js';
 import { channelZeroPoints, DATA_MODES, qdata, qlinearScales, SCALE_MODES, SPREAD } from './qlinear-params.js';
 import { convInteger } from '../../../ops-nn/onnx-ref/index.js';
-import { parseTensor } from '../../lib/exec/parse.js';
-import type { TensorJson } from '../../lib/exec/types.js';
+import { tensorFromJson, type TensorJson } from '../../../ops-nn/onnx/index.js';
 import { REQUANT_RIVALS } from '../rivals.js';
 import { craftRequantScales } from './craft.js';
 import { count, fmt, Gen, idx, RANGE, scalar, SHORT, tensor, type GenCase } from './random.js';
@@ -84,7 +83,7 @@ function one(g: Gen, i: number, combo: Combo, probe: Probe | null, rival?: strin
  * when the search fails and the case keeps its scales.
  */
 function craftFor(g: Gen, inputs: Record<string, TensorJson>, attrs: Readonly<Record<string, unknown>>, rival: string): boolean {
-  const t = (n: string) => parseTensor(inputs[n], n);
+  const t = (n: string) => tensorFromJson(inputs[n], n);
   const y = convInteger({ x: t('x'), w: t('w'), x_zero_point: t('x_zero_point'), w_zero_point: t('w_zero_point') }, attrs);
   const [, m = 1, oh = 1, ow = 1] = y.dims;
   const bias = inputs['B']?.data;

@@ -6,8 +6,7 @@
 import { matmulShape, type BRank, type MatmulShape } from './matmul-shapes.js';
 import { channelZeroPoints, DATA_MODES, qdata, qlinearScales, SCALE_MODES, SPREAD } from './qlinear-params.js';
 import { matmulInteger } from '../../../ops-nn/onnx-ref/index.js';
-import { parseTensor } from '../../lib/exec/parse.js';
-import type { TensorJson } from '../../lib/exec/types.js';
+import { tensorFromJson, type TensorJson } from '../../../ops-nn/onnx/index.js';
 import { REQUANT_RIVALS } from '../rivals.js';
 import { craftRequantScales } from './craft.js';
 import { count, fmt, Gen, idx, RANGE, scalar, SHORT, tensor, type GenCase } from './random.js';
@@ -100,7 +99,7 @@ function one(g: Gen, i: number, combo: Combo, probe: Probe | null, rival?: strin
  * when the search fails and the case keeps its scales.
  */
 function craftFor(g: Gen, inputs: Record<string, TensorJson>, rival: string): boolean {
-  const t = (n: string) => parseTensor(inputs[n], n);
+  const t = (n: string) => tensorFromJson(inputs[n], n);
   const acc = matmulInteger({ A: t('a'), B: t('b'), a_zero_point: t('a_zero_point'), b_zero_point: t('b_zero_point') }, {}).data;
   const zp = inputs['y_zero_point']!.data[0]!;
   const [qmin, qmax] = RANGE[inputs['y_zero_point']!.dtype as Q];

@@ -3,7 +3,8 @@
  * scales (random mantissas or powers of two, which put x / scale exactly on .5 ties), integer tensors
  * in a dtype's range, and the case record the generator runs through ONNX Runtime.
  */
-import type { OnnxCase, OnnxDtype, TensorJson } from '../../lib/exec/types.js';
+import type { OnnxDtype, TensorJson } from '../../../ops-nn/onnx/index.js';
+import type { OnnxCase } from '../../lib/exec/types.js';
 import { seededRandom } from '../../lib/rng.js';
 
 /** A case to run: the case itself, a label of its dtype/parameter combination, and what ORT may reject. */

@@ -3,8 +3,8 @@
  * runners: which A and which B each output batch entry uses, and which parameter element belongs
  * to (B batch entry, column).
  */
-import { OpError } from '../../../../ops-nn/kernel.js';
-import type { HostTensor } from '../types.js';
+import { OpError } from '../kernel.js';
+import type { HostTensor } from './tensor.js';
 
 const prod = (d: readonly number[]) => d.reduce((x, y) => x * y, 1);
 

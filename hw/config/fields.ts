@@ -1,0 +1,190 @@
+/**
+ * The configuration schema, declared once: every field of HwParams with its unit, legal values,
+ * meaning and where preset values come from. Validation (derive.ts) checks a config against this
+ * table and docs/config.md is generated from it (scripts/config-doc.ts, kept current by
+ * test/config-doc.test.ts), so messages, docs and checks cannot drift apart. The numbers of each
+ * preset, with the source of each, stay in presets.ts.
+ */
+import { PIPES, QUANT_MODES } from '../../isa/types.js';
+import { DTYPES } from '../../isa/numeric/dtype.js';
+import { CORE_KINDS, ON_CHIP_BUFFERS, PATHS, VEC_CLASSES, type CoreKind, type HwParams } from './types.js';
+
+/** What is wrong with a value: `at` is appended to the field's path (a list index), `what` follows it. */
+export interface Problem {
+  readonly at: string;
+  readonly what: string;
+}
+
+/** A kind of value: what a legal one looks like, and its check. */
+export interface ValueKind {
+  /** legal values in a few words, for the docs' "legal values" column */
+  readonly range: string;
+  /** undefined for a legal value, else what is wrong ("must be ..., got ...") */
+  readonly check: (v: unknown) => Problem | undefined;
+}
+
+const got = (v: unknown) => `, got ${JSON.stringify(v)}`;
+const problem = (what: string, at = ''): Problem => ({ at, what });
+
+/** A safe integer >= min (0 or 1), and at most `max` when given (with the reason in `why`). */
+export const int = (min: 0 | 1, max?: { value: number; why: string }): ValueKind => {
+  const legal = min === 0 ? 'a non-negative integer' : 'a positive integer';
+  return {
+    range: max ? `integer ${min}..${max.value}` : `integer >= ${min}`,
+    check: (v) => {
+      if (!Number.isSafeInteger(v) || (v as number) < min) return problem(`must be ${legal}${got(v)}`);
+      if (max && (v as number) > max.value) return problem(`must be at most ${max.value} (${max.why})${got(v)}`);
+      return undefined;
+    },
+  };
+};
+
+/** A finite number > 0 (rates may be fractional). */
+export const positive: ValueKind = {
+  range: 'number > 0',
+  check: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : problem(`must be a positive number${got(v)}`)),
+};
+
+/** A positive integer that is a power of two (alignments). */
+export const powerOfTwo: ValueKind = {
+  range: 'power of two >= 1',
+  check: (v) => int(1).check(v) ?? (((v as number) & ((v as number) - 1)) === 0 ? undefined : problem(`must be a power of two${got(v)}`)),
+};
+
+/** One of a fixed list of names. */
+export const oneOf = (legal: readonly string[]): ValueKind => ({
+  range: `one of ${legal.join(', ')}`,
+  check: (v) => (legal.includes(v as string) ? undefined : problem(`must be one of ${legal.join(', ')}${got(v)}`)),
+});
+
+export const bool: ValueKind = {
+  range: 'true or false',
+  check: (v) => (typeof v === 'boolean' ? undefined : problem(`must be true or false${got(v)}`)),
+};
+
+/** A string; `nonEmpty` rejects ''. */
+export const text = (nonEmpty: boolean): ValueKind => ({
+  range: nonEmpty ? 'non-empty string' : 'string',
+  check: (v) => (typeof v === 'string' && (!nonEmpty || v !== '') ? undefined : problem(`must be a ${nonEmpty ? 'non-empty ' : ''}string${got(v)}`)),
+});
+
+/** A list whose items are each of `item`; `legal` names the list in messages ("a list of ..."). */
+export const listOf = (item: ValueKind, legal: string, range: string, whole: (v: unknown[]) => boolean = () => true): ValueKind => ({
+  range,
+  check: (v) => {
+    if (!Array.isArray(v) || !whole(v)) return problem(`must be ${legal}`);
+    for (let i = 0; i < v.length; i++) {
+      const p = item.check(v[i]);
+      if (p) return problem(p.what, `[${i}]${p.at}`);
+    }
+    return undefined;
+  },
+});
+
+/** A pair [a, b] of `item`s. */
+export const pairOf = (item: ValueKind, legal: string): ValueKind => ({
+  range: legal,
+  check: (v) => (Array.isArray(v) && v.length === 2 ? listOf(item, legal, legal).check(v) : problem(`must be ${legal}`)),
+});
+
+/**
+ * Placeholders in field paths: a `<kind>` segment stands for each core kind the organisation needs
+ * (`keys: 'organisation'`, each required), `<buffer>` for each buffer a core kind lists (`'present'`,
+ * any subset), `<path>` and `<class>` for every name (`'all'`, each required). Keys outside `names`
+ * are errors; `noun` names such a key in the message.
+ */
+export const PLACEHOLDERS = {
+  kind: { names: CORE_KINDS, keys: 'organisation', noun: 'core kind', meaning: 'the core kinds the organisation needs: coupled on a coupled chip, aic and aiv on a separated one' },
+  buffer: { names: ON_CHIP_BUFFERS, keys: 'present', noun: 'buffer', meaning: 'each buffer the core kind lists (a kind has only its own buffers)' },
+  path: { names: PATHS, keys: 'all', noun: 'data path', meaning: 'every data path (all required)' },
+  class: { names: VEC_CLASSES, keys: 'all', noun: 'vector class', meaning: 'every vector instruction class (all required)' },
+} as const;
+export type Placeholder = keyof typeof PLACEHOLDERS;
+
+/** One field of HwParams (a dotted path, possibly with placeholders). */
+export interface Field {
+  readonly path: string;
+  readonly kind: ValueKind;
+  /** unit of the value, '' for names, counts and flags */
+  readonly unit: string;
+  /** what the field means, in one line */
+  readonly meaning: string;
+  /** where preset values come from: a section of docs/hardware.md, a fit to docs/measured, or an assumption */
+  readonly source: string;
+}
+
+const cycles = (meaning: string, min: 0 | 1, source: string): Pick<Field, 'kind' | 'unit' | 'meaning' | 'source'> => ({ kind: int(min), unit: 'cycles', meaning, source });
+
+const FIT_PATHS = 'fitted to docs/measured/dma.csv and load-repeat.csv (docs/timing-model.md); HW §Data paths';
+const FIT_VECTOR = 'fitted to docs/measured/vector.csv (docs/timing-model.md); HW §Vector unit';
+
+/** Every field, in the order validation checks them. "HW §X" is section X of docs/hardware.md. */
+export const FIELDS: readonly Field[] = [
+  { path: 'name', kind: text(true), unit: '', meaning: 'preset name, as given to --preset', source: 'chosen' },
+  { path: 'arch', kind: int(0), unit: '', meaning: '__NPU_ARCH__ the preset models; 0 for synthetic presets', source: 'HW §Generations' },
+  { path: 'description', kind: text(false), unit: '', meaning: 'one line for `aicore-sim presets`', source: 'chosen' },
+  { path: 'clockMHz', kind: positive, unit: 'MHz', meaning: 'core clock; converts cycles to time', source: 'HW §Generations' },
+  { path: 'organisation', kind: oneOf(['coupled', 'separated']), unit: '', meaning: "'coupled' chips have only coupled cores, 'separated' chips AIC and AIV cores", source: 'HW §Core organisation' },
+  { path: 'cores', kind: int(1), unit: 'cores', meaning: 'coupled cores, or AIC cores on a separated chip', source: 'HW §Generations' },
+  { path: 'aivPerAic', kind: int(0), unit: 'cores', meaning: 'AIV cores per AIC on a separated chip (0 on coupled chips)', source: 'HW §Generations' },
+  { path: 'coreKinds.<kind>.pipes', kind: listOf(oneOf(PIPES), 'a list of pipes including S', `list of ${PIPES.join(', ')}; includes S`, (v) => v.includes('S')), unit: '', meaning: 'pipes this kind of core has', source: 'HW §Core organisation' },
+  { path: 'coreKinds.<kind>.buffers.<buffer>.bytes', kind: int(1), unit: 'bytes', meaning: 'capacity of the buffer on one core of the kind', source: 'HW §Buffers' },
+  { path: 'coreKinds.<kind>.buffers.<buffer>.align', kind: powerOfTwo, unit: 'bytes', meaning: 'every access to the buffer starts on a multiple of this', source: 'HW §Buffers' },
+  { path: 'eventIds', kind: int(1, { value: 16, why: 'the ISA encodes ids 0..15' }), unit: 'ids', meaning: 'set_flag / wait_flag event ids per (src, dst) pipe pair', source: 'HW §Pipes and synchronisation' },
+  { path: 'queueDepth', kind: int(1), unit: 'instructions', meaning: "depth of each pipe's queue; a full queue stalls the scalar unit", source: 'HW §Pipes and synchronisation' },
+  { path: 'scalar.aluCycles', ...cycles('cycles per scalar ALU instruction', 0, 'assumed (no public scalar timing)') },
+  { path: 'scalar.branchTakenCycles', ...cycles('extra cycles when a branch is taken', 0, 'assumed (no public scalar timing)') },
+  { path: 'scalar.issueCycles', ...cycles('cycles the scalar unit spends issuing one instruction to another pipe', 1, 'assumed (no public scalar timing)') },
+  { path: 'cube.k0Bytes', kind: int(1), unit: 'bytes', meaning: 'bytes of K each cube row consumes per cycle: K0 = k0Bytes / element size (M0 = N0 = 16, fixed by the ISA)', source: 'HW §Cube unit' },
+  { path: 'cube.fp32Slowdown', kind: int(1), unit: 'x', meaning: 'f32 inputs run this many times slower than f16', source: 'HW §Cube unit' },
+  { path: 'cube.fixedLatency', ...cycles('pipeline latency of an mmad after its last fractal', 0, 'fitted to docs/measured/mmad.csv (docs/timing-model.md)') },
+  { path: 'cube.dtypePairs', kind: listOf(pairOf(oneOf(DTYPES), 'a pair [aType, bType]'), 'a list of [aType, bType] pairs', `list of [aType, bType], types ${DTYPES.join(', ')}`), unit: '', meaning: 'legal mmad input type pairs', source: 'HW §Cube unit' },
+  { path: 'fixpipe.quantModes', kind: listOf(oneOf(QUANT_MODES), 'a list of quant modes', `list of ${QUANT_MODES.join(', ')}`), unit: '', meaning: 'quant modes the fixpipe supports (empty on chips without a fixpipe)', source: 'HW §Fixpipe quantisation' },
+  { path: 'gm.chipBytesPerCycle', kind: positive, unit: 'B/cycle', meaning: 'chip-wide GM bandwidth, shared max-min fairly by all cores', source: 'HW §Chip memory system' },
+  { path: 'gm.coreBytesPerCycle', kind: positive, unit: 'B/cycle', meaning: "GM bandwidth of one core's port, shared by that core's GM transfers", source: 'HW §Data paths' },
+  { path: 'paths.<path>.fixedLatency', ...cycles('cycles from the end of streaming until the last byte lands', 0, FIT_PATHS) },
+  { path: 'paths.<path>.bytesPerCycle', kind: positive, unit: 'B/cycle', meaning: 'streaming rate of the path on one idle core', source: FIT_PATHS },
+  { path: 'paths.<path>.minCycles', ...cycles('no transfer on the path completes in fewer cycles', 0, FIT_PATHS) },
+  { path: 'vector.classes.<class>.cyclesPerRepeat', ...cycles('cycles one repeat occupies the vector pipe', 1, FIT_VECTOR) },
+  { path: 'vector.classes.<class>.minCycles', ...cycles('no instruction of the class completes in fewer cycles', 0, FIT_VECTOR) },
+  { path: 'features.nd2nz', kind: bool, unit: '', meaning: 'DataCopy GM -> L1 with ND -> NZ conversion exists', source: 'HW §Data movement instructions' },
+];
+
+/** A rule that ties fields together, checked after every field is valid. */
+export interface Rule {
+  /** the fields it concerns, as in FIELDS */
+  readonly fields: string;
+  readonly rule: string;
+  /** undefined when the rule holds, else the dotted path it fails at and what is wrong */
+  readonly check: (h: HwParams) => { path: string; what: string } | undefined;
+}
+
+export const RULES: readonly Rule[] = [
+  {
+    fields: 'aivPerAic',
+    rule: 'at least 1 on a separated chip',
+    check: (h) => (h.organisation === 'separated' && h.aivPerAic < 1 ? { path: 'aivPerAic', what: `must be a positive integer on a separated chip${got(h.aivPerAic)}` } : undefined),
+  },
+  {
+    fields: 'coreKinds.<kind>.buffers.<buffer>.bytes',
+    rule: 'a multiple of the same buffer\'s align',
+    check: (h) => {
+      for (const kind of requiredKinds(h))
+        for (const [b, p] of Object.entries(h.coreKinds[kind]!.buffers))
+          if (p.bytes % p.align !== 0) return { path: `coreKinds.${kind}.buffers.${b}.bytes`, what: `must be a multiple of its alignment ${p.align}${got(p.bytes)}` };
+      return undefined;
+    },
+  },
+];
+
+/**
+ * Fields that no longer exist, with what replaced them: a config file that still sets one gets
+ * this reason in its "not a known field" error.
+ */
+export const REMOVED_FIELDS: Readonly<Record<string, string>> = {
+  'cube.m0': "the cube's M0 is the ISA's 16 fractal rows (docs/hardware.md §Cube unit), not a preset field",
+  'cube.n0': "the cube's N0 is the ISA's 16 fractal rows (docs/hardware.md §Cube unit), not a preset field",
+};
+
+/** Core kinds a chip of `h.organisation` must describe. */
+export const requiredKinds = (h: Pick<HwParams, 'organisation'>): readonly CoreKind[] => (h.organisation === 'coupled' ? ['coupled'] : ['aic', 'aiv']);

@@ -1,0 +1,40 @@
+/**
+ * The ONNX operators of ops-nn, one file each, as host programs over the library's kernels (see
+ * types.ts), with the contract ORT holds each node to (contract.ts). References: ../onnx-ref.
+ */
+import { OpError } from '../kernel.js';
+import { ConvInteger } from './conv-integer.js';
+import { DequantizeLinear } from './dequantize-linear.js';
+import { MatMulInteger } from './matmul-integer.js';
+import { QLinearAdd } from './qlinear-add.js';
+import { QLinearConv } from './qlinear-conv.js';
+import { QLinearMatMul } from './qlinear-matmul.js';
+import { QuantizeLinear } from './quantize-linear.js';
+import type { OnnxOperator } from './types.js';
+
+export * from './tensor.js';
+export * from './contract.js';
+export * from './types.js';
+export { cubeProblem, requantRuns, type CubeOutput, type CubeShape } from './cube-op.js';
+export { ConvInteger, DequantizeLinear, MatMulInteger, QLinearAdd, QLinearConv, QLinearMatMul, QuantizeLinear };
+
+/** Every operator, by ONNX op type. */
+export const OPERATORS: Readonly<Record<string, OnnxOperator>> = {
+  QuantizeLinear,
+  DequantizeLinear,
+  QLinearMatMul,
+  MatMulInteger,
+  QLinearConv,
+  ConvInteger,
+  QLinearAdd,
+};
+
+/** Names of the supported operators, sorted. */
+export const supportedOps = (): string[] => Object.keys(OPERATORS).sort();
+
+/** The operator `op`, or an OpError listing the supported ones. */
+export function operatorFor(op: string): OnnxOperator {
+  const o = Object.hasOwn(OPERATORS, op) ? OPERATORS[op] : undefined;
+  if (!o) throw new OpError(`unknown op "${op}" (supported: ${supportedOps().join(', ')})`);
+  return o;
+}

@@ -1,0 +1,33 @@
+/**
+ * The driver of the ONNX operators: runs an operator's host program (ops-nn/onnx) on the simulator,
+ * each kernel launch functionally, and records what every launch cost (cycles, GM bytes, notes).
+ */
+import type { HwConfig } from '../../../hw/config/types.js';
+import { simulate } from '../../../hw/simulate.js';
+import { gmBytesMoved } from '../../../hw/stats.js';
+import { drive, operatorFor, type KernelLaunch, type NodeAttrs, type NodeInputs, type OnnxOperator } from '../../../ops-nn/onnx/index.js';
+import type { KernelRun, NodeResult, RunOptions } from './types.js';
+
+/** Runs one launch functionally; returns GM after it and the launch's record. */
+export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions): { gm: Uint8Array; run: KernelRun } {
+  const k = l.kernel;
+  const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: l.gm, mode: 'functional', ...(opts.maxCycles ? { maxCycles: opts.maxCycles } : {}) });
+  const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;
+  return { gm: r.gm!, run: { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes } };
+}
+
+/**
+ * Runs ONNX node `op` (an operator or its op type) on the simulated chip: the output under its ONNX
+ * name, the kernels launched in order and their total cycles. Throws OpError for a node the
+ * operator's contract or kernels do not accept.
+ */
+export function runOperator(op: OnnxOperator | string, inputs: NodeInputs, attrs: NodeAttrs, cfg: HwConfig, opts: RunOptions = {}): NodeResult {
+  const o = typeof op === 'string' ? operatorFor(op) : op;
+  const kernels: KernelRun[] = [];
+  const y = drive(o.run(inputs, attrs, cfg, opts), (l) => {
+    const r = runKernelLaunch(cfg, l, opts);
+    kernels.push(r.run);
+    return r.gm;
+  });
+  return { outputs: { [o.output]: y }, cycles: kernels.reduce((s, k) => s + k.cycles, 0), kernels };
+}

@@ -1,0 +1,18 @@
+/**
+ * The jobs behind the CLI, as library calls (exported as `jobs` from the package): run the matmul
+ * kernel or an assembly program with traces and reports, run ONNX nodes on the simulated chip, and
+ * run a regression manifest. CLI-only plumbing (usage errors, text formatting) is not here.
+ */
+export { runMatmul, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from './run-matmul.js';
+export { runAsm, DEFAULT_GM_BYTES, type AsmJobOptions, type AsmJobResult } from './run-asm.js';
+export { runLaunch, OUTPUT_FILES, type LaunchRun, type TraceOptions } from './outputs.js';
+export { kernelAssembly, parseDirectives, formatDirectives, type AsmDirectives } from './asm-directives.js';
+export { allPresetInfo, presetInfo, type PresetInfo } from './presets-info.js';
+export { runOperator, runKernelLaunch } from './exec/driver.js';
+export { execCases, RUNNERS, resultFromJson, resultToJson, type ResultJson } from './exec/exec-file.js';
+export { parseCase, parseCases, type ParsedCase } from './exec/parse.js';
+export type { KernelRun, NodeResult, NodeRunner, OnnxCase, RunOptions } from './exec/types.js';
+export { runRegress, type RegressOptions, type RegressOutcome } from './regress/job.js';
+export { KERNELS as REGRESS_KERNELS } from './regress/kernels.js';
+export type { Measurement } from './regress/measure.js';
+export { seededRandom } from './rng.js';
