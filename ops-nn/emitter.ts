@@ -1,19 +1,21 @@
 /**
- * Small helpers over ProgramBuilder that kernel generators share: flag handoffs, and vector
+ * Small helpers over ProgramBuilder that kernel generators share: the event ids of each block
+ * (handoffs between pipes go through queues and signals, ./queue.ts), pipe barriers, and vector
  * instructions over regions longer than 255 repeats (split into several instructions).
  */
 import { mem, ProgramBuilder } from '../isa/builder.js';
 import type { Pipe } from '../isa/types.js';
+import { EventPool, type EventLimits } from './queue.js';
 
 export class Emitter {
   readonly b = new ProgramBuilder();
 
-  set(src: Pipe, dst: Pipe, id: number): void {
-    this.b.emit('set_flag', { src, dst, id });
-  }
+  /** `limits`: the preset's event ids (a HwConfig will do). */
+  constructor(private readonly limits: EventLimits) {}
 
-  wait(src: Pipe, dst: Pipe, id: number): void {
-    this.b.emit('wait_flag', { src, dst, id });
+  /** The event ids of a new block's code: each block runs on its own core, so ids start over. */
+  startBlock(): EventPool {
+    return new EventPool(this, this.limits);
   }
 
   barrier(pipe: Pipe): void {

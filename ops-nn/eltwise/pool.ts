@@ -24,7 +24,7 @@ import { BASE_REG, emitBlocks, type BlockCode } from '../vector/dispatch.js';
 import { blockRange } from '../vector/geometry.js';
 import type { VectorKernel } from '../vector/kernel-io.js';
 import { vBinary, vBinaryStrided, vConv, vDup, vDupStrided, vScalar, vScalarStrided } from '../vector/ops.js';
-import { emitPipeline } from '../vector/pipeline.js';
+import { emitPipeline, streamQueues } from '../vector/pipeline.js';
 import { launchDim, launchedBlocks, vectorTarget } from '../vector/target.js';
 import { UbAllocator } from '../vector/ub.js';
 import { C0, nc1hwc0ToNchw, nchwToNc1hwc0 } from './pool-layout.js';
@@ -35,8 +35,6 @@ export { poolGeometry } from './pool-plan.js';
 
 /** Padding value in the compute type: below every 8-bit value for max, neutral for the sum. */
 const PAD_VALUE: Readonly<Record<QPoolSpec['kind'], number>> = { max: -65504, avg: 0 };
-/** Event id of the "count table loaded" handoff (0 and 1 are the pipeline slots). */
-const TABLE_EVENT = 2;
 
 interface Band {
   readonly plane: number;
@@ -165,10 +163,13 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
         [BASE_REG + 1, y.offset + p0 * outPlane],
       ],
       emit: (e) => {
+        const ev = e.startBlock();
+        const io = streamQueues(ev, slots);
+        const countsLoaded = ev.signal('MTE2', 'V', 'count table loaded');
         if (tableGm) {
           e.b.emit('copy_gm_ub', { dst: ub(u.table), src: mem('GM', tableGm.offset), blockCount: 1, blockLen: tableGm.bytes, srcGap: 0, dstGap: 0 });
-          e.set('MTE2', 'V', TABLE_EVENT);
-          e.wait('MTE2', 'V', TABLE_EVENT);
+          countsLoaded.set();
+          countsLoaded.wait();
         }
         if (s.kind === 'avg' && s.countIncludePad) {
           vDup(e, 'f32', u.konst, g.kh * g.kw, 64);
@@ -176,6 +177,7 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
         }
         emitPipeline(
           e,
+          io,
           mine.map((m) => ({
             load: (slot: number) => {
               const ih0 = m.oh0 * g.sh - g.pt;
@@ -201,13 +203,12 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
                 dstGap: 0,
               }),
           })),
-          slots,
         );
         e.b.emit('end', {});
       },
     });
   }
-  const e = new Emitter();
+  const e = new Emitter(cfg);
   emitBlocks(e, code);
   return {
     name: `q_${s.kind}_pool`,

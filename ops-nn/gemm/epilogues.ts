@@ -7,22 +7,24 @@ import { mem } from '../../isa/builder.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { Emitter, gm, l1, ub } from '../emitter.js';
 import { roundUp } from '../kernel.js';
+import type { CrossQueue } from '../queue.js';
 import { tableColumn } from './main-loop.js';
-import { slots, type Plan } from './plan.js';
+import { slots, type Plan, type Tile, type TileTurn } from './plan.js';
+import { aivQueues, type CubeQueues } from './queues.js';
 import { accType, columnsOf, outTypeOf, type GemmProblem } from './spec.js';
-import { emitConvertRows, emitVectorEpilogue, type Tile } from './vector-epilogue.js';
+import { emitConvertRows, emitVectorEpilogue } from './vector-epilogue.js';
 
 /** GM element offset of a tile's first output element. */
 export const yElement = (p: GemmProblem, tile: Tile) => (Math.floor(tile.e / p.groups) * p.m + tile.m0) * columnsOf(p) + (tile.e % p.groups) * p.n + tile.n0;
 
 export const FIXPIPE_QUANT = { int32: 'none', f16: 'f322f16' } as const;
 
-export function emitFixpipeEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number): void {
+export function emitFixpipeEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslot }: TileTurn): void {
   const { p } = pl;
   const ep = p.epilogue;
   const column = tableColumn(p, tile);
   const outType = outTypeOf(ep);
-  e.wait('M', 'FIX', cslot);
+  q.l0c.deque(cslot);
   if (pl.gm.words) e.b.emit('copy_l1_fb', { dst: mem('FB', 0), src: l1(pl.l1Words + column * 8), blockCount: 1, blockLen: tile.cols * 8, srcGap: 0, dstGap: 0 });
   e.b.emit('fixpipe', {
     dst: gm(pl.gm.y!.offset + yElement(p, tile) * DTYPE_BYTES[outType]),
@@ -40,23 +42,25 @@ export function emitFixpipeEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: num
     relu: ep.kind === 'requant' && ep.relu ? 1 : 0,
     nz2nd: 1,
   });
-  e.set('FIX', 'M', cslot);
+  q.l0c.free(cslot);
 }
 
-export function emitUbEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number, dslot: number): void {
+export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslot, index }: TileTurn): void {
   const { p } = pl;
   const ubp = pl.ub!;
+  const nq = q.nd!;
+  const dslot = index % nq.depth;
   const nd = ubp.nd[dslot]!;
   const outSize = DTYPE_BYTES[outTypeOf(p.epilogue)];
-  e.wait('M', 'V', cslot);
+  q.l0c.deque(cslot);
   e.barrier('V'); // the previous tile's Nz -> ND still reads the work region
   e.b.emit('copy_l0c_ub', { dst: ub(ubp.work), src: mem('L0C', pl.l0c[cslot]!), blockCount: 1, blockLen: (tile.h / 16) * (tile.hn / 16), srcGap: 0, dstGap: 0 });
-  e.set('V', 'M', cslot);
+  q.l0c.free(cslot);
   e.barrier('V');
-  e.wait('MTE3', 'V', dslot);
+  nq.alloc(dslot);
   const pitch = emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: tableColumn(p, tile) });
-  e.set('V', 'MTE3', dslot);
-  e.wait('V', 'MTE3', dslot);
+  nq.enque(dslot);
+  nq.deque(dslot);
   const rowBytes = tile.cols * outSize;
   e.b.emit('copy_ub_gm', {
     dst: gm(pl.gm.y!.offset + yElement(p, tile) * outSize),
@@ -66,14 +70,21 @@ export function emitUbEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number, 
     srcGap: (pitch - roundUp(rowBytes, 32)) / 32,
     dstGap: (columnsOf(p) - tile.cols) * outSize,
   });
-  e.set('MTE3', 'V', dslot);
+  nq.free(dslot);
+}
+
+/** The workspace of a mixed kernel's block: its cross-core queue and the block's index. */
+export interface Workspace {
+  readonly queue: CrossQueue;
+  readonly block: number;
 }
 
 /** AIC side of the mixed epilogue: int32 tile into the block's workspace slot, then tell the AIVs. */
-export function emitWorkspaceEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: number, index: number, block: number): void {
-  const s = index % 2;
-  e.wait('M', 'FIX', cslot);
-  if (index >= 2) for (let v = 0; v < 2; v++) e.b.emit('cross_wait', { pipe: 'FIX', id: 2 + s }); // both AIVs read slot s
+export function emitWorkspaceEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslot, index }: TileTurn, { queue, block }: Workspace): void {
+  const s = index % queue.depth;
+  q.l0c.deque(cslot);
+  // every slot starts empty; from the second round on, wait until the AIVs read it
+  if (index >= queue.depth) queue.alloc(e, 'FIX', s);
   e.b.emit('fixpipe', {
     dst: gm(pl.gm.workspace!.offset + (block * 2 + s) * pl.slotBytes),
     src: mem('L0C', pl.l0c[cslot]!),
@@ -90,8 +101,8 @@ export function emitWorkspaceEpilogue(e: Emitter, pl: Plan, tile: Tile, cslot: n
     relu: 0,
     nz2nd: 1,
   });
-  e.set('FIX', 'M', cslot);
-  e.b.emit('cross_set', { pipe: 'FIX', id: s });
+  q.l0c.free(cslot);
+  queue.enque(e, 'FIX', s);
 }
 
 /** Rows of tile a sub-core (0 or 1) of the group converts: halves rounded to 4 rows. */
@@ -102,32 +113,41 @@ function rowsOf(tile: Tile, sub: number): { first: number; count: number; padded
   return { first, count, padded: roundUp(count, 4) };
 }
 
+/** One AIV of a mixed kernel's group: the group's tiles and workspace, and which AIV (0 or 1) it is. */
+export interface AivBlock {
+  readonly tiles: readonly Tile[];
+  readonly workspace: Workspace;
+  readonly sub: number;
+}
+
 /** One AIV's code in the mixed kernel: load its rows of each tile, convert them, store them. */
-export function emitAivBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number, sub: number): void {
+export function emitAivBlock(e: Emitter, pl: Plan, { tiles, workspace, sub }: AivBlock): void {
   const { p, t } = pl;
+  const { queue: ws, block } = workspace;
+  const q = aivQueues(e.startBlock());
   const tables = pl.gm.tables!;
   const params = tables.dims[1]!;
   const half = roundUp(Math.ceil(t.baseM / 2), 4);
   const work = slots(tables.bytes, half * roundUp(t.baseN, 32) * 4, 2);
   e.b.emit('copy_gm_ub', { dst: ub(0), src: gm(tables.offset), blockCount: 1, blockLen: tables.bytes, srcGap: 0, dstGap: 0 });
-  e.set('MTE2', 'V', 2);
-  for (let i = 0; i < 2; i++) e.set('MTE3', 'MTE2', i);
-  e.wait('MTE2', 'V', 2);
+  q.tables.set();
+  q.load.prime();
+  q.tables.wait();
   tiles.forEach((tile, index) => {
-    const s = index % 2;
+    const s = index % ws.depth;
     const npad = roundUp(tile.cols, 32);
     const r = rowsOf(tile, sub);
-    e.b.emit('cross_wait', { pipe: 'MTE2', id: s });
-    e.wait('MTE3', 'MTE2', s);
+    ws.deque(e, 'MTE2', s);
+    q.load.alloc(s);
     if (r.count > 0)
       e.b.emit('copy_gm_ub', { dst: ub(work[s]!), src: gm(pl.gm.workspace!.offset + (block * 2 + s) * pl.slotBytes + r.first * npad * 4), blockCount: 1, blockLen: r.count * npad * 4, srcGap: 0, dstGap: 0 });
-    e.b.emit('cross_set', { pipe: 'MTE2', id: 2 + s });
-    e.set('MTE2', 'V', s);
-    e.wait('MTE2', 'V', s);
+    ws.free(e, 'MTE2', s);
+    q.load.enque(s);
+    q.load.deque(s);
     let pitch = npad;
     if (r.count > 0) pitch = emitConvertRows(e, work[s]!, r.padded, npad, { scale: params * 4, offset: 2 * params * 4 }, { epilogue: p.epilogue, bias: false, uniform: pl.uniform, column: tableColumn(p, tile) });
-    e.set('V', 'MTE3', s);
-    e.wait('V', 'MTE3', s);
+    q.convert.enque(s);
+    q.convert.deque(s);
     if (r.count > 0) {
       const outSize = DTYPE_BYTES[outTypeOf(p.epilogue)];
       e.b.emit('copy_ub_gm', {
@@ -139,7 +159,7 @@ export function emitAivBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block
         dstGap: (columnsOf(p) - tile.cols) * outSize,
       });
     }
-    e.set('MTE3', 'MTE2', s);
+    q.load.free(s);
   });
   e.b.emit('end', {});
 }

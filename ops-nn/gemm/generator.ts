@@ -3,54 +3,53 @@
  * batch entry) are split over blocks; each block's code is straight-line behind a `bidx` dispatch.
  * Per tile the K loop (every B piece, every K chunk) runs MTE2 (GM -> L1), MTE1 (L1 -> L0A/L0B, or
  * img2col from a feature map kept in L1) and M (mmad into L0C) as a double-buffered pipeline joined
- * by set_flag / wait_flag; the epilogue runs in the fixpipe (arch 2201) or through UB (coupled).
- *
- * Event ids: MTE2->MTE1 0,1 = L1 chunk full, 2 = bias table ready, 3 = feature map ready;
- * MTE1->MTE2 0,1 = L1 chunk free, 3 = feature map free; MTE1->M 0,1 = L0 tile full; M->MTE1 0,1 =
- * L0 tile free; M->FIX|V 0,1 = L0C tile full; FIX|V->M 0,1 = L0C tile free; MTE2->FIX|V 0 = tables
- * ready; V->MTE3 0,1 = output tile ready; MTE3->V 0,1 = ND region free.
+ * by queues (queues.ts lists every handoff); the epilogue runs in the fixpipe (arch 2201) or through
+ * UB (coupled).
  *
  * The UB epilogue on a separated chip (arch 2201) is a mixed AIC + AIV kernel: the AIC's fixpipe
  * writes int32 tiles into a double-buffered GM workspace; both AIVs of the group convert half of
- * each tile's rows in UB. Cross-core ids: 0,1 = workspace slot full (AIC -> AIVs), 2,3 = slot read
- * (each AIV -> AIC; the AIC waits twice). AIV event ids: MTE2->V 0,1 = rows loaded, 2 = tables
- * ready; V->MTE3 0,1 = rows converted; MTE3->MTE2 0,1 = UB slot free.
+ * each tile's rows in UB, handed over through a cross-core queue.
  */
 import { Emitter, gm, l1, ub } from '../emitter.js';
-import type { Pipe } from '../../isa/types.js';
 import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import { OpError, ceilDiv, type Kernel, type TensorDesc } from '../kernel.js';
-import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT } from './epilogues.js';
-import { emitChunkLoad, emitTileMainLoop, tileSlab } from './main-loop.js';
-import { plan, tilesOf, type Plan } from './plan.js';
+import { CrossQueue } from '../queue.js';
+import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT, type Workspace } from './epilogues.js';
+import { emitChunkLoad, emitTileMainLoop, tileChunk, tileSlab } from './main-loop.js';
+import { plan, tilesOf, type Plan, type Tile } from './plan.js';
+import { cubeQueues } from './queues.js';
 import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, defaultGemmTiling, withResidentA, type GemmTiling } from './tiling.js';
 import { maxSlabRows } from './slab.js';
-import type { Tile } from './vector-epilogue.js';
+
+/** AIVs converting each tile of a mixed kernel (each takes half of its rows). */
+const AIVS_PER_TILE = 2;
+/** Slots of a mixed kernel's GM workspace (double-buffered). */
+const WORKSPACE_SLOTS = 2;
 
 /** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
-function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number): void {
+function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Workspace | undefined): void {
   const { p } = pl;
-  const epi: Pipe = pl.coupled ? 'V' : 'FIX';
+  const q = cubeQueues(e.startBlock(), pl);
   if (pl.coupled) {
     e.b.emit('copy_gm_ub', { dst: ub(0), src: gm(pl.gm.tables!.offset), blockCount: 1, blockLen: pl.gm.tables!.bytes, srcGap: 0, dstGap: 0 });
-    e.set('MTE2', 'V', 0);
+    q.tables.set();
   } else {
     if (p.bias) e.b.emit('copy_gm_l1', { dst: l1(pl.l1Bias), src: gm(pl.gm.bias!.offset), blockCount: 1, blockLen: pl.gm.bias!.bytes, srcGap: 0, dstGap: 0 });
     if (pl.gm.words) e.b.emit('copy_gm_l1', { dst: l1(pl.l1Words), src: gm(pl.gm.words.offset), blockCount: 1, blockLen: pl.gm.words.bytes, srcGap: 0, dstGap: 0 });
-    if (p.bias) e.set('MTE2', 'MTE1', 2);
-    if (pl.gm.words) e.set('MTE2', 'FIX', 0);
+    if (p.bias) q.bias.set();
+    if (pl.gm.words) q.tables.set();
   }
-  for (let i = 0; i < pl.nL1; i++) e.set('MTE1', 'MTE2', i);
-  for (let i = 0; i < pl.nL0; i++) e.set('M', 'MTE1', i);
-  for (let i = 0; i < pl.nL0C; i++) e.set(epi, 'M', i);
+  q.l1.prime();
+  q.l0.prime();
+  q.l0c.prime();
   if (pl.coupled) {
-    for (let i = 0; i < 2; i++) e.set('MTE3', 'V', i);
-    e.wait('MTE2', 'V', 0);
+    q.nd!.prime();
+    q.tables.wait();
   } else {
-    if (p.bias) e.wait('MTE2', 'MTE1', 2);
-    if (pl.gm.words) e.wait('MTE2', 'FIX', 0);
+    if (p.bias) q.bias.wait();
+    if (pl.gm.words) q.tables.wait();
   }
   // A resident A (img2col feature map of a batch entry, or the A panel of a tile row) is loaded
   // when the tile needs a different one than the last; MTE1 releases the old one first.
@@ -64,8 +63,8 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number):
     const newPanel = key !== '' && key !== loaded;
     if (newPanel) {
       if (loaded !== '') {
-        e.set('MTE1', 'MTE2', 3);
-        e.wait('MTE1', 'MTE2', 3);
+        q.panel.free(0);
+        q.panel.alloc(0);
       }
       const aBase = pl.gm.a!.offset + entry * pl.aBytes;
       if (slab) {
@@ -75,14 +74,15 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], block: number):
         const planes = pl.aBytes / (cv.h * rowBytes);
         e.b.emit('copy_gm_l1', { dst: l1(0), src: gm(aBase + slab.first * rowBytes), blockCount: planes, blockLen: slab.rows * rowBytes, srcGap: (cv.h - slab.rows) * rowBytes, dstGap: 0 });
       }
-      else emitChunkLoad(e, pl, p.aType, aBase, p.m, pl.l1A[0]!, tile.m0, tile.rows, tile.h, 0, p.k);
-      e.set('MTE2', 'MTE1', 3);
+      else emitChunkLoad(e, pl, tileChunk(pl, tile, 'a', { base: aBase, dst: pl.l1A[0]!, kStart: 0, kLen: p.k }));
+      q.panel.enque(0);
       loaded = key;
     }
-    emitTileMainLoop(e, pl, tile, cslot, epi, newPanel);
-    if (pl.coupled) emitUbEpilogue(e, pl, tile, cslot, i % 2);
-    else if (pl.mixed) emitWorkspaceEpilogue(e, pl, tile, cslot, i, block);
-    else emitFixpipeEpilogue(e, pl, tile, cslot);
+    const turn = { tile, index: i, cslot, newPanel };
+    emitTileMainLoop(e, pl, q, turn);
+    if (pl.coupled) emitUbEpilogue(e, pl, q, turn);
+    else if (workspace) emitWorkspaceEpilogue(e, pl, q, turn, workspace);
+    else emitFixpipeEpilogue(e, pl, q, turn);
   });
   e.b.emit('end', {});
 }
@@ -118,7 +118,10 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   const pl = plan(p, t, cfg);
   const tiles = tilesOf(p, t);
   const per = ceilDiv(tiles.length, t.blockDim);
-  const e = new Emitter();
+  // one cross-core queue for both programs of a mixed kernel, so the AIC's and the AIVs' ids agree
+  const crossQueue = pl.mixed ? new CrossQueue(WORKSPACE_SLOTS, AIVS_PER_TILE) : undefined;
+  const workspaceOf = (block: number): Workspace | undefined => (crossQueue ? { queue: crossQueue, block } : undefined);
+  const e = new Emitter(cfg);
   e.b.emit('bidx', { rd: 1 });
   for (let b = 1; b < t.blockDim; b++) {
     e.b.emit('li', { rd: 2, imm: b });
@@ -126,20 +129,21 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   }
   for (let b = 0; b < t.blockDim; b++) {
     if (b > 0) e.b.label(`block${b}`);
-    emitBlock(e, pl, tiles.slice(b * per, (b + 1) * per), b);
+    emitBlock(e, pl, tiles.slice(b * per, (b + 1) * per), workspaceOf(b));
   }
   const programs: Kernel['programs'] = { [pl.coupled ? 'coupled' : 'aic']: e.b.build() };
-  if (pl.mixed) {
+  if (crossQueue) {
     // AIV v of group b has block index b * 2 + v.
-    const v = new Emitter();
+    const v = new Emitter(cfg);
     v.b.emit('bidx', { rd: 1 });
-    for (let i = 1; i < 2 * t.blockDim; i++) {
+    for (let i = 1; i < AIVS_PER_TILE * t.blockDim; i++) {
       v.b.emit('li', { rd: 2, imm: i });
       v.b.emit('beq', { rs1: 1, rs2: 2, target: `aiv${i}` });
     }
-    for (let i = 0; i < 2 * t.blockDim; i++) {
+    for (let i = 0; i < AIVS_PER_TILE * t.blockDim; i++) {
       if (i > 0) v.b.label(`aiv${i}`);
-      emitAivBlock(v, pl, tiles.slice(Math.floor(i / 2) * per, (Math.floor(i / 2) + 1) * per), Math.floor(i / 2), i % 2);
+      const group = Math.floor(i / AIVS_PER_TILE);
+      emitAivBlock(v, pl, { tiles: tiles.slice(group * per, (group + 1) * per), workspace: workspaceOf(group)!, sub: i % AIVS_PER_TILE });
     }
     programs.aiv = v.b.build();
   }

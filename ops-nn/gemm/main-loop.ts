@@ -1,25 +1,51 @@
 /**
  * The K loop of one GEMM tile: every B piece, every K chunk: MTE2 loads GM -> L1, MTE1 loads
- * L1 -> L0A/L0B (or img2col from the feature map), M runs the mmads, joined by flags.
+ * L1 -> L0A/L0B (or img2col from the feature map), M runs the mmads, joined by the block's queues
+ * (queues.ts).
  */
 import { mem } from '../../isa/builder.js';
-import type { Dtype, Pipe } from '../../isa/types.js';
+import type { Dtype } from '../../isa/types.js';
 import { Emitter, gm, l1 } from '../emitter.js';
 import { ceilDiv, roundUp } from '../kernel.js';
-import type { Plan } from './plan.js';
+import type { Plan, Tile, TileTurn } from './plan.js';
+import type { CubeQueues } from './queues.js';
 import { tableStride, type ConvGeom, type GemmProblem } from './spec.js';
 import { slabOf, wholeMap, type Slab } from './slab.js';
-import type { Tile } from './vector-epilogue.js';
 
-export function emitChunkLoad(e: Emitter, pl: Plan, dtype: Dtype, base: number, totalRows: number, dst: number, first: number, count: number, height: number, k0: number, kLen: number): void {
+/** A GM -> L1 copy of one K chunk of some rows of A or B^T. */
+export interface ChunkLoad {
+  readonly dtype: Dtype;
+  /** GM offset of the matrix (A, or one B piece-matrix) and its row count */
+  readonly base: number;
+  readonly totalRows: number;
+  /** L1 address of the slot */
+  readonly dst: number;
+  /** the rows: first, count, and count rounded up to 16 (the NZ height in L1) */
+  readonly first: number;
+  readonly count: number;
+  readonly height: number;
+  /** the K range: first element and length */
+  readonly kStart: number;
+  readonly kLen: number;
+}
+
+export function emitChunkLoad(e: Emitter, pl: Plan, c: ChunkLoad): void {
   const { p, size } = pl;
   if (!pl.coupled) {
-    e.b.emit('copy_gm_l1_nd2nz', { dst: l1(dst), src: gm(base + (first * p.k + k0) * size), dtype, nValue: count, dValue: kLen, srcDValue: p.k, dstNzC0Stride: height });
+    e.b.emit('copy_gm_l1_nd2nz', { dst: l1(c.dst), src: gm(c.base + (c.first * p.k + c.kStart) * size), dtype: c.dtype, nValue: c.count, dValue: c.kLen, srcDValue: p.k, dstNzC0Stride: c.height });
     return;
   }
   // NZ in GM (host-converted): each 32-byte K column of the tile is height * 32 contiguous bytes.
-  const fullHeight = roundUp(totalRows, 16);
-  e.b.emit('copy_gm_l1', { dst: l1(dst), src: gm(base + (((k0 * size) / 32) * fullHeight + first) * 32), blockCount: ceilDiv(kLen * size, 32), blockLen: height * 32, srcGap: (fullHeight - height) * 32, dstGap: 0 });
+  const fullHeight = roundUp(c.totalRows, 16);
+  e.b.emit('copy_gm_l1', { dst: l1(c.dst), src: gm(c.base + (((c.kStart * size) / 32) * fullHeight + c.first) * 32), blockCount: ceilDiv(c.kLen * size, 32), blockLen: c.height * 32, srcGap: (fullHeight - c.height) * 32, dstGap: 0 });
+}
+
+/** The chunk load of a tile's A rows (`which` = 'a') or B^T rows ('b'). */
+export function tileChunk(pl: Plan, tile: Tile, which: 'a' | 'b', at: { base: number; dst: number; kStart: number; kLen: number }): ChunkLoad {
+  const { p } = pl;
+  return which === 'a'
+    ? { dtype: p.aType, totalRows: p.m, first: tile.m0, count: tile.rows, height: tile.h, ...at }
+    : { dtype: p.bType, totalRows: p.n, first: tile.n0, count: tile.cols, height: tile.hn, ...at };
 }
 
 interface Counters {
@@ -30,11 +56,12 @@ interface Counters {
 
 /**
  * The K loop of one tile: every B piece, every K chunk. With a resident A (img2col feature map, or
- * an A panel kept for the tile row) only B streams per chunk; `newPanel` says the resident A was
- * just loaded for this tile, so MTE1 waits for it.
+ * an A panel kept for the tile row) only B streams per chunk; when the turn's `newPanel` is set the
+ * resident A was just loaded for this tile, so MTE1 waits for it.
  */
-export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number, epi: Pipe, newPanel: boolean): void {
+export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: TileTurn): void {
   const { p, t, k0 } = pl;
+  const { tile, cslot, newPanel } = turn;
   const img2col = p.aSource.kind === 'img2col';
   const streamA = !img2col && !t.aResident;
   const kL1 = t.stepK * t.baseK;
@@ -49,10 +76,10 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
       const ls = c.chunk % pl.nL1;
       const kStart = ch * kL1;
       const kLen = Math.min(kL1, p.k - kStart);
-      e.wait('MTE1', 'MTE2', ls);
-      if (streamA) emitChunkLoad(e, pl, p.aType, aBase, p.m, pl.l1A[ls]!, tile.m0, tile.rows, tile.h, kStart, kLen);
-      emitChunkLoad(e, pl, p.bType, bBase, p.n, pl.l1B[ls]!, tile.n0, tile.cols, tile.hn, kStart, kLen);
-      e.set('MTE2', 'MTE1', ls);
+      q.l1.alloc(ls);
+      if (streamA) emitChunkLoad(e, pl, tileChunk(pl, tile, 'a', { base: aBase, dst: pl.l1A[ls]!, kStart, kLen }));
+      emitChunkLoad(e, pl, tileChunk(pl, tile, 'b', { base: bBase, dst: pl.l1B[ls]!, kStart, kLen }));
+      q.l1.enque(ls);
       const stepsHere = ceilDiv(kLen, t.baseK);
       for (let j = 0; j < stepsHere; j++, c.step++) {
         const g = c.step;
@@ -61,9 +88,9 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
         const k1 = ceilDiv(kStep, k0);
         const kc0 = (j * t.baseK) / k0;
         // MTE1: L1 -> L0A (one LoadData per K0 column, or one img2col) and L1 -> L0B (one LoadData)
-        if (j === 0) e.wait('MTE2', 'MTE1', ls);
-        if (g === 0 && newPanel) e.wait('MTE2', 'MTE1', 3);
-        e.wait('M', 'MTE1', l0);
+        if (j === 0) q.l1.deque(ls);
+        if (g === 0 && newPanel) q.panel.deque(0);
+        q.l0.alloc(l0);
         if (g === 0 && p.bias && !pl.coupled)
           e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + tableColumn(p, tile) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
         if (p.aSource.kind === 'img2col') {
@@ -99,15 +126,15 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, tile: Tile, cslot: number
             e.b.emit('load2d', { dst: mem('L0A', pl.l0a[l0]! + kk * 512), src: l1(pl.l1A[streamA ? ls : 0]! + kc * tile.h * 32), dtype: p.aType, repeat: tile.h / 16, srcStride: 1, dstGap: k1 - 1, transpose: 0 });
           }
         e.b.emit('load2d', { dst: mem('L0B', pl.l0b[l0]!), src: l1(pl.l1B[ls]! + kc0 * tile.hn * 32), dtype: p.bType, repeat: k1 * (tile.hn / 16), srcStride: 1, dstGap: 0, transpose: 0 });
-        e.set('MTE1', 'M', l0);
-        if (j === stepsHere - 1) e.set('MTE1', 'MTE2', ls);
+        q.l0.enque(l0);
+        if (j === stepsHere - 1) q.l1.free(ls);
         // M: one mmad per step; the first starts from the bias (or zero), the rest accumulate
-        e.wait('MTE1', 'M', l0);
-        if (g === 0) e.wait(epi, 'M', cslot);
+        q.l0.deque(l0);
+        if (g === 0) q.l0c.alloc(cslot);
         const init = g > 0 ? 'acc' : p.bias && !pl.coupled ? 'bias' : 'zero';
         e.b.emit('mmad', { dst: mem('L0C', pl.l0c[cslot]!), a: mem('L0A', pl.l0a[l0]!), b: mem('L0B', pl.l0b[l0]!), bias: mem('BT', 0), m: tile.rows, k: kStep, n: tile.cols, aType: p.aType, bType: p.bType, init });
-        e.set('M', 'MTE1', l0);
-        if (g === totalSteps - 1) e.set('M', epi, cslot);
+        q.l0.free(l0);
+        if (g === totalSteps - 1) q.l0c.enque(cslot);
       }
     }
   }

@@ -1,5 +1,7 @@
 /**
  * The memory plan of a GEMM kernel: GM tensors, L1/L0/UB slot addresses, and the output tiles.
+ * Addresses are byte offsets into their buffer; slot arrays hold one address per buffer slot
+ * (two when that level is double-buffered).
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { GmAllocator, ceilDiv, roundUp, type TensorDesc } from '../kernel.js';
@@ -7,29 +9,65 @@ import { nzBytes } from '../layout.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { accType, columnsOf, outTypeOf, tableStride, type GemmProblem } from './spec.js';
 import { aPanelBytes, elemBytes, featureMapBytes, featureMapPlan, k0Of, type GemmTiling } from './tiling.js';
-import type { Tile, UbPlan } from './vector-epilogue.js';
+import type { UbPlan } from './vector-epilogue.js';
 
 export type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables' | 'workspace';
+
+/**
+ * One output tile of the GEMM: rows m0 .. m0 + rows of batch entry `e`, columns n0 .. n0 + cols.
+ * `h` and `hn` are rows and cols rounded up to the cube's 16-row fractal: the heights of the tile's
+ * A and B^T in the NZ layout of L1 / L0, and the shape of its L0C accumulator.
+ */
+export interface Tile {
+  /** batch entry (image x group for a conv) */
+  readonly e: number;
+  /** first output row, rows in the tile, rows rounded up to 16 */
+  readonly m0: number;
+  readonly rows: number;
+  readonly h: number;
+  /** first output column, columns in the tile, columns rounded up to 16 */
+  readonly n0: number;
+  readonly cols: number;
+  readonly hn: number;
+}
+
+/**
+ * A tile's turn in its block: `index` counts the block's tiles, `cslot` is its L0C slot, and
+ * `newPanel` says the resident A was (re)loaded for it, so MTE1 must wait for it.
+ */
+export interface TileTurn {
+  readonly tile: Tile;
+  readonly index: number;
+  readonly cslot: number;
+  readonly newPanel: boolean;
+}
 
 export interface Plan {
   readonly p: GemmProblem;
   readonly t: GemmTiling;
   readonly cfg: HwConfig;
+  /** coupled core (cube and vector share L1 / UB; epilogue through UB) rather than AIC + AIV */
   readonly coupled: boolean;
+  /** bytes per A / B element, and the K elements of one 32-byte fractal column (K0) */
   readonly size: number;
   readonly k0: number;
   readonly gm: Readonly<Record<GmName, TensorDesc | undefined>>;
   /** bytes of one A (matrix, or feature map) and one B piece-matrix in GM */
   readonly aBytes: number;
   readonly bBytes: number;
+  /** L1 slots of the A and B K chunks (one A slot when A is resident) */
   readonly l1A: readonly number[];
   readonly l1B: readonly number[];
+  /** L1 addresses of the bias table and the per-column quant words (separated chips) */
   readonly l1Bias: number;
   readonly l1Words: number;
+  /** L0A / L0B / L0C slots */
   readonly l0a: readonly number[];
   readonly l0b: readonly number[];
   readonly l0c: readonly number[];
+  /** UB regions of the coupled epilogue */
   readonly ub: UbPlan | null;
+  /** buffer slots at L1, L0A/L0B and L0C (1 or 2, from the tiling's double-buffer switches) */
   readonly nL1: number;
   readonly nL0: number;
   readonly nL0C: number;

@@ -13,19 +13,8 @@ import { mem } from '../../isa/builder.js';
 import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import { Emitter, ub } from '../emitter.js';
 import { roundUp } from '../kernel.js';
+import type { Tile } from './plan.js';
 import type { GemmEpilogue } from './spec.js';
-
-/** One output tile: rows m0.. (rows of them, h = rows rounded to 16) and columns n0.. (cols, hn). */
-export interface Tile {
-  /** batch entry */
-  readonly e: number;
-  readonly m0: number;
-  readonly rows: number;
-  readonly h: number;
-  readonly n0: number;
-  readonly cols: number;
-  readonly hn: number;
-}
 
 /** UB addresses of the regions the epilogue uses. */
 export interface UbPlan {

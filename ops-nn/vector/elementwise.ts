@@ -26,7 +26,7 @@ import { GmAllocator, OpError, roundUp } from '../kernel.js';
 import { BASE_REG, emitBlocks, type BlockCode } from './dispatch.js';
 import { blockRange, tileTensor, type Tile } from './geometry.js';
 import { vDup } from './ops.js';
-import { emitPipeline } from './pipeline.js';
+import { emitPipeline, streamQueues } from './pipeline.js';
 import { UbAllocator } from './ub.js';
 import { checkParams, resolveParams, tableBytes, type Resolved } from './params.js';
 import { launchDim, launchedBlocks, vectorTarget } from './target.js';
@@ -121,8 +121,6 @@ export interface ElementwiseProgram {
   readonly blobs: readonly ParamBlob[];
 }
 
-/** Event id of the "tables loaded" handoff MTE2 -> V (ids 0 and 1 are the pipeline slots). */
-const TABLE_EVENT = 2;
 /** Default: at least this many elements per block before another block is worth its launch. */
 const MIN_PER_BLOCK = 4096;
 /** Default chunking: aim for this many chunks per block, each at least MIN_CHUNK elements. */
@@ -255,8 +253,8 @@ export function generateElementwise(spec: ElementwiseSpec, cfg: HwConfig, alloc:
     blobs.push({ offset: d.offset, bytes });
   }
 
-  const code = blockCodes(spec, r, tiles, blocks, launchedBlocks(target, blocks), (e, mine, base) => emitBlock(e, spec, r, plan, tableGm, mine, base, slots));
-  const e = new Emitter();
+  const code = blockCodes(spec, r, tiles, blocks, launchedBlocks(target, blocks), (e, mine, base) => emitBlock(e, { spec, r, plan, tableGm, tiles: mine, base, slots }));
+  const e = new Emitter(cfg);
   emitBlocks(e, code);
   const sharedBodies = new Set(code.map((c) => c.key)).size;
   const notes = [
@@ -276,8 +274,24 @@ export function generateElementwise(spec: ElementwiseSpec, cfg: HwConfig, alloc:
   };
 }
 
+/** What one block body streams. */
+interface BlockArgs {
+  readonly spec: ElementwiseSpec;
+  readonly r: Resolved;
+  readonly plan: UbPlan;
+  /** GM offset of each per-channel parameter table */
+  readonly tableGm: Readonly<Record<string, number>>;
+  /** the block's tiles; `base` is the element its GM base registers point at */
+  readonly tiles: readonly Tile[];
+  readonly base: number;
+  readonly slots: 1 | 2;
+}
+
 /** One block: tables and constants, the chunk pipeline, end. */
-function emitBlock(e: Emitter, spec: ElementwiseSpec, r: Resolved, plan: UbPlan, tableGm: Readonly<Record<string, number>>, tiles: readonly Tile[], base: number, slots: 1 | 2): void {
+function emitBlock(e: Emitter, { spec, r, plan, tableGm, tiles, base, slots }: BlockArgs): void {
+  const ev = e.startBlock();
+  const io = streamQueues(ev, slots);
+  const tablesLoaded = ev.signal('MTE2', 'V', 'parameter tables loaded');
   const params = spec.params ?? {};
   for (const [k, at] of Object.entries(plan.consts)) vDup(e, 'f32', at, params[k]!.values[0]!, 64);
   if (Object.keys(plan.consts).length > 0) e.barrier('V');
@@ -285,8 +299,8 @@ function emitBlock(e: Emitter, spec: ElementwiseSpec, r: Resolved, plan: UbPlan,
   for (const k of tableNames)
     e.b.emit('copy_gm_ub', { dst: ub(plan.tables[k]!), src: mem('GM', tableGm[k]!), blockCount: 1, blockLen: r.cols * 4, srcGap: 0, dstGap: 0 });
   if (tableNames.length > 0) {
-    e.set('MTE2', 'V', TABLE_EVENT);
-    e.wait('MTE2', 'V', TABLE_EVENT);
+    tablesLoaded.set();
+    tablesLoaded.wait();
   }
   const nIn = spec.inputs.length;
   const chunks = tiles.map((t) => {
@@ -320,6 +334,6 @@ function emitBlock(e: Emitter, spec: ElementwiseSpec, r: Resolved, plan: UbPlan,
         }),
     };
   });
-  emitPipeline(e, chunks, slots);
+  emitPipeline(e, io, chunks);
   e.b.emit('end', {});
 }

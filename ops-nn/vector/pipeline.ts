@@ -1,15 +1,12 @@
 /**
  * The double-buffered stream skeleton of a vector core: per chunk, MTE2 loads GM -> UB into slot s,
- * V computes, MTE3 stores UB -> GM, joined by set_flag / wait_flag pairs (Ascend C's queue
- * discipline: EnQue = set "full", DeQue = wait "full", FreeTensor = set "free", AllocTensor = wait
- * "free"). The next chunk's load is issued before this chunk's compute so the scalar unit never holds
- * MTE2 back behind a long V queue.
- *
- * Event ids (one per slot s): MTE2->V s = input slot full; V->MTE2 s = input slot free;
- * V->MTE3 s = output slot full; MTE3->V s = output slot free. The prologue sets every "free" flag
- * once and the epilogue consumes them, so no flag is left set when the block ends.
+ * V computes, MTE3 stores UB -> GM, joined by two queues (../queue.ts, Ascend C's TQue discipline):
+ * the input queue MTE2 -> V and the output queue V -> MTE3. The next chunk's load is issued before
+ * this chunk's compute so the scalar unit never holds MTE2 back behind a long V queue. The prologue
+ * primes every slot once and the epilogue drains them, so no flag is left set when the block ends.
  */
 import { Emitter } from '../emitter.js';
+import type { EventPool, Queue } from '../queue.js';
 
 /** What one chunk emits on each pipe; `slot` picks its UB buffers. */
 export interface ChunkStages {
@@ -21,17 +18,34 @@ export interface ChunkStages {
   readonly store: (slot: number) => void;
 }
 
-/** Emits the chunks of one block through `slots` (1 or 2) buffer slots. */
-export function emitPipeline(e: Emitter, chunks: readonly ChunkStages[], slots: 1 | 2): void {
+/** The two queues of a stream block, with `slots` (1 or 2) buffer slots each. */
+export interface StreamQueues {
+  /** MTE2 -> V: input slot loaded / free again */
+  readonly input: Queue;
+  /** V -> MTE3: output slot computed / stored */
+  readonly output: Queue;
+}
+
+/** A stream block's queues; ask for them before the block's other handoffs. */
+export function streamQueues(ev: EventPool, slots: 1 | 2): StreamQueues {
+  return {
+    input: ev.queue('MTE2', 'V', { depth: slots, what: 'stream input slot' }),
+    output: ev.queue('V', 'MTE3', { depth: slots, what: 'stream output slot' }),
+  };
+}
+
+/** Emits the chunks of one block through the queues' slots. */
+export function emitPipeline(e: Emitter, q: StreamQueues, chunks: readonly ChunkStages[]): void {
+  const slots = q.input.depth;
   for (let s = 0; s < slots; s++) {
-    e.set('V', 'MTE2', s);
-    e.set('MTE3', 'V', s);
+    q.input.prime(s);
+    q.output.prime(s);
   }
   const load = (c: number) => {
     const s = c % slots;
-    e.wait('V', 'MTE2', s);
+    q.input.alloc(s);
     chunks[c]!.load(s);
-    e.set('MTE2', 'V', s);
+    q.input.enque(s);
   };
   // With two slots the next chunk's load goes ahead of this chunk's compute (prefetch distance 1).
   const ahead = slots - 1;
@@ -39,19 +53,19 @@ export function emitPipeline(e: Emitter, chunks: readonly ChunkStages[], slots: 
   chunks.forEach((chunk, c) => {
     const s = c % slots;
     if (c + ahead < chunks.length) load(c + ahead);
-    e.wait('MTE2', 'V', s);
-    e.wait('MTE3', 'V', s);
+    q.input.deque(s);
+    q.output.alloc(s);
     // scratch regions are shared by all chunks: the previous chunk's V work must be complete
     if (c > 0) e.barrier('V');
     chunk.compute(s);
-    e.set('V', 'MTE2', s);
-    e.set('V', 'MTE3', s);
-    e.wait('V', 'MTE3', s);
+    q.input.free(s);
+    q.output.enque(s);
+    q.output.deque(s);
     chunk.store(s);
-    e.set('MTE3', 'V', s);
+    q.output.free(s);
   });
   for (let s = 0; s < slots; s++) {
-    e.wait('V', 'MTE2', s);
-    e.wait('MTE3', 'V', s);
+    q.input.drain(s);
+    q.output.drain(s);
   }
 }

@@ -16,8 +16,6 @@ export interface VectorTarget {
   readonly perUnit: number;
   /** UB bytes of one vector core */
   readonly ubBytes: number;
-  /** set_flag / wait_flag ids per pipe pair */
-  readonly eventIds: number;
 }
 
 /** The vector cores of `cfg`. */
@@ -27,7 +25,7 @@ export function vectorTarget(cfg: HwConfig): VectorTarget {
   const ub = cfg.coreKinds[kind]?.buffers.UB;
   if (!ub) throw new OpError(`${cfg.name} has no UB on its ${kind} cores: streaming vector kernels need one`);
   const perUnit = separated ? cfg.aivPerAic : 1;
-  return { kind, maxBlocks: cfg.cores * perUnit, perUnit, ubBytes: ub.bytes, eventIds: cfg.eventIds };
+  return { kind, maxBlocks: cfg.cores * perUnit, perUnit, ubBytes: ub.bytes };
 }
 
 /** simulate()'s blockDim for `blocks` vector blocks (separated chips launch whole AIC groups). */
