@@ -13,8 +13,12 @@ import { parseCase } from './lib/exec/parse.js';
 import { convIntegerCases } from './onnx/cases/conv-integer.js';
 import { dequantizeLinearCases } from './onnx/cases/dequantize-linear.js';
 import { matmulIntegerCases } from './onnx/cases/matmul-integer.js';
+import { maxPoolCases } from './onnx/cases/max-pool.js';
 import { qlinearAddCases } from './onnx/cases/qlinear-add.js';
+import { qlinearAveragePoolCases } from './onnx/cases/qlinear-average-pool.js';
 import { qlinearConvCases } from './onnx/cases/qlinear-conv.js';
+import { qlinearGlobalAveragePoolCases } from './onnx/cases/qlinear-global-average-pool.js';
+import { qlinearLeakyReluCases } from './onnx/cases/qlinear-leaky-relu.js';
 import { qlinearMatmulCases } from './onnx/cases/qlinear-matmul.js';
 import { quantizeLinearCases } from './onnx/cases/quantize-linear.js';
 import { Gen, type GenCase } from './onnx/cases/random.js';
@@ -31,6 +35,10 @@ const GENERATORS: Readonly<Record<string, { readonly seed: number; readonly case
   QLinearConv: { seed: 5, cases: qlinearConvCases },
   ConvInteger: { seed: 6, cases: convIntegerCases },
   QLinearAdd: { seed: 7, cases: qlinearAddCases },
+  MaxPool: { seed: 8, cases: maxPoolCases },
+  QLinearAveragePool: { seed: 9, cases: qlinearAveragePoolCases },
+  QLinearGlobalAveragePool: { seed: 10, cases: qlinearGlobalAveragePoolCases },
+  QLinearLeakyRelu: { seed: 11, cases: qlinearLeakyReluCases },
 };
 
 const DEFAULT_SEED = 20250601;

@@ -7,6 +7,7 @@ import { OpError, ceilDiv, roundUp } from '../kernel.js';
 import type { QType } from '../quant/common.js';
 import type { UbAllocator } from '../vector/ub.js';
 import { C0 } from './pool-layout.js';
+import type { PoolRequant } from './pool-requant.js';
 
 /** Pooling: NCHW sizes, window, strides, pads, type, average divisor rule. */
 export interface QPoolSpec {
@@ -24,6 +25,10 @@ export interface QPoolSpec {
   readonly type: QType;
   /** avg only: divide by kh * kw instead of the elements inside the input */
   readonly countIncludePad?: boolean;
+  /** output size rounded up (ONNX ceil_mode = 1): the last window may run past the bottom / right pad */
+  readonly ceilMode?: boolean;
+  /** avg only: ONNX Runtime's QLinear arithmetic with separate input and output scales (pool-requant.ts) */
+  readonly requant?: PoolRequant;
 }
 
 /** Serialisable pooling tiling. */
@@ -67,10 +72,14 @@ export function poolGeometry(s: QPoolSpec): Geom {
   if (![pt, pl, pb, pr].every((p) => Number.isSafeInteger(p) && p >= 0)) throw new OpError(`${op}: pads must be non-negative integers`);
   if (pt >= kh || pb >= kh || pl >= kw || pr >= kw) throw new OpError(`${op}: pads [${pt}, ${pl}, ${pb}, ${pr}] must be smaller than the kernel [${kh}, ${kw}]`);
   if (s.type !== 's8' && s.type !== 'u8') throw new OpError(`${op}: tensors must be int8 or uint8, not ${String(s.type)}`);
-  if (kh * kw >= 2 ** 15) throw new OpError(`${op}: a ${kh} x ${kw} window is too large (kh * kw must be below 32768)`);
-  const oh = Math.floor((s.h + pt + pb - kh) / sh) + 1;
-  const ow = Math.floor((s.w + pl + pr - kw) / sw) + 1;
-  if (oh < 1 || ow < 1) throw new OpError(`${op}: the ${kh} x ${kw} window does not fit the padded ${s.h} x ${s.w} input`);
+  if (!s.requant && kh * kw >= 2 ** 15) throw new OpError(`${op}: a ${kh} x ${kw} window is too large (kh * kw must be below 32768)`);
+  const round = s.ceilMode ? Math.ceil : Math.floor;
+  const oh = round((s.h + pt + pb - kh) / sh) + 1;
+  const ow = round((s.w + pl + pr - kw) / sw) + 1;
+  if (s.h + pt + pb < kh || s.w + pl + pr < kw) throw new OpError(`${op}: the ${kh} x ${kw} window does not fit the padded ${s.h} x ${s.w} input`);
+  // ceil_mode: a last window that starts past the input would have no element to pool
+  if ((oh - 1) * sh - pt >= s.h || (ow - 1) * sw - pl >= s.w)
+    throw new OpError(`${op}: with ceil_mode the last ${kh} x ${kw} window (stride ${sh} x ${sw}) starts past the ${s.h} x ${s.w} input; use ceil_mode 0 or a smaller stride`);
   const owp = roundUp(ow, 8);
   const avg = s.kind === 'avg';
   const bpp = avg ? 4 : 2;
@@ -94,6 +103,8 @@ export interface PoolUb {
   readonly div: number;
   readonly table: number;
   readonly konst: number;
+  /** 256 B of y_scale (requant 'dequant' only: the divisor of y / y_scale) */
+  readonly yScale: number;
 }
 
 /** Bytes past a plane that the padding output positions' taps may read. */
@@ -114,6 +125,7 @@ export function planPoolUb(s: QPoolSpec, g: Geom, rows: number, slots: number, u
     div: exclude ? ub.alloc(rows * g.owp * 128) : 0,
     table: exclude ? ub.alloc(g.owp * 128) : 0,
     konst: avg && !exclude ? ub.alloc(256) : 0,
+    yScale: s.requant?.kind === 'dequant' ? ub.alloc(256) : 0,
   };
   // the masked last repeat of a pad-column fill spans up to 8 rows: keep that span inside UB
   const span = plan.plane + roundUp(rin, 8) * g.wpa * g.bpp * 32;

@@ -28,6 +28,7 @@ import { emitPipeline, streamQueues } from '../vector/pipeline.js';
 import { launchDim, launchedBlocks, vectorTarget } from '../vector/target.js';
 import { UbAllocator } from '../vector/ub.js';
 import { C0, nc1hwc0ToNchw, nchwToNc1hwc0 } from './pool-layout.js';
+import { emitDequantPlane, emitRequantAfterRound, emitRequantBeforeRound, emitRequantConstants } from './pool-requant.js';
 import { countTable, planPoolUb, poolGeometry, rowsIn, validCount, type Geom, type PoolUb, type QPoolSpec, type QPoolTiling } from './pool-plan.js';
 
 export type { QPoolSpec, QPoolTiling } from './pool-plan.js';
@@ -35,6 +36,12 @@ export { poolGeometry } from './pool-plan.js';
 
 /** Padding value in the compute type: below every 8-bit value for max, neutral for the sum. */
 const PAD_VALUE: Readonly<Record<QPoolSpec['kind'], number>> = { max: -65504, avg: 0 };
+
+/** What the QLinear arithmetic of each requant kind does (pool-requant.ts). */
+const REQUANT_NOTES: Readonly<Record<NonNullable<QPoolSpec['requant']>['kind'], string>> = {
+  dequant: 'QLinear: x dequantised to float32, float32 window sum / count, y = sat(nearbyint(avg / y_scale + y_zp)) as ONNX Runtime',
+  sum: 'QLinear global: exact integer sum - x_zp * N, y = sat(RNE(sum * scale) + y_zp), scale = x_scale / (y_scale * N), as MLAS',
+};
 
 interface Band {
   readonly plane: number;
@@ -59,6 +66,7 @@ function emitBandCompute(e: Emitter, s: QPoolSpec, g: Geom, u: PoolUb, band: Ban
     vConv(e, 'f32', 'f16', 'rint', u.plane, u.half, rin * wpa * 32);
   }
   e.barrier('V');
+  if (s.requant) emitDequantPlane(e, s.requant, u.plane, rin * wpa * 32);
   // padding: whole rows above and below the input, then the pad columns of every row
   if (lo > 0) vDup(e, dt, u.plane, pad, lo * wpa * 32);
   if (hi < rin) vDup(e, dt, u.plane + hi * wpa * posBytes, pad, (rin - hi) * wpa * 32);
@@ -96,14 +104,18 @@ function emitBandCompute(e: Emitter, s: QPoolSpec, g: Geom, u: PoolUb, band: Ban
     vConv(e, s.type, 'f16', 'rint', out, u.acc, elems);
     return;
   }
-  if (s.countIncludePad) vBinary(e, 'vdiv', 'f32', u.acc, u.acc, u.konst, elems, { blk: 1, rep: 0 });
-  else {
+  // the global average ('sum' requant) scales the integer sum instead of dividing it
+  const divides = s.requant?.kind !== 'sum';
+  if (divides && s.countIncludePad) vBinary(e, 'vdiv', 'f32', u.acc, u.acc, u.konst, elems, { blk: 1, rep: 0 });
+  else if (divides) {
     for (let r = 0; r < band.rows; r++) vScalar(e, 'vmuls', 'f32', u.div + r * owp * 128, u.table, validCount((band.oh0 + r) * g.sh - g.pt, g.kh, s.h), owp * 32);
     e.barrier('V');
     vBinary(e, 'vdiv', 'f32', u.acc, u.acc, u.div, elems);
   }
+  if (s.requant) emitRequantBeforeRound(e, s.requant, s.type, u.acc, u.yScale, elems);
   e.barrier('V');
   vConv(e, 's32', 'f32', 'rint', u.acc, u.acc, elems);
+  if (s.requant) emitRequantAfterRound(e, s.requant, u.acc, elems);
   e.barrier('V');
   vConv(e, 'f16', 's32', 'rint', u.half, u.acc, elems);
   e.barrier('V');
@@ -175,6 +187,7 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
           vDup(e, 'f32', u.konst, g.kh * g.kw, 64);
           e.barrier('V');
         }
+        if (s.requant) emitRequantConstants(e, s.requant, u.yScale);
         emitPipeline(
           e,
           io,
@@ -219,7 +232,7 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
     notes: [
       'host-side layout conversion: x given in NC1HWC0 (C0 = 32) and y returned in NC1HWC0',
       `${s.kind} pool ${g.kh} x ${g.kw}, stride ${g.sh} x ${g.sw}: ${bands.length} band(s) of up to ${rows} output rows over ${blocks} block(s)`,
-      s.kind === 'avg' ? `average = RNE(sum / ${s.countIncludePad ? 'kh * kw' : 'elements inside the input'}) by one float32 division` : 'max over the window; padding never wins',
+      s.kind === 'max' ? 'max over the window; padding never wins' : s.requant ? REQUANT_NOTES[s.requant.kind] : `average = RNE(sum / ${s.countIncludePad ? 'kh * kw' : 'elements inside the input'}) by one float32 division`,
     ],
     tiling: { blocks, rows, doubleBuffer: slots === 2 },
     blobs: counts && tableGm ? [{ offset: tableGm.offset, bytes: counts }] : [],

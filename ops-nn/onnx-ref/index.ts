@@ -5,8 +5,12 @@
 import { convInteger } from './conv-integer.js';
 import { dequantizeLinear } from './dequantize-linear.js';
 import { matmulInteger } from './matmul-integer.js';
+import { maxPool } from './max-pool.js';
 import { qlinearAdd } from './qlinear-add.js';
+import { qlinearAveragePool } from './qlinear-average-pool.js';
 import { qlinearConv } from './qlinear-conv.js';
+import { qlinearGlobalAveragePool } from './qlinear-global-average-pool.js';
+import { qlinearLeakyRelu } from './qlinear-leaky-relu.js';
 import { qlinearMatmul } from './qlinear-matmul.js';
 import { quantizeLinear } from './quantize-linear.js';
 import type { OnnxReference } from './tensor.js';
@@ -14,7 +18,7 @@ import type { OnnxReference } from './tensor.js';
 export * from './tensor.js';
 export { clamp, fmaF32, fp32, requantize, requantScale, rne } from './arith.js';
 export { qlinearAddElement, type AddParams } from './qlinear-add.js';
-export { convInteger, dequantizeLinear, matmulInteger, qlinearAdd, qlinearConv, qlinearMatmul, quantizeLinear };
+export { convInteger, dequantizeLinear, matmulInteger, maxPool, qlinearAdd, qlinearAveragePool, qlinearConv, qlinearGlobalAveragePool, qlinearLeakyRelu, qlinearMatmul, quantizeLinear };
 
 /** The reference of each ONNX operator, by op name. */
 export const ONNX_REFERENCES: Readonly<Record<string, OnnxReference>> = {
@@ -25,4 +29,8 @@ export const ONNX_REFERENCES: Readonly<Record<string, OnnxReference>> = {
   QLinearConv: qlinearConv,
   ConvInteger: convInteger,
   QLinearAdd: qlinearAdd,
+  MaxPool: maxPool,
+  QLinearAveragePool: qlinearAveragePool,
+  QLinearGlobalAveragePool: qlinearGlobalAveragePool,
+  QLinearLeakyRelu: qlinearLeakyRelu,
 };

@@ -6,8 +6,12 @@ import { OpError } from '../kernel.js';
 import { ConvInteger } from './conv-integer.js';
 import { DequantizeLinear } from './dequantize-linear.js';
 import { MatMulInteger } from './matmul-integer.js';
+import { MaxPool } from './max-pool.js';
 import { QLinearAdd } from './qlinear-add.js';
+import { QLinearAveragePool } from './qlinear-average-pool.js';
 import { QLinearConv } from './qlinear-conv.js';
+import { QLinearGlobalAveragePool } from './qlinear-global-average-pool.js';
+import { QLinearLeakyRelu } from './qlinear-leaky-relu.js';
 import { QLinearMatMul } from './qlinear-matmul.js';
 import { QuantizeLinear } from './quantize-linear.js';
 import type { OnnxOperator } from './types.js';
@@ -16,7 +20,7 @@ export * from './tensor.js';
 export * from './contract.js';
 export * from './types.js';
 export { cubeProblem, requantRuns, type CubeOutput, type CubeShape } from './cube-op.js';
-export { ConvInteger, DequantizeLinear, MatMulInteger, QLinearAdd, QLinearConv, QLinearMatMul, QuantizeLinear };
+export { ConvInteger, DequantizeLinear, MatMulInteger, MaxPool, QLinearAdd, QLinearAveragePool, QLinearConv, QLinearGlobalAveragePool, QLinearLeakyRelu, QLinearMatMul, QuantizeLinear };
 
 /** Every operator, by ONNX op type. */
 export const OPERATORS: Readonly<Record<string, OnnxOperator>> = {
@@ -27,6 +31,10 @@ export const OPERATORS: Readonly<Record<string, OnnxOperator>> = {
   QLinearConv,
   ConvInteger,
   QLinearAdd,
+  MaxPool,
+  QLinearAveragePool,
+  QLinearGlobalAveragePool,
+  QLinearLeakyRelu,
 };
 
 /** Names of the supported operators, sorted. */
