@@ -24,3 +24,22 @@ export function ndToNz(src: Uint8Array, rows: number, cols: number, dt: Dtype): 
     }
   return out;
 }
+
+/** Element data a channel permutation moves (any typed array of one element per entry). */
+type Elements = Int8Array | Uint8Array | Int32Array | Float32Array;
+
+/**
+ * Moves the channel axis of an N x C x S tensor (S: the spatial elements) between position 1 and
+ * last: `toFirst` reads N x S x C and writes N x C x S, else the reverse.
+ */
+export function moveChannelAxis<T extends Elements>(src: T, n: number, c: number, s: number, toFirst: boolean): T {
+  const out = new (src.constructor as new (length: number) => T)(src.length);
+  for (let i = 0; i < n; i++)
+    for (let ch = 0; ch < c; ch++)
+      for (let p = 0; p < s; p++) {
+        const first = (i * c + ch) * s + p;
+        const last = (i * s + p) * c + ch;
+        out[toFirst ? first : last] = src[toFirst ? last : first]!;
+      }
+  return out;
+}

@@ -19,6 +19,20 @@ const ints = (v: unknown, name: string, len: number, dflt: number[]): number[] =
   return v as number[];
 };
 
+/**
+ * [head, tail] pads of one spatial axis under auto_pad SAME_UPPER (`upper`) or SAME_LOWER: the total
+ * makes the output ceil(input / stride), the odd pad going to the tail (UPPER) or the head (LOWER).
+ * `extent` is the window's span, dilation * (kernel - 1) + 1. ORT's conv clamps a negative total
+ * (stride larger than the window) to 0; its pooling keeps it (`clampAtZero` false), and the pooling
+ * operators reject the negative pads that result.
+ */
+export function samePads(input: number, extent: number, stride: number, upper: boolean, clampAtZero: boolean): [number, number] {
+  const raw = (Math.ceil(input / stride) - 1) * stride + extent - input;
+  const total = clampAtZero ? Math.max(0, raw) : raw;
+  const head = upper ? Math.floor(total / 2) : Math.ceil(total / 2);
+  return [head, total - head];
+}
+
 /** Output size of one spatial axis. */
 const outSize = (inp: number, k: number, stride: number, dil: number, padSum: number) => Math.floor((inp + padSum - dil * (k - 1) - 1) / stride) + 1;
 
@@ -41,11 +55,7 @@ export function convShape(xDims: readonly number[], wDims: readonly number[], at
   let pads = ints(attrs.pads, 'pads', 4, [0, 0, 0, 0]) as [number, number, number, number];
   if (autoPad === 'VALID') pads = [0, 0, 0, 0];
   else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-    const same = (inp: number, k: number, s: number, d: number): [number, number] => {
-      const total = Math.max(0, (Math.ceil(inp / s) - 1) * s + d * (k - 1) + 1 - inp);
-      const small = Math.floor(total / 2);
-      return autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
-    };
+    const same = (inp: number, k: number, s: number, d: number) => samePads(inp, d * (k - 1) + 1, s, autoPad === 'SAME_UPPER', true);
     const [t, b] = same(h, kh, strideH, dilationH);
     const [l, r] = same(w, kw, strideW, dilationW);
     pads = [t, l, b, r];

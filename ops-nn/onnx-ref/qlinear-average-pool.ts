@@ -5,6 +5,7 @@
  * inside the input); y = sat(nearbyint(fp32(fp32(avg / y_scale) + y_zp))). A window equal to the
  * whole unpadded image goes to the global average pool instead (integer sums, MLAS's scale).
  */
+import { moveChannelAxis } from '../layout.js';
 import { clamp, fp32, qrange, rne } from './arith.js';
 import { forEachWindow, poolWindows } from './pool-window.js';
 import { globalAverage, poolScales } from './qlinear-global-average-pool.js';
@@ -15,16 +16,8 @@ function moveChannels(t: RefTensor, toFirst: boolean): RefTensor {
   const n = t.dims[0]!;
   const c = toFirst ? t.dims[t.dims.length - 1]! : t.dims[1]!;
   const spatial = toFirst ? t.dims.slice(1, -1) : t.dims.slice(2);
-  const hw = sizeOf(spatial);
-  const out = intArray(t.dtype, t.data.length);
-  for (let i = 0; i < n; i++)
-    for (let ch = 0; ch < c; ch++)
-      for (let p = 0; p < hw; p++) {
-        const first = (i * c + ch) * hw + p;
-        const last = (i * hw + p) * c + ch;
-        out[toFirst ? first : last] = t.data[toFirst ? last : first]!;
-      }
-  return { dtype: t.dtype, dims: toFirst ? [n, c, ...spatial] : [n, ...spatial, c], data: out };
+  const data = moveChannelAxis(t.data, n, c, sizeOf(spatial), toFirst);
+  return { dtype: t.dtype, dims: toFirst ? [n, c, ...spatial] : [n, ...spatial, c], data };
 }
 
 export function qlinearAveragePool(inputs: RefInputs, attrs: RefAttrs): RefTensor {

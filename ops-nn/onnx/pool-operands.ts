@@ -7,7 +7,9 @@
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { generateQPool, poolGeometry, poolInput, poolOutput, type QPoolSpec } from '../eltwise/index.js';
+import { samePads } from '../conv/geometry.js';
 import { OpError } from '../kernel.js';
+import { moveChannelAxis } from '../layout.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import type { NodeAttrs } from './contract.js';
 import { intAttr } from './operands.js';
@@ -35,17 +37,13 @@ export interface PoolProblem {
 /** [head, tail] pads of one axis for an auto_pad mode (ORT: pad_needed from the legacy target size). */
 type AutoPad = (input: number, kernel: number, stride: number) => readonly [number, number];
 
-const same = (headFirst: boolean): AutoPad => (input, kernel, stride) => {
-  const needed = (Math.ceil(input / stride) - 1) * stride + kernel - input;
-  const head = headFirst ? Math.ceil(needed / 2) : Math.floor(needed / 2);
-  return [head, needed - head];
-};
+const same = (upper: boolean): AutoPad => (input, kernel, stride) => samePads(input, kernel, stride, upper, false);
 
 const AUTO_PADS: Readonly<Record<string, AutoPad | null>> = {
   NOTSET: null,
   VALID: () => [0, 0],
-  SAME_UPPER: same(false),
-  SAME_LOWER: same(true),
+  SAME_UPPER: same(true),
+  SAME_LOWER: same(false),
 };
 
 /** A list attribute of `rank` values, or `fallback` when absent or empty (as ORT reads it). */
@@ -135,14 +133,6 @@ export function channelsFirstToLast(t: HostTensor): HostTensor {
 }
 
 function permuteChannels(t: HostTensor, n: number, spatial: readonly number[], c: number, toFirst: boolean): HostTensor {
-  const hw = spatial.reduce((p, d) => p * d, 1);
-  const out = new (t.data.constructor as Int8ArrayConstructor)(t.data.length);
-  for (let i = 0; i < n; i++)
-    for (let ch = 0; ch < c; ch++)
-      for (let p = 0; p < hw; p++) {
-        const first = (i * c + ch) * hw + p;
-        const last = (i * hw + p) * c + ch;
-        out[toFirst ? first : last] = t.data[toFirst ? last : first]!;
-      }
-  return { dtype: t.dtype, dims: toFirst ? [n, c, ...spatial] : [n, ...spatial, c], data: out };
+  const data = moveChannelAxis(t.data, n, c, spatial.reduce((p, d) => p * d, 1), toFirst);
+  return { dtype: t.dtype, dims: toFirst ? [n, c, ...spatial] : [n, ...spatial, c], data };
 }
