@@ -10,6 +10,7 @@
  */
 import type { Dtype } from '../../isa/types.js';
 import { mem } from '../../isa/builder.js';
+import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import { Emitter, ub } from '../emitter.js';
 import { roundUp } from '../kernel.js';
@@ -45,7 +46,9 @@ function wholeScalar(e: Emitter, op: ScalarOp, dtype: Dtype, at: number, elems: 
 }
 
 /** In-place conversion; narrowing compacts toward `at` (safe: each repeat reads before it writes). */
-function wholeConv(e: Emitter, dstType: Dtype, srcType: Dtype, at: number, elems: number, srcSize: number, dstSize: number): void {
+function wholeConv(e: Emitter, dstType: Dtype, srcType: Dtype, at: number, elems: number): void {
+  const srcSize = DTYPE_BYTES[srcType];
+  const dstSize = DTYPE_BYTES[dstType];
   const lanes = 256 / Math.max(srcSize, dstSize);
   e.repeatRuns(elems / lanes, (r, n) =>
     e.b.emit('vconv', {
@@ -63,8 +66,21 @@ function wholeConv(e: Emitter, dstType: Dtype, srcType: Dtype, at: number, elems
   );
 }
 
+/** ND rows of 32-bit elements in UB: `rows` rows of `npad` elements from byte address `nd`. */
+interface NdRows {
+  readonly nd: number;
+  readonly npad: number;
+  readonly rows: number;
+}
+
+/** A per-column table in UB (byte address) and the column of the tile's first element in it. */
+interface ColumnTable {
+  readonly table: number;
+  readonly c0: number;
+}
+
 /** dst[row, col] op= table[c0 + col] for every row: one instruction per 64 columns, row by row. */
-function perColumn(e: Emitter, op: 'vadd' | 'vmul', dtype: Dtype, nd: number, npad: number, rows: number, table: number, c0: number): void {
+function perColumn(e: Emitter, op: 'vadd' | 'vmul', dtype: Dtype, { nd, npad, rows }: NdRows, { table, c0 }: ColumnTable): void {
   for (let c = 0; c < npad; c += LANES32) {
     const half = npad - c < LANES32;
     if (half) e.b.emit('set_mask_count', { count: npad - c });
@@ -128,7 +144,7 @@ export function emitVectorEpilogue(e: Emitter, t: Tile, plan: UbPlan, nd: number
   nzToNd(e, t, plan.work, nd, npad);
   e.barrier('V');
   if (a.bias) {
-    perColumn(e, 'vadd', float ? 'f32' : 's32', nd, npad, t.h, plan.bias, a.column);
+    perColumn(e, 'vadd', float ? 'f32' : 's32', { nd, npad, rows: t.h }, { table: plan.bias, c0: a.column });
     e.barrier('V');
   }
   return emitConvertRows(e, nd, t.h, npad, plan, a);
@@ -147,11 +163,11 @@ export function emitConvertRows(e: Emitter, nd: number, rows: number, npad: numb
   };
   if (ep.kind === 'int32') return npad * 4;
   if (ep.kind === 'f16') {
-    step(() => wholeConv(e, 'f16', 'f32', nd, elems, 4, 2));
+    step(() => wholeConv(e, 'f16', 'f32', nd, elems));
     return npad * 2;
   }
-  step(() => wholeConv(e, 'f32', 's32', nd, elems, 4, 4));
-  if (!a.uniform) step(() => perColumn(e, 'vmul', 'f32', nd, npad, rows, plan.scale, a.column));
+  step(() => wholeConv(e, 'f32', 's32', nd, elems));
+  if (!a.uniform) step(() => perColumn(e, 'vmul', 'f32', { nd, npad, rows }, { table: plan.scale, c0: a.column }));
   else step(() => wholeScalar(e, 'vmuls', 'f32', nd, elems, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[0]!) : ep.scales[0]!));
   const [qmin, qmax] = ep.outType === 's8' ? [-128, 127] : [0, 255];
   if (ep.semantics === 'onnx') {
@@ -159,20 +175,20 @@ export function emitConvertRows(e: Emitter, nd: number, rows: number, npad: numb
     const zp = ep.offsets[0]!;
     step(() => wholeScalar(e, 'vmaxs', 'f32', nd, elems, qmin - zp));
     step(() => wholeScalar(e, 'vmins', 'f32', nd, elems, qmax - zp));
-    step(() => wholeConv(e, 's32', 'f32', nd, elems, 4, 4));
+    step(() => wholeConv(e, 's32', 'f32', nd, elems));
     if (zp !== 0) step(() => wholeScalar(e, 'vadds', 's32', nd, elems, zp));
   } else {
     if (ep.relu) step(() => wholeUnary(e, 'f32', nd, elems));
-    step(() => wholeConv(e, 's32', 'f32', nd, elems, 4, 4));
+    step(() => wholeConv(e, 's32', 'f32', nd, elems));
     step(() => wholeScalar(e, 'vmaxs', 's32', nd, elems, -256));
     step(() => wholeScalar(e, 'vmins', 's32', nd, elems, 255));
-    if (!a.uniform) step(() => perColumn(e, 'vadd', 's32', nd, npad, rows, plan.offset, a.column));
+    if (!a.uniform) step(() => perColumn(e, 'vadd', 's32', { nd, npad, rows }, { table: plan.offset, c0: a.column }));
     else if (ep.offsets[0] !== 0) step(() => wholeScalar(e, 'vadds', 's32', nd, elems, ep.offsets[0]!));
     step(() => wholeScalar(e, 'vmaxs', 's32', nd, elems, qmin));
     step(() => wholeScalar(e, 'vmins', 's32', nd, elems, qmax));
   }
-  step(() => wholeConv(e, 'f32', 's32', nd, elems, 4, 4));
-  step(() => wholeConv(e, 'f16', 'f32', nd, elems, 4, 2));
-  step(() => wholeConv(e, ep.outType, 'f16', nd, elems, 2, 1));
+  step(() => wholeConv(e, 'f32', 's32', nd, elems));
+  step(() => wholeConv(e, 'f16', 'f32', nd, elems));
+  step(() => wholeConv(e, ep.outType, 'f16', nd, elems));
   return npad;
 }

@@ -137,8 +137,14 @@ interface UbPlan {
   readonly rowScratch: number;
 }
 
-function planUb(spec: ElementwiseSpec, r: Resolved, chunk: number, maxRows: number, slots: number, ubBytes: number, chip: string): UbPlan {
-  const a = new UbAllocator(ubBytes, chip);
+/** The UB a block needs: chunk buffers of `chunk` elements in `slots` slots, tallest tile `maxRows` rows. */
+interface UbRequest {
+  readonly chunk: number;
+  readonly maxRows: number;
+  readonly slots: number;
+}
+
+function planUb(spec: ElementwiseSpec, r: Resolved, { chunk, maxRows, slots }: UbRequest, a: UbAllocator): UbPlan {
   const region = (dt: Dtype) => a.alloc(chunk * DTYPE_BYTES[dt]);
   const slotted = (dt: Dtype) => Array.from({ length: slots }, () => region(dt));
   const plan: UbPlan = {
@@ -242,7 +248,7 @@ export function generateElementwise(spec: ElementwiseSpec, cfg: HwConfig, alloc:
   const tiles = tileTensor(r.rows, r.cols, chunk, r.align, wantBlocks, r.mode === 'table');
   const blocks = Math.min(wantBlocks, tiles.length);
   const maxRows = Math.max(...tiles.map((t) => t.nr));
-  const plan = planUb(spec, r, chunk, maxRows, slots, target.ubBytes, cfg.name);
+  const plan = planUb(spec, r, { chunk, maxRows, slots }, new UbAllocator(target.ubBytes, cfg.name));
 
   const blobs: ParamBlob[] = [];
   const tableGm: Record<string, number> = {};
