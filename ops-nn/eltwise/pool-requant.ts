@@ -1,16 +1,16 @@
 /**
  * ONNX Runtime's QLinear average pooling on the pooling kernel (pool.ts), where input and output have
  * their own scale and zero point, in the two ways ORT 1.30 computes it:
- * - 'dequant' (QLinearAveragePool, contrib_ops/cpu/quantization/qlinear_pool.cc): every element is
- *   dequantised first, d = fp32(x_scale * (x - x_zp)); the window's d are summed in float32 in row
+ * - 'dequant' (QLinearAveragePool; microsoft/onnxruntime:
+ *   onnxruntime/contrib_ops/cpu/quantization/qlinear_pool.cc): every element is dequantised first, d = fp32(x_scale * (x - x_zp)); the window's d are summed in float32 in row
  *   order (padding skipped: adding 0 changes no float32 sum), divided by the element count in
  *   float32, then y = sat(nearbyint(fp32(fp32(avg / y_scale) + y_zp))). On V: vadds -x_zp and
  *   vmuls x_scale on the whole plane before the padding fill (the taps then add in ORT's order),
  *   after the division vdiv y_scale, vadds y_zp, clamp to [qmin, qmax] (clamping before rounding
  *   equals saturating after: the bounds are integers), round.
  * - 'sum' (QLinearGlobalAveragePool, and QLinearAveragePool whose window is the whole unpadded
- *   image: MLAS's integer path, core/mlas/lib/qlgavgpool.cpp): acc = sum(x) - x_zp * N exactly,
- *   y = sat(RNE(fp32(fp32(acc) * scale)) + y_zp) with scale = fp32(x_scale / fp32(y_scale * N)),
+ *   image: MLAS's integer path, microsoft/onnxruntime:onnxruntime/core/mlas/lib/qlgavgpool.cpp):
+ *   acc = sum(x) - x_zp * N exactly, y = sat(RNE(fp32(fp32(acc) * scale)) + y_zp) with scale = fp32(x_scale / fp32(y_scale * N)),
  *   MLAS's requantisation of a GEMM accumulator. The taps sum the stored integers (exact in float32
  *   below 2^24); vadds bias, vmuls scale, clamp to [qmin - y_zp, qmax - y_zp], round, + y_zp in s32.
  */

@@ -1,5 +1,6 @@
 /**
- * com.microsoft QLinearAveragePool as ORT computes it (contrib_ops/cpu/quantization/qlinear_pool.cc):
+ * com.microsoft QLinearAveragePool as ORT computes it
+ * (microsoft/onnxruntime:onnxruntime/contrib_ops/cpu/quantization/qlinear_pool.cc):
  * d = fp32(x_scale * (x - x_zp)) per element; the window's d summed in float32 in row-major order;
  * divided in float32 by the element count (kernel size with count_include_pad, else the elements
  * inside the input); y = sat(nearbyint(fp32(fp32(avg / y_scale) + y_zp))). A window equal to the

@@ -1,5 +1,6 @@
 /**
- * com.microsoft QLinearGlobalAveragePool as MLAS computes it (core/mlas/lib/qlgavgpool.cpp, x86):
+ * com.microsoft QLinearGlobalAveragePool as MLAS computes it
+ * (microsoft/onnxruntime:onnxruntime/core/mlas/lib/qlgavgpool.cpp, x86):
  * acc = sum(x) - x_zp * N in int32, scale = fp32(x_scale / fp32(y_scale * N)),
  * y = sat(RNE(clamp(fp32(fp32(acc) * scale), qmin - y_zp, qmax - y_zp)) + y_zp) (MLAS's GEMM
  * requantisation). ORT rejects N >= 2^24 and scales outside [2^-32, 256).

@@ -1,6 +1,6 @@
 /**
- * com.microsoft QLinearLeakyRelu as ORT computes it (contrib_ops/cpu/quantization/
- * qlinear_lookup_table.cc): a table over the 256 stored values, each d = fp32(X_scale * (x - X_zp)),
+ * com.microsoft QLinearLeakyRelu as ORT computes it (microsoft/onnxruntime:onnxruntime/contrib_ops/
+ * cpu/quantization/qlinear_lookup_table.cc): a table over the 256 stored values, each d = fp32(X_scale * (x - X_zp)),
  * v = d >= 0 ? d : fp32(alpha * d), quantised by MlasQuantizeLinear:
  * y = RNE(clamp(fp32(v / Y_scale), qmin - Y_zp, qmax - Y_zp)) + Y_zp. alpha defaults to 0.01.
  */
