@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
+import { jobs } from '../index.js';
 import { main } from '../scripts/cli.js';
 import type { Fusion, HostTensor } from '../ops-nn/onnx/index.js';
 import { runOperator } from '../scripts/lib/exec/driver.js';
@@ -154,6 +155,14 @@ describe('regress: bad input is one stderr line and a non-zero exit', () => {
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(/^aicore-sim: entry "e1" \(matmul on tiny\): tiling .* needs \d+ bytes/);
     expect(fs.existsSync(baseline) || fs.existsSync(`${baseline}.partial`)).toBe(false);
+  });
+
+  it('as a library call, a bad manifest is a jobs.JobError with the same message', () => {
+    const manifest = writeJson({ entries: [] });
+    const call = () => jobs.runRegress({ manifest, baseline, tolerancePct: 0, update: true });
+    expect(call).toThrow(jobs.JobError);
+    expect(call).toThrow(/entries must be a non-empty array/);
+    expect(fs.existsSync(baseline)).toBe(false);
   });
 
   it('rejects a bad tolerance', async () => {

@@ -10,7 +10,7 @@
 import { CORE_KINDS, type CoreKind } from '../../hw/config/types.js';
 import { disassemble } from '../../isa/disasm.js';
 import type { Kernel } from '../../ops-nn/kernel.js';
-import { UsageError } from './errors.js';
+import { JobError } from './job-error.js';
 
 /** Launch defaults read from (or written to) an assembly file. */
 export interface AsmDirectives {
@@ -47,7 +47,7 @@ export function parseDirectives(text: string, source: string): AsmDirectives {
       try {
         out['config'] = JSON.parse(cfg[1] ?? '');
       } catch (e) {
-        throw new UsageError(`${where}: aicore-sim-config is not valid JSON: ${(e as Error).message}`);
+        throw new JobError(`${where}: aicore-sim-config is not valid JSON: ${(e as Error).message}`);
       }
       return;
     }
@@ -56,9 +56,9 @@ export function parseDirectives(text: string, source: string): AsmDirectives {
     for (const word of (launch[1] ?? '').trim().split(/\s+/).filter(Boolean)) {
       const [key = '', value = ''] = word.split('=', 2);
       const spec = Object.hasOwn(KEYS, key) ? KEYS[key as Scalar] : undefined;
-      if (!spec) throw new UsageError(`${where}: unknown aicore-sim directive '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
+      if (!spec) throw new JobError(`${where}: unknown aicore-sim directive '${key}' (known: ${Object.keys(KEYS).join(', ')})`);
       const v = spec.parse(value);
-      if (v === undefined) throw new UsageError(`${where}: aicore-sim directive ${key}=${value} is not legal (${key} is ${spec.legal})`);
+      if (v === undefined) throw new JobError(`${where}: aicore-sim directive ${key}=${value} is not legal (${key} is ${spec.legal})`);
       out[key] = v;
     }
   });
@@ -81,7 +81,7 @@ export function kernelAssembly(k: Kernel, preset: string, config?: unknown): str
   const kinds = Object.keys(k.programs) as CoreKind[];
   const kind = kinds[0];
   if (kinds.length !== 1 || kind === undefined)
-    throw new UsageError(`--emit-asm: kernel ${k.name} has programs for ${kinds.join(' and ')}; an assembly file holds one program`);
+    throw new JobError(`--emit-asm: kernel ${k.name} has programs for ${kinds.join(' and ')}; an assembly file holds one program`);
   const head = formatDirectives({ preset, kind, blockDim: k.blockDim, gm: k.gmBytes, ...(config !== undefined ? { config } : {}) });
   const notes = [`${k.name} kernel, tiling ${JSON.stringify(k.tiling)}`, ...k.notes].map((n) => `# ${n}\n`).join('');
   return head + notes + disassemble(k.programs[kind]!);

@@ -7,20 +7,21 @@ import { ConfigError } from '../../hw/config/derive.js';
 import { SimError } from '../../hw/engine/errors.js';
 import { IsaError } from '../../isa/validate.js';
 import { OpError } from '../../ops-nn/kernel.js';
+import { JobError } from './job-error.js';
 
-/** A problem with how the command line or a job was asked for (flags, directives, files). */
-export class UsageError extends Error {
+/** A problem with the command line itself (flags, files named on it); a JobError, so exit status 2. */
+export class UsageError extends JobError {
   override readonly name = 'UsageError';
 }
 
 /** Error classes whose message is the whole story: no stack unless asked for. */
-const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, UsageError];
+const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, JobError];
 
 /** True for errors a user can fix from the message alone. */
 export const isExpected = (e: unknown): boolean => EXPECTED.some((cls) => e instanceof cls);
 
-/** Exit code of a failure: 2 for usage errors, 1 for everything else. */
-export const exitCodeOf = (e: unknown): number => (e instanceof UsageError ? 2 : 1);
+/** Exit code of a failure: 2 for usage and job-input errors, 1 for everything else. */
+export const exitCodeOf = (e: unknown): number => (e instanceof JobError ? 2 : 1);
 
 /** Joins a message's lines (trimmed, blank ones dropped) so the report stays on one line. */
 export const oneLine = (s: string, sep = '; '): string =>

@@ -1,8 +1,11 @@
 /**
  * The jobs behind the CLI, as library calls (exported as `jobs` from the package): run the matmul
  * kernel or an assembly program with traces and reports, run ONNX nodes on the simulated chip, and
- * run a regression manifest. CLI-only plumbing (usage errors, text formatting) is not here.
+ * run a regression manifest. They throw JobError for inputs that cannot be used as given (and the
+ * library's ConfigError, IsaError, OpError, SimError). CLI-only plumbing (command-line usage errors,
+ * text formatting) is not here.
  */
+export { JobError } from './job-error.js';
 export { runMatmul, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from './run-matmul.js';
 export { runAsm, DEFAULT_GM_BYTES, type AsmJobOptions, type AsmJobResult } from './run-asm.js';
 export { runLaunch, OUTPUT_FILES, type LaunchRun, type TraceOptions } from './outputs.js';

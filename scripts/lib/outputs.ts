@@ -22,7 +22,7 @@ import {
   type FileSink,
   type OpSummary,
 } from '../../traces/index.js';
-import { UsageError } from './errors.js';
+import { JobError } from './job-error.js';
 
 /** The files a traced run writes, in the order they are listed. */
 export const OUTPUT_FILES = {
@@ -72,14 +72,14 @@ function prepareDir(dir: string): Paths {
   try {
     makeDir(dir);
   } catch (e) {
-    throw new UsageError(`cannot create output folder ${dir}: ${(e as Error).message}`);
+    throw new JobError(`cannot create output folder ${dir}: ${(e as Error).message}`);
   }
-  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`output folder ${dir} is a file (give a folder name)`);
+  if (!fs.statSync(dir).isDirectory()) throw new JobError(`output folder ${dir} is a file (give a folder name)`);
   const paths = pathsIn(dir);
   try {
     removeOutputs(paths);
   } catch (e) {
-    throw new UsageError(`cannot clear earlier outputs in ${dir}: ${(e as Error).message}`);
+    throw new JobError(`cannot clear earlier outputs in ${dir}: ${(e as Error).message}`);
   }
   return paths;
 }
@@ -93,7 +93,7 @@ function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): F
     opened.push(new InsnCsvSink(paths.insns, launch.config, { asm }));
   } catch (e) {
     for (const s of opened) s.abort();
-    throw new UsageError(`cannot write outputs to ${path.dirname(paths.trace)}: ${(e as Error).message}`);
+    throw new JobError(`cannot write outputs to ${path.dirname(paths.trace)}: ${(e as Error).message}`);
   }
   return teeSinks(...opened);
 }
@@ -130,6 +130,6 @@ export function openOutputFile(file: string): AtomicFile {
   try {
     return new AtomicFile(file);
   } catch (e) {
-    throw new UsageError(`cannot write ${file}: ${(e as Error).message}`);
+    throw new JobError(`cannot write ${file}: ${(e as Error).message}`);
   }
 }

@@ -11,7 +11,7 @@ import { assemble } from '../../isa/asm.js';
 import type { Program } from '../../isa/program.js';
 import type { OpSummary } from '../../traces/index.js';
 import { parseDirectives, type AsmDirectives } from './asm-directives.js';
-import { UsageError } from './errors.js';
+import { JobError } from './job-error.js';
 import { runLaunch, type TraceOptions } from './outputs.js';
 
 /** GM size when neither a flag nor a directive gives one. */
@@ -53,7 +53,7 @@ export interface AsmJobResult {
   readonly files?: string[];
 }
 
-/** Assembles and runs `o.text`. Throws IsaError, ConfigError, SimError or UsageError. */
+/** Assembles and runs `o.text`. Throws IsaError, ConfigError, SimError or JobError. */
 export function runAsm(o: AsmJobOptions): AsmJobResult {
   const source = o.source ?? '<input>';
   const directives = parseDirectives(o.text, source);
@@ -63,7 +63,7 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
   const blockDim = o.blockDim ?? directives.blockDim ?? 1;
   const gmBytes = o.gm ?? directives.gm ?? DEFAULT_GM_BYTES;
   const mode = o.mode ?? 'timing';
-  if (mode === 'functional' && gmBytes > MAX_FUNCTIONAL_GM) throw new UsageError(`GM of ${gmBytes} bytes is too large for a functional run (at most ${MAX_FUNCTIONAL_GM})`);
+  if (mode === 'functional' && gmBytes > MAX_FUNCTIONAL_GM) throw new JobError(`GM of ${gmBytes} bytes is too large for a functional run (at most ${MAX_FUNCTIONAL_GM})`);
   const launch = {
     config,
     programs: { [kind]: program },

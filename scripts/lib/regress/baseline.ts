@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { PIPES } from '../../../isa/types.js';
-import { UsageError } from '../errors.js';
+import { JobError } from '../job-error.js';
 import { isObject, shown } from './fields.js';
 import type { Measurement, PipeCycles } from './measure.js';
 
@@ -57,18 +57,18 @@ export function parseBaseline(json: unknown, source: string): Baseline {
     if (!isObject(json.entries)) throw new Error('entries must be an object of id -> measurement');
     return new Map(Object.entries(json.entries).map(([id, v]) => [id, parseEntry(id, v)]));
   } catch (e) {
-    throw new UsageError(`baseline ${source}: ${(e as Error).message} (regenerate it with --update)`);
+    throw new JobError(`baseline ${source}: ${(e as Error).message} (regenerate it with --update)`);
   }
 }
 
 /** Reads a baseline; a missing file is an error that says how to create it. */
 export function readBaseline(file: string): Baseline {
-  if (!existsSync(file)) throw new UsageError(`baseline ${file} does not exist: run with --update to create it`);
+  if (!existsSync(file)) throw new JobError(`baseline ${file} does not exist: run with --update to create it`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`cannot read baseline ${file}: ${(e as Error).message}`);
+    throw new JobError(`cannot read baseline ${file}: ${(e as Error).message}`);
   }
   return parseBaseline(json, file);
 }

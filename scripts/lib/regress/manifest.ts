@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../../hw/config/load.js';
 import type { HwConfig } from '../../../hw/config/types.js';
-import { UsageError } from '../errors.js';
+import { JobError } from '../job-error.js';
 import { isObject, shown } from './fields.js';
 import { KERNELS, kernelNames } from './kernels.js';
 import type { KernelMeasure } from './measure.js';
@@ -71,10 +71,10 @@ function prepare(e: ManifestEntry): PreparedEntry {
   return { entry: e, config, run: kernel.bind(e.params, e.tiling) };
 }
 
-/** Validates a parsed manifest; errors are UsageErrors naming `source`, the entry and the field. */
+/** Validates a parsed manifest; errors are JobErrors naming `source`, the entry and the field. */
 export function parseManifest(json: unknown, source: string): Manifest {
   const fail = (msg: string): never => {
-    throw new UsageError(`manifest ${source}: ${msg}`);
+    throw new JobError(`manifest ${source}: ${msg}`);
   };
   if (!isObject(json)) return fail(`must be an object { "entries": [...] }, got ${shown(json)}`);
   for (const key of Object.keys(json)) if (key !== 'entries' && key !== 'note') fail(`field ${key} is not known (known: entries, note)`);
@@ -89,7 +89,7 @@ export function parseManifest(json: unknown, source: string): Manifest {
       seen.add(e.id);
       return prepare(e);
     } catch (err) {
-      if (err instanceof UsageError) throw err;
+      if (err instanceof JobError) throw err;
       return fail(`${at}: ${(err as Error).message}`);
     }
   });
@@ -102,13 +102,13 @@ export function readManifest(file: string): Manifest {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new UsageError(`cannot read manifest ${file} (check the path)`);
+    throw new JobError(`cannot read manifest ${file} (check the path)`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`manifest ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new JobError(`manifest ${file} is not valid JSON: ${(e as Error).message}`);
   }
   return parseManifest(json, file);
 }
