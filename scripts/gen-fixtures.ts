@@ -57,7 +57,11 @@ function repoRoot(): string {
 function ortReason(e: unknown): string {
   const first = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).find(Boolean) ?? '';
   const msg = first.includes('Status Message: ') ? first.slice(first.indexOf('Status Message: ') + 16) : first;
-  return msg.replace(/^\S+\.cc:\d+ .*? const /, '').slice(0, 300);
+  return msg
+    .replace(/^\S+\.cc:\d+ .*? const /, '')
+    // kernel constructors: "Exception during initialization: <file>.h:<line> <C++ signature> [with ...] <reason>"
+    .replace(/^(Exception during initialization: )\S+\.(?:h|cc):\d+ \S+\(.*?\)(?: \[with [^\]]*\])? /, '$1')
+    .slice(0, 300);
 }
 
 async function generate(ort: OrtApi, op: string, seed: number): Promise<{ cases: FixtureCase[]; unsupported: Unsupported[] }> {
