@@ -5,8 +5,9 @@
  */
 import { f32Bits, f32FromBits } from '../../../isa/numeric/float16.js';
 import { qlinearAddElement, requantize, requantScale, type AddParams, type RefDtype } from '../../../ops-nn/onnx-ref/index.js';
-import type { AddRival, RequantRival } from '../rivals.js';
-import type { Gen } from './random.js';
+import type { TensorJson } from '../../../ops-nn/onnx/index.js';
+import { REQUANT_RIVALS, type AddRival, type RequantRival } from '../rivals.js';
+import { RANGE, scalar, type Gen } from './random.js';
 
 const ATTEMPTS = 20000;
 const NUDGES = [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6];
@@ -19,6 +20,22 @@ export interface RequantScales {
   readonly xs: number;
   readonly ws: number;
   readonly ys: number;
+}
+
+/**
+ * Replaces the per-tensor scales of a QLinear case (`scaleNames`: its input and weight scales, then
+ * y_scale) by crafted ones on which requant rival `rival` fails, given the case's exact accumulators
+ * `accs`; false when the search fails and the case keeps its scales.
+ */
+export function craftCaseScales(g: Gen, inputs: Record<string, TensorJson>, accs: ArrayLike<number>, scaleNames: readonly [string, string], rival: string): boolean {
+  const zp = inputs['y_zero_point']!.data[0]!;
+  const [qmin, qmax] = RANGE[inputs['y_zero_point']!.dtype as keyof typeof RANGE];
+  const s = craftRequantScales(g, accs, zp, qmin, qmax, REQUANT_RIVALS[rival]!);
+  if (!s) return false;
+  inputs[scaleNames[0]] = scalar('float32', s.xs);
+  inputs[scaleNames[1]] = scalar('float32', s.ws);
+  inputs['y_scale'] = scalar('float32', s.ys);
+  return true;
 }
 
 /**

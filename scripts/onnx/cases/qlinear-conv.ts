@@ -8,8 +8,8 @@ import { channelZeroPoints, DATA_MODES, qdata, qlinearScales, SCALE_MODES, SPREA
 import { convInteger } from '../../../ops-nn/onnx-ref/index.js';
 import { tensorFromJson, type TensorJson } from '../../../ops-nn/onnx/index.js';
 import { REQUANT_RIVALS } from '../rivals.js';
-import { craftRequantScales } from './craft.js';
-import { count, fmt, Gen, idx, RANGE, scalar, SHORT, tensor, type GenCase } from './random.js';
+import { craftCaseScales } from './craft.js';
+import { count, fmt, Gen, idx, scalar, SHORT, tensor, type GenCase } from './random.js';
 
 type Q = 'int8' | 'uint8';
 type Combo = readonly [Q, Q, Q];
@@ -88,14 +88,7 @@ function craftFor(g: Gen, inputs: Record<string, TensorJson>, attrs: Readonly<Re
   const [, m = 1, oh = 1, ow = 1] = y.dims;
   const bias = inputs['B']?.data;
   const acc = Array.from(y.data, (v, i) => v + (bias?.[Math.floor(i / (oh * ow)) % m] ?? 0));
-  const zp = inputs['y_zero_point']!.data[0]!;
-  const [qmin, qmax] = RANGE[inputs['y_zero_point']!.dtype as Q];
-  const s = craftRequantScales(g, acc, zp, qmin, qmax, REQUANT_RIVALS[rival]!);
-  if (!s) return false;
-  inputs['x_scale'] = scalar('float32', s.xs);
-  inputs['w_scale'] = scalar('float32', s.ws);
-  inputs['y_scale'] = scalar('float32', s.ys);
-  return true;
+  return craftCaseScales(g, inputs, acc, ['x_scale', 'w_scale'], rival);
 }
 
 /** ~130 QLinearConv cases (16 with scales crafted against the rival requantisations) and the probes. */

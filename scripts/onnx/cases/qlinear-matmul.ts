@@ -8,8 +8,8 @@ import { channelZeroPoints, DATA_MODES, qdata, qlinearScales, SCALE_MODES, SPREA
 import { matmulInteger } from '../../../ops-nn/onnx-ref/index.js';
 import { tensorFromJson, type TensorJson } from '../../../ops-nn/onnx/index.js';
 import { REQUANT_RIVALS } from '../rivals.js';
-import { craftRequantScales } from './craft.js';
-import { count, fmt, Gen, idx, RANGE, scalar, SHORT, tensor, type GenCase } from './random.js';
+import { craftCaseScales } from './craft.js';
+import { count, fmt, Gen, idx, scalar, SHORT, tensor, type GenCase } from './random.js';
 
 type Q = 'int8' | 'uint8';
 type Combo = readonly [Q, Q, Q];
@@ -101,14 +101,7 @@ function one(g: Gen, i: number, combo: Combo, probe: Probe | null, rival?: strin
 function craftFor(g: Gen, inputs: Record<string, TensorJson>, rival: string): boolean {
   const t = (n: string) => tensorFromJson(inputs[n], n);
   const acc = matmulInteger({ A: t('a'), B: t('b'), a_zero_point: t('a_zero_point'), b_zero_point: t('b_zero_point') }, {}).data;
-  const zp = inputs['y_zero_point']!.data[0]!;
-  const [qmin, qmax] = RANGE[inputs['y_zero_point']!.dtype as Q];
-  const s = craftRequantScales(g, acc, zp, qmin, qmax, REQUANT_RIVALS[rival]!);
-  if (!s) return false;
-  inputs['a_scale'] = scalar('float32', s.xs);
-  inputs['b_scale'] = scalar('float32', s.ws);
-  inputs['y_scale'] = scalar('float32', s.ys);
-  return true;
+  return craftCaseScales(g, inputs, acc, ['a_scale', 'b_scale'], rival);
 }
 
 /** ~130 QLinearMatMul cases (16 with scales crafted against the rival requantisations) and the probes. */
