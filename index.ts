@@ -8,6 +8,8 @@
 // Simulator and hardware configurations
 export { simulate, type Launch, type SimMode, type SimResult } from './hw/simulate.js';
 export { SimError } from './hw/engine/errors.js';
+export type { SanitizerReport } from './hw/sanitizer/sanitizer.js';
+export { FINDING_KINDS, formatFindings, type Finding, type FindingKind, type InsnRef } from './hw/sanitizer/findings.js';
 export type { CoreInfo, InsnRecord, TraceSink } from './hw/engine/records.js';
 export type { CoreSummary, Stat } from './hw/stats.js';
 export { loadConfig, mergeParams, presetNames, presetParams, readOverrides } from './hw/config/load.js';

@@ -13,6 +13,7 @@ import { decodeProgram, type DecodedProgram } from './engine/decode.js';
 import { SimError } from './engine/errors.js';
 import type { CoreInfo, TraceSink } from './engine/records.js';
 import { statList, summariseCore, type CoreSummary, type Stat } from './stats.js';
+import { Sanitizer, type SanitizerReport } from './sanitizer/sanitizer.js';
 
 export type SimMode = 'functional' | 'timing';
 
@@ -30,6 +31,11 @@ export interface Launch {
   readonly sink?: TraceSink;
   /** engine optimisation, on by default; turning it off must not change any result (tested) */
   readonly runAhead?: boolean;
+  /**
+   * track happens-before between pipes and cores and report races, reads of never-written bytes and
+   * unconsumed flags (hw/sanitizer); it changes no cycle, only costs time
+   */
+  readonly sanitize?: boolean;
 }
 
 export interface SimResult {
@@ -43,6 +49,8 @@ export interface SimResult {
   readonly config: HwConfig;
   /** decoded programs per core, for assembly text in reports */
   readonly programs: readonly DecodedProgram[];
+  /** the sanitizer's findings, when the launch asked for it */
+  readonly sanitizer?: SanitizerReport;
 }
 
 interface Placement {
@@ -131,8 +139,16 @@ export function simulate(l: Launch): SimResult {
     pipes: c.pipes.filter((p) => p !== undefined).map((p) => p.name),
   }));
   l.sink?.begin?.(coreInfo);
-  const chip = new Chip(cfg, cores, { functional, maxCycles: l.maxCycles ?? 2 ** 40, runAhead: l.runAhead ?? true, sink: l.sink });
-  const cycles = chip.run();
+  const sanitizer = l.sanitize ? new Sanitizer(cfg, cores, gmBytes) : undefined;
+  const chip = new Chip(cfg, cores, { functional, maxCycles: l.maxCycles ?? 2 ** 40, runAhead: l.runAhead ?? true, sink: l.sink, sanitizer });
+  let cycles: number;
+  try {
+    cycles = chip.run();
+  } catch (e) {
+    // a run that stops (deadlock, illegal access) still reports what the sanitizer saw up to then
+    if (sanitizer && e instanceof SimError) e.sanitizer = sanitizer.finish();
+    throw e;
+  }
   const summaries = cores.map((c) => summariseCore(c, cycles));
   return {
     cycles,
@@ -143,5 +159,6 @@ export function simulate(l: Launch): SimResult {
     coreInfo,
     config: cfg,
     programs: cores.map((c) => c.prog),
+    ...(sanitizer ? { sanitizer: sanitizer.finish() } : {}),
   };
 }

@@ -204,6 +204,10 @@ export class CrossQueue {
   deque(e: Emitter, pipe: Pipe, s: number): void {
     e.b.emit('cross_wait', { pipe, id: this.fullIds[s]! });
   }
+  /** Writer, at the end: wait until the readers released every slot of the last `used` writes. */
+  drain(e: Emitter, pipe: Pipe, used: number): void {
+    for (let s = 0; s < Math.min(this.depth, used); s++) this.alloc(e, pipe, s);
+  }
   /** Reader: done reading slot `s`. */
   free(e: Emitter, pipe: Pipe, s: number): void {
     e.b.emit('cross_set', { pipe, id: this.freeIds[s]! });

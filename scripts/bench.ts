@@ -30,17 +30,17 @@ function timeIt(fn: () => void, ms: number): { perSecond: number; runs: number }
 let peakRss = 0;
 const sampleMemory = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 
-function timingBench(cfg: HwConfig, s: MatmulSpec, blockDim: number): string {
+function timingBench(cfg: HwConfig, s: MatmulSpec, blockDim: number, sanitize = false): string {
   const k = generateMatmul(s, cfg, { blockDim });
   let insns = 0;
   let cycles = 0;
   const { perSecond } = timeIt(() => {
-    const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' });
+    const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing', sanitize });
     insns = executed(r);
     cycles = r.cycles;
     sampleMemory();
   }, 2000);
-  return `${cfg.name} matmul ${s.m}x${s.k}x${s.n} on ${blockDim} block(s): ${fmt(insns * perSecond)} instructions/s, ${fmt(cycles * perSecond)} simulated cycles/s (${insns} instructions, ${cycles} cycles per run)`;
+  return `${cfg.name} matmul ${s.m}x${s.k}x${s.n} on ${blockDim} block(s)${sanitize ? ', sanitized' : ''}: ${fmt(insns * perSecond)} instructions/s, ${fmt(cycles * perSecond)} simulated cycles/s (${insns} instructions, ${cycles} cycles per run)`;
 }
 
 function functionalBench(cfg: HwConfig, s: MatmulSpec): string {
@@ -76,6 +76,8 @@ function main(): void {
   console.log(timingBench(b910, spec(1024, 1024, 1024), 1));
   console.log(timingBench(b910, spec(2048, 2048, 2048), 24));
   console.log(timingBench(c910, spec(1024, 1024, 1024), 1));
+  console.log(timingBench(b910, spec(1024, 1024, 1024), 1, true));
+  console.log(timingBench(b910, spec(2048, 2048, 2048), 24, true));
   console.log(functionalBench(b910, spec(512, 1024, 512)));
   console.log(decodeBench(b910, spec(1024, 1024, 1024)));
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);

@@ -27,7 +27,8 @@ import { GmBandwidth } from './bandwidth.js';
 import { BUF_INDEX, S, type DecodedInsn } from './decode.js';
 import { EventQueue, PRIORITY } from './event-queue.js';
 import { SimError } from './errors.js';
-import { BLOCK, CoreState, PipeState, SCALAR_BLOCK } from './core-state.js';
+import { BLOCK, CoreState, PipeState, SCALAR_BLOCK, type QueueEntry } from './core-state.js';
+import type { Sanitizer } from '../sanitizer/sanitizer.js';
 import type { InsnRecord, TraceSink } from './records.js';
 
 const EV_TRY = 0;
@@ -44,6 +45,8 @@ export interface ChipOptions {
   /** let pipes run ahead of the clock where timing cannot change (off: a slower reference mode) */
   readonly runAhead: boolean;
   readonly sink?: TraceSink | undefined;
+  /** happens-before tracking of every access and flag (hw/sanitizer), or none */
+  readonly sanitizer?: Sanitizer | undefined;
 }
 
 export class Chip {
@@ -173,6 +176,8 @@ export class Chip {
     const issue = this.cfg.scalar.issueCycles;
     if (op === 'set_flag' || op === 'cross_set') {
       const rec = this.record(c, d, c.t, c.t, c.t, -1);
+      const san = this.opts.sanitizer;
+      if (san) (op === 'set_flag' ? san.flagQueued : san.crossQueued).call(san, c, S, d.arg, d, null, c.t);
       this.queue.push(c.t, PRIORITY.flag, op === 'set_flag' ? EV_FLAG : EV_CROSS, c.id, d.arg, rec);
       c.t += issue;
       c.pc++;
@@ -188,6 +193,7 @@ export class Chip {
       if (c.flagSet[d.arg]! >= 0) {
         this.record(c, d, c.t, c.t, c.t, c.flagRec[d.arg]!);
         c.flagSet[d.arg] = -1;
+        this.opts.sanitizer?.flagWait(c, S, d.arg);
         c.t += issue;
         c.pc++;
         return true;
@@ -200,6 +206,7 @@ export class Chip {
       if (c.cross[d.arg]! > 0) {
         this.record(c, d, c.t, c.t, c.t, c.crossRec[d.arg]!);
         c.cross[d.arg]!--;
+        this.opts.sanitizer?.crossWait(c, S, d.arg);
         c.t += issue;
         c.pc++;
         return true;
@@ -213,6 +220,7 @@ export class Chip {
     const done = Math.max(0, ...c.pipes.map((p) => p?.lastCompletion ?? 0));
     if (idle && done <= now) {
       this.record(c, d, c.t, c.t, c.t, -1);
+      this.opts.sanitizer?.barrierAll(c);
       c.t += issue;
       c.pc++;
       return true;
@@ -227,6 +235,7 @@ export class Chip {
     const slot = p.slots[(p.head + p.size) % p.slots.length]!;
     slot.d = d;
     slot.issue = c.t;
+    if (this.opts.sanitizer) slot.vc = this.opts.sanitizer.scalarClock(c);
     const mems = d.mems;
     for (let i = 0; i < mems.length; i++) {
       const m = mems[i]!;
@@ -285,7 +294,7 @@ export class Chip {
       const t = Math.max(now, p.busyUntil, e.issue);
       if (t > now && !this.canRunAhead(d)) return this.scheduleTry(c, p, t);
       if (d.family === 'sync') {
-        if (!this.pipeSync(c, p, d, e.issue, t)) return;
+        if (!this.pipeSync(c, p, e, t)) return;
         continue;
       }
       this.pop(c, p, t);
@@ -319,11 +328,15 @@ export class Chip {
   }
 
   /** Handles a sync instruction at the head of a pipe. Returns false when the pipe must wait. */
-  private pipeSync(c: CoreState, p: PipeState, d: DecodedInsn, issue: number, now: number): boolean {
+  private pipeSync(c: CoreState, p: PipeState, e: QueueEntry, now: number): boolean {
+    const d = e.d;
+    const issue = e.issue;
     const op = d.insn.op;
     if (op === 'set_flag' || op === 'cross_set') {
       const at = Math.max(now, p.lastCompletion);
       const rec = this.record(c, d, issue, now, at, -1, p);
+      const san = this.opts.sanitizer;
+      if (san) (op === 'set_flag' ? san.flagQueued : san.crossQueued).call(san, c, p.index, d.arg, d, e.vc, now);
       this.queue.push(at, PRIORITY.flag, op === 'set_flag' ? EV_FLAG : EV_CROSS, c.id, d.arg, rec);
       this.pop(c, p, now);
       return true;
@@ -350,16 +363,19 @@ export class Chip {
     if (isFlag) {
       this.record(c, d, issue, since, now, c.flagRec[d.arg]!, p);
       c.flagSet[d.arg] = -1;
+      this.opts.sanitizer?.flagWait(c, p.index, d.arg);
     } else {
       this.record(c, d, issue, since, now, c.crossRec[d.arg]!, p);
       c.cross[d.arg]!--;
+      this.opts.sanitizer?.crossWait(c, p.index, d.arg);
     }
     this.pop(c, p, now);
     return true;
   }
 
   /** Starts a compute or copy instruction. */
-  private start(c: CoreState, p: PipeState, d: DecodedInsn, e: { issue: number; addr: Float64Array }, now: number): void {
+  private start(c: CoreState, p: PipeState, d: DecodedInsn, e: QueueEntry, now: number): void {
+    this.opts.sanitizer?.start(c, p.index, d, e.addr, e.vc, now);
     if (this.opts.functional && d.exec !== null) d.exec(c.ctx!, d.insn, e.addr);
     p.current = d;
     p.currentStart = now;
@@ -422,6 +438,13 @@ export class Chip {
   // ---- flags -----------------------------------------------------------------------------------
 
   private flagFires(c: CoreState, flag: number, rec: number, now: number): void {
+    const san = this.opts.sanitizer;
+    if (san) {
+      // a set on a set flag is a finding: the flag stays set (one set is lost) and the run goes on
+      const stillSet = c.flagSet[flag]! >= 0;
+      san.flagFired(c, flag, stillSet);
+      if (stillSet) return;
+    }
     if (c.flagSet[flag]! >= 0) {
       const ids = this.cfg.eventIds;
       const src = PIPES[Math.floor(flag / ids / PIPES.length)];
@@ -436,6 +459,7 @@ export class Chip {
   }
 
   private crossFires(c: CoreState, id: number, rec: number, now: number): void {
+    this.opts.sanitizer?.crossFired(c, id);
     for (const k of c.partners) {
       const other = this.cores[k]!;
       if (other.cross[id]! >= CROSS_MAX)

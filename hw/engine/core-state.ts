@@ -22,6 +22,8 @@ export interface QueueEntry {
   issue: number;
   /** resolved addresses of its mem operands */
   readonly addr: Float64Array;
+  /** sanitizer: the scalar unit's vector clock when it issued the instruction (null without it) */
+  vc: Int32Array | null;
 }
 
 export class PipeState {
@@ -64,7 +66,7 @@ export class PipeState {
     readonly name: Pipe,
     depth: number,
   ) {
-    this.slots = Array.from({ length: depth }, () => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6) }));
+    this.slots = Array.from({ length: depth }, (): QueueEntry => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6), vc: null }));
     this.startTimes = new Float64Array(depth);
     this.xfer = { core: -1, cap: 0, remaining: 0, rate: 0, lastUpdate: 0, end: -1, owner: index };
   }

@@ -161,5 +161,6 @@ export function emitAivBlock(e: Emitter, pl: Plan, { tiles, workspace, sub }: Ai
     }
     q.load.free(s);
   });
+  q.load.drain();
   e.b.emit('end', {});
 }

@@ -84,6 +84,12 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
     else if (workspace) emitWorkspaceEpilogue(e, pl, q, turn, workspace);
     else emitFixpipeEpilogue(e, pl, q, turn);
   });
+  // take every "free" back, as Ascend C's pipe does at the end: no flag is left set when the core ends
+  q.l1.drain();
+  q.l0.drain();
+  q.l0c.drain();
+  q.nd?.drain();
+  workspace?.queue.drain(e, 'FIX', tiles.length);
   e.b.emit('end', {});
 }
 

@@ -9,8 +9,9 @@ import { formatSummary } from '../../traces/index.js';
 import { UsageError } from '../lib/errors.js';
 import { keyValues, listBlock, summaryJson } from '../lib/report.js';
 import { runAsm, type AsmJobResult } from '../lib/run-asm.js';
+import { sanitizerJson } from '../lib/sanitizer-report.js';
 import type { CliContext, CliIo } from './context.js';
-import { HW_OPTIONS, OUTPUT_OPTIONS, intOption, jsonText, overridesOf, textOption } from './options.js';
+import { HW_OPTIONS, OUTPUT_OPTIONS, intOption, jsonText, overridesOf, reportSanitizer, textOption } from './options.js';
 
 const OPTIONS = {
   preset: textOption('preset', "hardware preset (default: the file's directive, else ascend910b)"),
@@ -51,11 +52,13 @@ function runAsmCli(a: Args, io: CliIo): number {
     kind: a.kind,
     mode: a.functional ? 'functional' : 'timing',
     maxCycles: a.maxCycles,
+    sanitize: a.sanitize ?? false,
     trace: a.out === undefined ? undefined : { dir: a.out },
   });
-  const json = { command: 'asm', source: a.file, mode: j.result.mode, ...launchOf(j), instructions: j.program.insns.length, ...summaryJson(j.summary), files: j.files ?? [] };
+  const san = j.result.sanitizer;
+  const json = { command: 'asm', source: a.file, mode: j.result.mode, ...launchOf(j), instructions: j.program.insns.length, ...summaryJson(j.summary), files: j.files ?? [], ...(san ? { sanitizer: sanitizerJson(san) } : {}) };
   io.out(a.json ? jsonText(json) : textReport(j));
-  return 0;
+  return reportSanitizer(io, san);
 }
 
 /** The `asm` command. */

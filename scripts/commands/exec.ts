@@ -8,10 +8,10 @@ import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } 
 import { loadConfig } from '../../hw/config/load.js';
 import { UsageError } from '../lib/errors.js';
 import { openOutputFile } from '../lib/outputs.js';
-import { execCases } from '../lib/exec/exec-file.js';
+import { execCases, type ResultJson } from '../lib/exec/exec-file.js';
 import { FUSIONS, type Fusion } from '../../ops-nn/onnx/index.js';
 import type { CliContext } from './context.js';
-import { intOption, overridesOf, textOption } from './options.js';
+import { intOption, overridesOf, reportSanitizer, SANITIZE_OPTION, textOption } from './options.js';
 
 const OPTIONS = {
   case: { ...textOption('case', 'case file: one ONNX node case or a JSON array of them'), demandOption: true },
@@ -20,6 +20,7 @@ const OPTIONS = {
   config: textOption('config', 'JSON file overriding any preset field'),
   fusion: { choices: FUSIONS, describe: 'epilogue placement of conv/matmul: fixpipe (fused), ub (vector unit via UB), gm (separate requant kernel); default: the fastest exact one' },
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles per kernel'),
+  sanitize: SANITIZE_OPTION,
 } as const satisfies Record<string, Options>;
 
 type Args = ArgumentsCamelCase<InferredOptionTypes<typeof OPTIONS>>;
@@ -41,7 +42,7 @@ function readCases(file: string): unknown {
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
-  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}) });
+  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
   const file = openOutputFile(a.out);
   try {
     file.write(JSON.stringify(result));
@@ -52,7 +53,13 @@ function execCli(a: Args, ctx: CliContext): number {
   }
   const list = Array.isArray(result) ? (result as { cycles: number }[]) : [result as { cycles: number }];
   ctx.io.out(`${list.length} case(s) on ${cfg.name}, ${list.reduce((s, r) => s + r.cycles, 0)} cycles in all -> ${a.out}`);
-  return 0;
+  let status = 0;
+  (list as unknown as ResultJson[]).forEach((r, i) =>
+    r.kernels.forEach((k) => {
+      status = reportSanitizer(ctx.io, k.sanitizer, `case ${r.name ?? i} kernel ${k.name}`) || status;
+    }),
+  );
+  return status;
 }
 
 /** The `exec` command. */

@@ -4,7 +4,10 @@
  */
 import type { Options } from 'yargs';
 import { readOverrides } from '../../hw/config/load.js';
+import type { SanitizerReport } from '../../hw/sanitizer/sanitizer.js';
 import { UsageError } from '../lib/errors.js';
+import { foundAnything, SANITIZER_EXIT, sanitizerLines } from '../lib/sanitizer-report.js';
+import type { CliIo } from './context.js';
 
 /** A decimal or 0x hex integer with an optional minus sign, or NaN. */
 const parseInteger = (text: string): number => {
@@ -36,11 +39,25 @@ export const textOption = (flag: string, describe: string) => ({ type: 'string',
 /** An integer flag; the type is left to the coercion so messages can quote what was typed. */
 export const intOption = (flag: string, describe: string) => ({ describe, requiresArg: true, coerce: integer(flag) }) as const;
 
+/** --sanitize: the run under the sanitizer, exit status 3 when it finds something. */
+export const SANITIZE_OPTION = {
+  type: 'boolean',
+  describe: 'check synchronisation: report races between pipes and cores, reads of never-written bytes and unconsumed flags (exit 3 if any)',
+} as const satisfies Options;
+
+/** Prints a run's sanitizer findings on stderr; the exit status: 3 if it found anything, else 0. */
+export function reportSanitizer(io: CliIo, report: SanitizerReport | undefined, label?: string): number {
+  if (!report || !foundAnything(report)) return 0;
+  for (const line of sanitizerLines([{ report, ...(label ? { label } : {}) }])) io.err(line);
+  return SANITIZER_EXIT;
+}
+
 /** Flags for choosing and adjusting the hardware. */
 export const HW_OPTIONS = {
   config: textOption('config', 'JSON file overriding any preset field (see: aicore-sim presets --json)'),
   cores: intOption('cores', 'blocks to launch: cores, or AIC groups on separated presets (run: default 1)'),
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles'),
+  sanitize: SANITIZE_OPTION,
 } as const satisfies Record<string, Options>;
 
 /** Flags for what a run prints and writes. */

@@ -9,9 +9,10 @@ import { formatSummary } from '../../traces/index.js';
 import { kernelAssembly } from '../lib/asm-directives.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { keyValues, listBlock, summaryJson } from '../lib/report.js';
+import { sanitizerJson } from '../lib/sanitizer-report.js';
 import { runMatmul, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from '../lib/run-matmul.js';
 import type { CliContext, CliIo } from './context.js';
-import { HW_OPTIONS, OUTPUT_OPTIONS, defined, intOption, jsonText, overridesOf, textOption } from './options.js';
+import { HW_OPTIONS, OUTPUT_OPTIONS, defined, intOption, jsonText, overridesOf, textOption, reportSanitizer } from './options.js';
 
 const OPTIONS = {
   m: { ...intOption('m', 'rows of A and of the output'), demandOption: true },
@@ -91,6 +92,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     relu: a.relu ?? false,
     seed: a.seed,
     maxCycles: a.maxCycles,
+    sanitize: a.sanitize ?? false,
     trace: a.out === undefined ? undefined : { dir: a.out },
   };
 }
@@ -113,12 +115,14 @@ function runMatmulCli(a: Args, io: CliIo): number {
     if (a.emitAsm !== undefined) rmSync(a.emitAsm, { force: true });
     throw e;
   }
-  io.out(a.json ? jsonText(jsonReport(j, a.emitAsm)) : textReport(j, a.emitAsm));
+  const san = j.result.sanitizer;
+  io.out(a.json ? jsonText({ ...jsonReport(j, a.emitAsm), ...(san ? { sanitizer: sanitizerJson(san) } : {}) }) : textReport(j, a.emitAsm));
+  const sanitized = reportSanitizer(io, san);
   if (j.verified === false) {
     io.err(`aicore-sim: matmul output differs from the reference: ${mismatchText(j.mismatch!)}`);
-    return 1;
+    return sanitized || 1;
   }
-  return 0;
+  return sanitized;
 }
 
 /** The `run matmul` subcommand. */

@@ -8,6 +8,7 @@ import { SimError } from '../../hw/engine/errors.js';
 import { IsaError } from '../../isa/validate.js';
 import { OpError } from '../../ops-nn/kernel.js';
 import { JobError } from './job-error.js';
+import { foundAnything, SANITIZER_EXIT, sanitizerLines } from './sanitizer-report.js';
 
 /** A problem with the command line itself (flags, files named on it); a JobError, so exit status 2. */
 export class UsageError extends JobError {
@@ -20,8 +21,8 @@ const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigE
 /** True for errors a user can fix from the message alone. */
 export const isExpected = (e: unknown): boolean => EXPECTED.some((cls) => e instanceof cls);
 
-/** Exit code of a failure: 2 for usage and job-input errors, 1 for everything else. */
-export const exitCodeOf = (e: unknown): number => (e instanceof JobError ? 2 : 1);
+/** Exit code of a failure: 2 for usage and job-input errors, 3 for a stopped run whose sanitizer found something, 1 for everything else. */
+export const exitCodeOf = (e: unknown): number => (e instanceof JobError ? 2 : e instanceof SimError && foundAnything(e.sanitizer) ? SANITIZER_EXIT : 1);
 
 /** Joins a message's lines (trimmed, blank ones dropped) so the report stays on one line. */
 export const oneLine = (s: string, sep = '; '): string =>
@@ -36,7 +37,9 @@ export const oneLine = (s: string, sep = '; '): string =>
  */
 export function formatError(e: unknown, verbose: boolean): string {
   const err = e instanceof Error ? e : new Error(String(e));
-  if (verbose) return `aicore-sim: ${err.message}\n${err.stack ?? ''}`;
+  // a sanitized run that stopped (deadlock, illegal access) also says what the sanitizer saw before
+  const findings = err instanceof SimError && err.sanitizer ? sanitizerLines([{ report: err.sanitizer }]) : [];
+  if (verbose) return [`aicore-sim: ${err.message}`, ...findings, err.stack ?? ''].join('\n');
   const msg = oneLine(err.message) || err.name;
-  return isExpected(err) ? `aicore-sim: ${msg}` : `aicore-sim: ${msg} (run with --verbose for the stack)`;
+  return [isExpected(err) ? `aicore-sim: ${msg}` : `aicore-sim: ${msg} (run with --verbose for the stack)`, ...findings].join('\n');
 }

@@ -37,6 +37,8 @@ export interface AsmJobOptions {
   /** default 'timing' */
   readonly mode?: SimMode;
   readonly maxCycles?: number;
+  /** run under the sanitizer (hw/sanitizer); its report is in result.sanitizer */
+  readonly sanitize?: boolean;
   readonly trace?: TraceOptions;
 }
 
@@ -71,6 +73,7 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
     gm: mode === 'functional' ? new Uint8Array(gmBytes) : gmBytes,
     mode,
     ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+    ...(o.sanitize ? { sanitize: true } : {}),
   };
   const run = runLaunch(launch, basename(source), o.trace);
   return { config, program, kind, blockDim, gmBytes, directives, ...run };

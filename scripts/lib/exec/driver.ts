@@ -11,9 +11,17 @@ import type { KernelRun, NodeResult, RunOptions } from './types.js';
 /** Runs one launch functionally; returns GM after it and the launch's record. */
 export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions): { gm: Uint8Array; run: KernelRun } {
   const k = l.kernel;
-  const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: l.gm, mode: 'functional', ...(opts.maxCycles ? { maxCycles: opts.maxCycles } : {}) });
+  const r = simulate({
+    config: cfg,
+    programs: k.programs,
+    blockDim: k.blockDim,
+    gm: l.gm,
+    mode: 'functional',
+    ...(opts.maxCycles ? { maxCycles: opts.maxCycles } : {}),
+    ...(opts.sanitize ? { sanitize: true } : {}),
+  });
   const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;
-  return { gm: r.gm!, run: { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes } };
+  return { gm: r.gm!, run: { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes, ...(r.sanitizer ? { sanitizer: r.sanitizer } : {}) } };
 }
 
 /**

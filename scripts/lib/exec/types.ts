@@ -4,6 +4,7 @@
  * kernel launches and returns the outputs the simulated kernels wrote, with their cycles.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
+import type { SanitizerReport } from '../../../hw/sanitizer/sanitizer.js';
 import type { HostTensor, NodeAttrs, NodeInputs, OperatorOptions, TensorJson } from '../../../ops-nn/onnx/index.js';
 
 export interface OnnxCase {
@@ -19,6 +20,8 @@ export interface RunOptions extends OperatorOptions {
   /** stop a kernel with an error past this many cycles (exec always runs functionally: outputs must
    * come from the simulated kernels) */
   readonly maxCycles?: number;
+  /** run every kernel under the sanitizer (hw/sanitizer): findings are reported per kernel */
+  readonly sanitize?: boolean;
 }
 
 export interface KernelRun {
@@ -26,6 +29,8 @@ export interface KernelRun {
   readonly cycles: number;
   readonly gmBytes: number;
   readonly notes: readonly string[];
+  /** with RunOptions.sanitize: what the sanitizer found in this kernel */
+  readonly sanitizer?: SanitizerReport;
 }
 
 export interface NodeResult {
