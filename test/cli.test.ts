@@ -160,13 +160,17 @@ describe('run matmul', () => {
     expect(summary).toMatch(/^core,kind,block,total_cycles,/);
     expect(summary).toContain(`total,,,${ok.cycles},`);
 
-    // A run that fails (cycle limit) removes its partial files and the earlier run's complete ones.
+    // A run that fails (cycle limit) leaves nothing of its own, and the earlier run's complete set and
+    // the user's file at the --emit-asm path exactly as they were.
+    const before = Object.values(OUTPUT_FILES).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
     const asm = write(path.dirname(dir), 'old.s', '  end\n');
     const bad = await cli(...MM, '--preset', 'tiny', '--out', dir, '--emit-asm', asm, '--max-cycles', '50');
     expect(bad.code).not.toBe(0);
     expect(bad.stderrLines).toHaveLength(1);
-    expect(fs.readdirSync(dir)).toEqual([]);
-    expect(fs.readdirSync(path.dirname(dir))).toEqual(['out']);
+    expect(fs.readdirSync(dir).sort()).toEqual(Object.values(OUTPUT_FILES).sort());
+    expect(Object.values(OUTPUT_FILES).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))).toEqual(before);
+    expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(['old.s', 'out']);
+    expect(fs.readFileSync(asm, 'utf8')).toBe('  end\n');
   });
 });
 

@@ -400,7 +400,8 @@ describe('file safety', () => {
     const file = path.join(dir, 'trace.json');
     const sink = new ChromeTraceSink(file, cfg);
     sink.begin([{ core: 0, kind: 'coupled', blockIdx: 0, pipes: ['MTE2'] }]);
-    expect(partials(dir)).toEqual(['trace.json.partial']);
+    expect(partials(dir)).toHaveLength(1);
+    expect(partials(dir)[0]).toMatch(/^trace\.json\.\d+\.\d+\.partial$/);
     expect(fs.existsSync(file)).toBe(false);
     sink.abort();
     sink.abort(); // idempotent
@@ -418,9 +419,12 @@ describe('file safety', () => {
   it('removes the partial file when the final rename fails', () => {
     const dir = tmp();
     const file = path.join(dir, 'taken');
-    fs.mkdirSync(path.join(file, 'sub'), { recursive: true }); // a non-empty folder where the file should go
     const w = new CsvWriter(file, INSN_COLUMNS.slice(0, 1));
+    fs.mkdirSync(path.join(file, 'sub'), { recursive: true }); // a non-empty folder appears where the file should go
     expect(() => w.finish()).toThrow();
+    expect(partials(dir)).toEqual([]);
+    // a folder already at the name is refused before anything is written
+    expect(() => new CsvWriter(file, INSN_COLUMNS.slice(0, 1))).toThrow(/is a folder/);
     expect(partials(dir)).toEqual([]);
   });
 

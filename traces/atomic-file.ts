@@ -1,28 +1,56 @@
 /**
- * Crash-safe, streaming output files. Text goes to `<path>.partial` in chunks of about 64 KB and the
- * file is renamed into place only when complete, so a reader never finds a half-written trace under
- * the final name, and a large trace never sits in memory as one string.
+ * Crash-safe, streaming output files. Text goes to a partial file next to the target in chunks of
+ * about 64 KB and is renamed into place only when complete, so a reader never finds a half-written
+ * trace under the final name, and a large trace never sits in memory as one string.
+ *
+ * Only regular files are ever replaced. A target that is a device, a FIFO or a socket (/dev/stdout,
+ * /dev/full, a pipe to another program) is written in place, streaming, and never renamed over or
+ * removed; a symlink is followed to what it points at (the link stays). The partial file gets a name
+ * of its own (`<name>.<pid>.<n>.partial`, created exclusively), so no file of the user's, and no
+ * other run's partial file, is ever truncated.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Text is buffered up to this many characters before one write system call. */
 export const CHUNK_CHARS = 64 * 1024;
 
 type State = 'open' | 'committed' | 'aborted';
 
-/** An output file written to `<path>.partial` and renamed to `path` by `commit()`. */
+let partials = 0;
+
+/** Where a target path really is, and whether it is something to stream into rather than replace. */
+function resolveTarget(target: string): { path: string; inPlace: boolean } {
+  let real = target;
+  try {
+    real = fs.realpathSync(target);
+  } catch {
+    // missing (or a dangling link): a new regular file at the given path
+    return { path: target, inPlace: false };
+  }
+  const st = fs.statSync(real);
+  if (st.isDirectory()) throw new Error(`${target} is a folder (give a file name)`);
+  return { path: real, inPlace: !st.isFile() };
+}
+
+/** An output file written to a partial file and renamed to `path` by `commit()` (see the file comment). */
 export class AtomicFile {
-  /** where the text goes until the file is complete */
+  /** where the text goes until the file is complete (the target itself when it is written in place) */
   readonly partialPath: string;
+  private readonly finalPath: string;
+  private readonly inPlace: boolean;
   private fd: number;
   private chunks: string[] = [];
   private pending = 0;
   private state: State = 'open';
 
-  /** Opens (truncates) `<path>.partial`; the folder must exist. */
+  /** Opens the partial file (or the device / FIFO itself); the folder must exist. */
   constructor(readonly path: string) {
-    this.partialPath = `${path}.partial`;
-    this.fd = fs.openSync(this.partialPath, 'w');
+    const t = resolveTarget(path);
+    this.finalPath = t.path;
+    this.inPlace = t.inPlace;
+    this.partialPath = t.inPlace ? t.path : `${t.path}.${process.pid}.${partials++}.partial`;
+    this.fd = fs.openSync(this.partialPath, t.inPlace ? 'w' : 'wx');
   }
 
   /** Appends text; flushes when the buffer passes CHUNK_CHARS. A failed write removes the partial file. */
@@ -40,7 +68,7 @@ export class AtomicFile {
       this.flush();
       fs.closeSync(this.fd);
       this.fd = -1;
-      fs.renameSync(this.partialPath, this.path);
+      if (!this.inPlace) fs.renameSync(this.partialPath, this.finalPath);
     });
     this.state = 'committed';
   }
@@ -48,7 +76,7 @@ export class AtomicFile {
   /**
    * Drops the output: closes and deletes the partial file. Idempotent and never throws, so it is safe
    * in error paths; after a commit it does nothing (the file is complete). A file already at `path`
-   * from an earlier run is left as it was.
+   * from an earlier run, and a device or FIFO written in place, are left as they are.
    */
   abort(): void {
     if (this.state !== 'open') return;
@@ -60,7 +88,7 @@ export class AtomicFile {
       // already failing: the unlink below is what matters
     }
     this.fd = -1;
-    fs.rmSync(this.partialPath, { force: true });
+    if (!this.inPlace) fs.rmSync(this.partialPath, { force: true });
   }
 
   private flush(): void {
@@ -81,3 +109,6 @@ export class AtomicFile {
     }
   }
 }
+
+/** The folder a target file ends up in (symlinks followed), for callers that stage next to it. */
+export const targetFolder = (target: string): string => path.dirname(resolveTarget(target).path);

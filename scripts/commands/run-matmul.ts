@@ -3,7 +3,6 @@
  * Prints the op summary (or one JSON object), writes the trace and CSVs with --out and the
  * generated program with --emit-asm.
  */
-import { rmSync } from 'node:fs';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { formatSummary } from '../../traces/index.js';
 import { kernelAssembly } from '../lib/asm-directives.js';
@@ -100,7 +99,7 @@ function jobOptions(a: Args): MatmulJobOptions {
 /** Runs the job for parsed flags; exit code 1 if the output is not bit-exact. */
 function runMatmulCli(a: Args, io: CliIo): number {
   const opts = jobOptions(a);
-  // The assembly file is opened first (a bad path fails before the run) and removed if anything fails.
+  // The assembly file is opened first (a bad path fails before the run) and dropped if anything fails.
   const asmFile = a.emitAsm === undefined ? undefined : openOutputFile(a.emitAsm);
   let j: MatmulJobResult;
   try {
@@ -110,9 +109,9 @@ function runMatmulCli(a: Args, io: CliIo): number {
       asmFile.commit();
     }
   } catch (e) {
-    // Like the --out folder: no file from an earlier run is left to look like this run's output.
+    // Only this run's partial file goes: a file already at the path (the user's, or an earlier
+    // run's) stays as it was.
     asmFile?.abort();
-    if (a.emitAsm !== undefined) rmSync(a.emitAsm, { force: true });
     throw e;
   }
   const san = j.result.sanitizer;

@@ -1,9 +1,9 @@
 /**
  * Running a launch with or without output files. With an output folder the run streams the Chrome
  * trace and the per-instruction CSV through the traces/ sinks, then writes the per-opcode, summary
- * and statistics CSVs only after the run succeeded. A failed run leaves none of the five files
- * behind: not its own partial files (the sinks remove them) and not a complete-looking set from an
- * earlier run in the same folder (removed before the run starts).
+ * and statistics CSVs, all into a staging folder of its own (staged-outputs.ts), and publishes the
+ * five files into the folder only after the run succeeded. A failed run leaves the folder as it was:
+ * an earlier run's complete set, or the user's files, stay untouched.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +23,7 @@ import {
   type OpSummary,
 } from '../../traces/index.js';
 import { JobError } from './job-error.js';
+import { StagedOutputs } from './staged-outputs.js';
 
 /** The files a traced run writes, in the order they are listed. */
 export const OUTPUT_FILES = {
@@ -53,11 +54,6 @@ type Paths = Record<OutputName, string>;
 const pathsIn = (dir: string): Paths =>
   Object.fromEntries(Object.entries(OUTPUT_FILES).map(([k, f]) => [k, path.join(dir, f)])) as Paths;
 
-/** Removes the outputs (and partial files) so that nothing in the folder predates this run. */
-function removeOutputs(paths: Paths): void {
-  for (const p of Object.values(paths)) for (const f of [p, `${p}.partial`]) fs.rmSync(f, { force: true });
-}
-
 /**
  * Creates `dir` and its missing parents one level at a time. (Node 20's `mkdirSync(recursive)` spins
  * forever on some paths, e.g. under /proc, instead of failing.)
@@ -68,20 +64,14 @@ function makeDir(dir: string): void {
   for (const d of missing.reverse()) fs.mkdirSync(d);
 }
 
-function prepareDir(dir: string): Paths {
+function prepareDir(dir: string): StagedOutputs {
   try {
     makeDir(dir);
   } catch (e) {
     throw new JobError(`cannot create output folder ${dir}: ${(e as Error).message}`);
   }
   if (!fs.statSync(dir).isDirectory()) throw new JobError(`output folder ${dir} is a file (give a folder name)`);
-  const paths = pathsIn(dir);
-  try {
-    removeOutputs(paths);
-  } catch (e) {
-    throw new JobError(`cannot clear earlier outputs in ${dir}: ${(e as Error).message}`);
-  }
-  return paths;
+  return new StagedOutputs(dir, Object.values(OUTPUT_FILES));
 }
 
 /** Opens the streaming sinks; if one cannot be opened the ones already open are dropped. */
@@ -108,28 +98,50 @@ export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: T
     const result = simulate(launch);
     return { result, summary: summarise(result, label) };
   }
-  const paths = prepareDir(trace.dir);
-  const result = simulateTraced(launch, openSinks(launch, paths, label));
+  const staged = prepareDir(trace.dir);
   try {
+    const paths = pathsIn(staged.staging);
+    const result = simulateTraced(launch, openSinks(launch, paths, label));
     const summary = summarise(result, label);
     writeOpCsv(paths.ops, result);
     writeSummaryCsv(paths.summary, summary);
     writeStatsCsv(paths.stats, result.stats);
-    return { result, summary, files: Object.values(paths) };
-  } catch (e) {
-    removeOutputs(paths);
-    throw e;
+    return { result, summary, files: staged.publish() };
+  } finally {
+    staged.discard();
   }
 }
 
-/**
- * Opens `<file>.partial` for a text output that is renamed into place by `commit()`. Open it before
- * a run so that a bad path fails early, and `abort()` it if the run fails.
- */
-export function openOutputFile(file: string): AtomicFile {
-  try {
-    return new AtomicFile(file);
-  } catch (e) {
-    throw new JobError(`cannot write ${file}: ${(e as Error).message}`);
-  }
+/** A single output file of a job: written, then committed or aborted. */
+export interface OutputFile {
+  write(text: string): void;
+  commit(): void;
+  abort(): void;
 }
+
+/**
+ * Opens a text output that is renamed into place by `commit()` (or streamed into a device or FIFO:
+ * traces/atomic-file.ts). Open it before a run so that a bad path fails early, and `abort()` it if
+ * the run fails. A failure to write or commit is a JobError naming the file (e.g. a full disk, or
+ * /dev/full); the target is left as it was.
+ */
+export function openOutputFile(file: string): OutputFile {
+  const failed = (e: unknown) => new JobError(`cannot write ${file}: ${oneLineOf(e)}`);
+  let f: AtomicFile;
+  try {
+    f = new AtomicFile(file);
+  } catch (e) {
+    throw failed(e);
+  }
+  const guarded = (op: () => void) => {
+    try {
+      op();
+    } catch (e) {
+      f.abort();
+      throw failed(e);
+    }
+  };
+  return { write: (t) => guarded(() => f.write(t)), commit: () => guarded(() => f.commit()), abort: () => f.abort() };
+}
+
+const oneLineOf = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;

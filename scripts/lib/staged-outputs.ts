@@ -1,0 +1,124 @@
+/**
+ * A run's set of output files, staged and published as one: every file is written into a staging
+ * folder of this run's own inside the output folder (`.aicore-sim-run-<pid>-XXXXXX`), and only after
+ * the run succeeded are they renamed into place, under a lock file so that two runs publishing into
+ * one folder never interleave (the last one's set wins whole). A failed run removes its staging
+ * folder and touches nothing else; a run killed before publishing leaves only its staging folder,
+ * which the next run into that folder removes. Only regular files are replaced: an output name that
+ * is a symlink, a FIFO, a device or a folder is refused before the run starts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JobError } from './job-error.js';
+
+const STAGING_PREFIX = '.aicore-sim-run-';
+const LOCK_NAME = '.aicore-sim.lock';
+/** How long a run waits for another run's publishing before it gives up. */
+const LOCK_WAIT_MS = 10_000;
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** What is at `p`: missing, a regular file, or something else (named for the message). */
+function kindAt(p: string): 'missing' | 'file' | string {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return 'missing';
+  }
+  if (st.isFile()) return 'file';
+  return st.isSymbolicLink() ? 'a symlink' : st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
+}
+
+/** Removes staging folders of runs that are no longer alive. */
+function removeStale(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const m = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)-`).exec(name);
+    if (m && !alive(Number(m[1]))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
+export class StagedOutputs {
+  /** where this run writes its files until they are published */
+  readonly staging: string;
+  private done = false;
+
+  /** Checks the final names (regular files or missing) and creates the staging folder in `dir`. */
+  constructor(
+    readonly dir: string,
+    readonly names: readonly string[],
+  ) {
+    for (const n of names) {
+      const k = kindAt(path.join(dir, n));
+      if (k !== 'missing' && k !== 'file')
+        throw new JobError(`output ${path.join(dir, n)} is ${k}: a run only replaces regular files (remove it, or choose another --out folder)`);
+    }
+    try {
+      removeStale(dir);
+      this.staging = fs.mkdtempSync(path.join(dir, `${STAGING_PREFIX}${process.pid}-`));
+    } catch (e) {
+      throw new JobError(`cannot write outputs to ${dir}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Path of output `name` while it is being written. */
+  at(name: string): string {
+    return path.join(this.staging, name);
+  }
+
+  /** Moves every staged file into place, under the folder's lock; returns the final paths. */
+  publish(): string[] {
+    const lock = path.join(this.dir, LOCK_NAME);
+    this.acquire(lock);
+    try {
+      const out: string[] = [];
+      for (const n of this.names) {
+        const final = path.join(this.dir, n);
+        const k = kindAt(final);
+        if (k !== 'missing' && k !== 'file') throw new JobError(`output ${final} became ${k} during the run: a run only replaces regular files`);
+        fs.renameSync(this.at(n), final);
+        out.push(final);
+      }
+      return out;
+    } finally {
+      fs.rmSync(lock, { force: true });
+      this.discard();
+    }
+  }
+
+  /** Drops whatever the run staged (idempotent, never throws). */
+  discard(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      fs.rmSync(this.staging, { recursive: true, force: true });
+    } catch {
+      // nothing more can be done; the next run into this folder removes it
+    }
+  }
+
+  private acquire(lock: string): void {
+    const until = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new JobError(`cannot lock ${this.dir} to publish the outputs: ${(e as Error).message}`);
+      }
+      const holder = Number(fs.readFileSync(lock, 'utf8'));
+      if (!Number.isSafeInteger(holder) || !alive(holder)) fs.rmSync(lock, { force: true });
+      else if (Date.now() > until) throw new JobError(`${lock} is held by process ${holder} for more than ${LOCK_WAIT_MS / 1000} s (remove it if that process is gone)`);
+      else sleep(10);
+    }
+  }
+}

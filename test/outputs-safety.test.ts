@@ -1,0 +1,107 @@
+/**
+ * Outputs that lose nothing: devices, FIFOs and symlinks at an output path are written through, never
+ * replaced; a write error on a device is reported and the device stays; a failed run leaves the
+ * user's files as they were; an output folder whose file names are taken by non-regular files is
+ * refused before the run. Device files and FIFOs are made inside a temporary folder.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../scripts/cli.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-outputs-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+const MM = ['run', 'matmul', '--m', '16', '--k', '32', '--n', '16', '--preset', 'tiny', '--timing-only'];
+
+/** A character device like /dev/full (major 1, minor 7), made here; null where mknod is not allowed. */
+function makeFull(p: string): string | null {
+  try {
+    execFileSync('mknod', [p, 'c', '1', '7'], { stdio: 'ignore' });
+    return p;
+  } catch {
+    return null;
+  }
+}
+
+describe('single-file outputs', () => {
+  const full = makeFull(path.join(dir, 'full'));
+
+  it.skipIf(full === null)('--emit-asm onto a full device reports the write error and leaves the device', async () => {
+    const r = await cli(...MM, '--emit-asm', full!);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^aicore-sim: cannot write .*full: ENOSPC/);
+    expect(fs.lstatSync(full!).isCharacterDevice()).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('--emit-asm onto a symlink writes the file it points at; the link stays a link', async () => {
+    const target = path.join(dir, 'real.s');
+    fs.writeFileSync(target, 'old\n');
+    const link = path.join(dir, 'link.s');
+    fs.symlinkSync(target, link);
+    expect((await cli(...MM, '--emit-asm', link)).code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target, 'utf8')).toMatch(/^# aicore-sim: preset=tiny/);
+  });
+
+  it('--emit-asm onto a FIFO streams into it; the FIFO stays', async () => {
+    const fifo = path.join(dir, 'pipe.s');
+    execFileSync('mkfifo', [fifo]);
+    const got = path.join(dir, 'from-pipe.s');
+    const reader = spawn('sh', ['-c', `cat "${fifo}" > "${got}"`]);
+    const done = new Promise((resolve) => reader.on('exit', resolve));
+    expect((await cli(...MM, '--emit-asm', fifo)).code).toBe(0);
+    await done;
+    expect(fs.lstatSync(fifo).isFIFO()).toBe(true);
+    expect(fs.readFileSync(got, 'utf8')).toMatch(/^# aicore-sim: preset=tiny/);
+  });
+});
+
+describe('output folders', () => {
+  it('a run whose outputs are taken by a symlink or a FIFO is refused before it starts, and they stay', async () => {
+    const out = path.join(dir, 'taken');
+    fs.mkdirSync(out);
+    const mine = path.join(dir, 'mine.json');
+    fs.writeFileSync(mine, '{}');
+    fs.symlinkSync(mine, path.join(out, 'trace.json'));
+    execFileSync('mkfifo', [path.join(out, 'stats.csv')]);
+    const r = await cli(...MM, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/output .*trace\.json is a symlink: a run only replaces regular files/);
+    expect(fs.lstatSync(path.join(out, 'trace.json')).isSymbolicLink()).toBe(true);
+    expect(fs.lstatSync(path.join(out, 'stats.csv')).isFIFO()).toBe(true);
+    expect(fs.readFileSync(mine, 'utf8')).toBe('{}');
+    expect(fs.readdirSync(out).sort()).toEqual(['stats.csv', 'trace.json']);
+  });
+
+  it('a failed run leaves the files already in the folder untouched, and no staging folder', async () => {
+    const out = path.join(dir, 'kept');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'summary.csv'), 'my notes\n');
+    fs.writeFileSync(path.join(out, 'other.txt'), 'x');
+    const r = await cli(...MM, '--out', out, '--max-cycles', '20');
+    expect(r.code).toBe(1);
+    expect(fs.readdirSync(out).sort()).toEqual(['other.txt', 'summary.csv']);
+    expect(fs.readFileSync(path.join(out, 'summary.csv'), 'utf8')).toBe('my notes\n');
+  });
+
+  it('a staging folder left by a run that died is removed by the next run into the folder', async () => {
+    const out = path.join(dir, 'stale');
+    fs.mkdirSync(out);
+    // a pid that cannot be alive: above the kernel's pid limit
+    fs.mkdirSync(path.join(out, '.aicore-sim-run-99999999-abc123'));
+    expect((await cli(...MM, '--out', out)).code).toBe(0);
+    expect(fs.readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+    expect(fs.readdirSync(out)).toContain('trace.json');
+  });
+});
