@@ -2,7 +2,7 @@
  * Building a configuration the way users ask for one: a preset name plus optional overrides from a
  * JSON file (any field, deep-merged), validated with messages that name the field.
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../input-file.js';
 import { PRESETS } from './presets.js';
 import { ConfigError, deriveConfig } from './derive.js';
 import { REMOVED_FIELDS } from './fields.js';
@@ -35,7 +35,7 @@ export const presetNames = (): string[] => Object.keys(PRESETS);
 
 /** The parameters of a preset, or a ConfigError listing the known names. */
 export function presetParams(name: string): HwParams {
-  const p = PRESETS[name];
+  const p = Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
   if (!p) throw new ConfigError(`unknown preset '${name}' (known: ${presetNames().join(', ')})`);
   return p;
 }
@@ -49,9 +49,9 @@ export function loadConfig(preset: string, overrides?: unknown): HwConfig {
 export function readOverrides(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ConfigError(`cannot read config file ${file} (check the path)`);
+    text = readInputText(file);
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
   }
   try {
     return JSON.parse(text);

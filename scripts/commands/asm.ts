@@ -2,7 +2,7 @@
  * `aicore-sim asm FILE.s`: assembles a hand-written (or `run --emit-asm`) program and runs it,
  * timing-only by default. Launch defaults come from the file's `# aicore-sim:` directives.
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { CORE_KINDS } from '../../hw/config/types.js';
 import { formatSummary } from '../../traces/index.js';
@@ -27,9 +27,9 @@ type Args = ArgumentsCamelCase<Raw>;
 
 function readSource(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readInputText(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (check the path)`);
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
 }
 

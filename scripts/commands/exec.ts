@@ -3,7 +3,7 @@
  * the matching ops-nn kernels (the contract: docs/exec.md). CASE holds one case or an array;
  * RESULT holds one result or an array in the same order, written only when every case succeeded.
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { loadConfig } from '../../hw/config/load.js';
 import { UsageError } from '../lib/errors.js';
@@ -28,9 +28,9 @@ type Args = ArgumentsCamelCase<InferredOptionTypes<typeof OPTIONS>>;
 function readCases(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read case file ${file} (check the path)`);
+    text = readInputText(file);
+  } catch (e) {
+    throw new UsageError(`cannot read case file ${file}: ${(e as Error).message}`);
   }
   try {
     return JSON.parse(text);

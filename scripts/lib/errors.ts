@@ -24,6 +24,13 @@ export const isExpected = (e: unknown): boolean => EXPECTED.some((cls) => e inst
 /** Exit code of a failure: 2 for usage and job-input errors, 3 for a stopped run whose sanitizer found something, 1 for everything else. */
 export const exitCodeOf = (e: unknown): number => (e instanceof JobError ? 2 : e instanceof SimError && foundAnything(e.sanitizer) ? SANITIZER_EXIT : 1);
 
+/**
+ * Terminal control characters (escape sequences, bells, NULs from a binary input file) shown as
+ * \xNN, so a message quoting user input cannot rewrite the user's terminal.
+ */
+// eslint-disable-next-line no-control-regex
+export const escapeControls = (s: string): string => s.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** Joins a message's lines (trimmed, blank ones dropped) so the report stays on one line. */
 export const oneLine = (s: string, sep = '; '): string =>
   s
@@ -40,6 +47,6 @@ export function formatError(e: unknown, verbose: boolean): string {
   // a sanitized run that stopped (deadlock, illegal access) also says what the sanitizer saw before
   const findings = err instanceof SimError && err.sanitizer ? sanitizerLines([{ report: err.sanitizer }]) : [];
   if (verbose) return [`aicore-sim: ${err.message}`, ...findings, err.stack ?? ''].join('\n');
-  const msg = oneLine(err.message) || err.name;
+  const msg = escapeControls(oneLine(err.message)) || err.name;
   return [isExpected(err) ? `aicore-sim: ${msg}` : `aicore-sim: ${msg} (run with --verbose for the stack)`, ...findings].join('\n');
 }

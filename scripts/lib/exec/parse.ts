@@ -54,5 +54,6 @@ export function parseCase(json: unknown, index = 0): ParsedCase {
 
 /** One case or an array of cases, each validated (the first error stops). */
 export function parseCases(json: unknown): ParsedCase[] {
+  if (Array.isArray(json) && json.length === 0) throw new OpError('the case file holds an empty array: give at least one case');
   return Array.isArray(json) ? json.map((c, i) => parseCase(c, i)) : [parseCase(json, 0)];
 }

@@ -4,7 +4,8 @@
  * form (entries sorted by id, one entry per line, pipes in PIPES order) so the same run gives the
  * same bytes and a changed entry is a one-line diff in review.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputText } from '../../../hw/input-file.js';
 import { PIPES } from '../../../isa/types.js';
 import { JobError } from '../job-error.js';
 import { isObject, shown } from './fields.js';
@@ -64,11 +65,17 @@ export function parseBaseline(json: unknown, source: string): Baseline {
 /** Reads a baseline; a missing file is an error that says how to create it. */
 export function readBaseline(file: string): Baseline {
   if (!existsSync(file)) throw new JobError(`baseline ${file} does not exist: run with --update to create it`);
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readInputText(file);
   } catch (e) {
     throw new JobError(`cannot read baseline ${file}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new JobError(`baseline ${file} is not valid JSON: ${(e as Error).message}`);
   }
   return parseBaseline(json, file);
 }

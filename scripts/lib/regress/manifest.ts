@@ -9,7 +9,7 @@
  * typo in the last entry does not cost a whole run; every error is one line naming the file, the
  * entry and the field.
  */
-import { readFileSync } from 'node:fs';
+import { readInputText } from '../../../hw/input-file.js';
 import { loadConfig } from '../../../hw/config/load.js';
 import type { HwConfig } from '../../../hw/config/types.js';
 import { JobError } from '../job-error.js';
@@ -60,7 +60,8 @@ function checkEntryShape(raw: unknown): ManifestEntry {
 }
 
 function prepare(e: ManifestEntry): PreparedEntry {
-  const kernel = KERNELS[e.kernel];
+  // own keys only: a kernel named constructor or toString must not find Object's methods
+  const kernel = Object.hasOwn(KERNELS, e.kernel) ? KERNELS[e.kernel] : undefined;
   if (!kernel) throw new Error(`kernel ${shown(e.kernel)} is not known (known: ${kernelNames().join(', ')})`);
   let config: HwConfig;
   try {
@@ -100,9 +101,9 @@ export function parseManifest(json: unknown, source: string): Manifest {
 export function readManifest(file: string): Manifest {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new JobError(`cannot read manifest ${file} (check the path)`);
+    text = readInputText(file);
+  } catch (e) {
+    throw new JobError(`cannot read manifest ${file}: ${(e as Error).message}`);
   }
   let json: unknown;
   try {
