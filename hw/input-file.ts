@@ -9,8 +9,35 @@ import * as fs from 'node:fs';
 /** Largest input file read, in bytes (a case file with large tensors fits; a runaway does not). */
 export const MAX_INPUT_BYTES = 256 * 2 ** 20;
 
-/** The text of `file`, or throws an Error whose message says why it cannot be read and what to do. */
+/** Standard input, read to its end but never past `maxBytes`. */
+function readStdin(maxBytes: number): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(1 << 16);
+  for (;;) {
+    let got: number;
+    try {
+      got = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw new Error(`cannot read standard input: ${code ?? (e as Error).message}`);
+    }
+    if (got === 0) break;
+    total += got;
+    if (total > maxBytes) throw new Error(`standard input has more than the ${maxBytes} bytes an input may have`);
+    chunks.push(Buffer.from(buf.subarray(0, got)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The text of `file` (`-`: standard input), or throws an Error whose message says why it cannot be
+ * read and what to do.
+ */
 export function readInputText(file: string, maxBytes = MAX_INPUT_BYTES): string {
+  if (file === '-') return readStdin(maxBytes);
   let st: fs.Stats;
   try {
     st = fs.statSync(file);

@@ -105,3 +105,31 @@ describe('output folders', () => {
     expect(fs.readdirSync(out)).toContain('trace.json');
   });
 });
+
+describe('- is standard output', () => {
+  it('exec --out - prints the results as JSON, the summary on stderr', async () => {
+    const c = path.join(dir, 'c.json');
+    fs.writeFileSync(c, JSON.stringify({ op: 'QuantizeLinear', inputs: { x: { dtype: 'float32', dims: [2], data: [1, 2] }, y_scale: { dtype: 'float32', dims: [], data: [1] } } }));
+    const r = await cli('exec', '--case', c, '--out', '-');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).outputs.y.data).toEqual([1, 2]);
+    expect(r.stderr).toMatch(/^1 case\(s\) on ascend910b, \d+ cycles in all -> standard output$/);
+    expect(fs.existsSync('-')).toBe(false);
+  });
+
+  it('--emit-asm - prints the assembly, the report on stderr', async () => {
+    const r = await cli(...MM, '--emit-asm', '-');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# aicore-sim: preset=tiny/);
+    expect(r.stdout).not.toMatch(/bit-exact|cycles/);
+    expect(r.stderr).toMatch(/cycles/);
+  });
+
+  it('regress --baseline - --update prints the baseline', async () => {
+    const m = path.join(dir, 'm.json');
+    fs.writeFileSync(m, JSON.stringify({ entries: [{ id: 'e', kernel: 'matmul', preset: 'tiny', params: { m: 16, k: 16, n: 16 } }] }));
+    const r = await cli('regress', '--manifest', m, '--baseline', '-', '--update');
+    expect(r.code).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout).entries)).toEqual(['e']);
+  });
+});

@@ -43,7 +43,8 @@ function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
   const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
-  const file = openOutputFile(a.out);
+  const toStdout = a.out === '-';
+  const file = openOutputFile(a.out, ctx.io.out);
   try {
     file.write(JSON.stringify(result));
     file.commit();
@@ -52,7 +53,8 @@ function execCli(a: Args, ctx: CliContext): number {
     throw e;
   }
   const list = Array.isArray(result) ? (result as { cycles: number }[]) : [result as { cycles: number }];
-  ctx.io.out(`${list.length} case(s) on ${cfg.name}, ${list.reduce((s, r) => s + r.cycles, 0)} cycles in all -> ${a.out}`);
+  // with --out - the results are standard output, so the summary goes to standard error
+  (toStdout ? ctx.io.err : ctx.io.out)(`${list.length} case(s) on ${cfg.name}, ${list.reduce((s, r) => s + r.cycles, 0)} cycles in all -> ${toStdout ? 'standard output' : a.out}`);
   let status = 0;
   (list as unknown as ResultJson[]).forEach((r, i) =>
     r.kernels.forEach((k) => {

@@ -56,8 +56,9 @@ function jsonReport(r: RegressOutcome, a: Args) {
 }
 
 function regressCli(a: Args, io: CliIo): number {
-  const r = runRegress({ manifest: a.manifest, baseline: a.baseline, tolerancePct: a.tolerance ?? 0, update: a.update ?? false });
-  io.out(a.json ? jsonText(jsonReport(r, a)) : textReport(r, a));
+  const r = runRegress({ manifest: a.manifest, baseline: a.baseline, tolerancePct: a.tolerance ?? 0, update: a.update ?? false, stdout: io.out });
+  // a baseline written to standard output (--baseline - --update) leaves the report to standard error
+  (a.update && a.baseline === '-' ? io.err : io.out)(a.json ? jsonText(jsonReport(r, a)) : textReport(r, a));
   if (r.wrote || r.comparison?.ok) return 0;
   io.err(`aicore-sim: ${failureLine(r.comparison!)}`);
   return 1;

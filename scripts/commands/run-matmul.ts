@@ -100,7 +100,7 @@ function jobOptions(a: Args): MatmulJobOptions {
 function runMatmulCli(a: Args, io: CliIo): number {
   const opts = jobOptions(a);
   // The assembly file is opened first (a bad path fails before the run) and dropped if anything fails.
-  const asmFile = a.emitAsm === undefined ? undefined : openOutputFile(a.emitAsm);
+  const asmFile = a.emitAsm === undefined ? undefined : openOutputFile(a.emitAsm, io.out);
   let j: MatmulJobResult;
   try {
     j = runMatmul(opts);
@@ -115,7 +115,8 @@ function runMatmulCli(a: Args, io: CliIo): number {
     throw e;
   }
   const san = j.result.sanitizer;
-  io.out(a.json ? jsonText({ ...jsonReport(j, a.emitAsm), ...(san ? { sanitizer: sanitizerJson(san) } : {}) }) : textReport(j, a.emitAsm));
+  // with --emit-asm - the assembly is standard output, so the report goes to standard error
+  (a.emitAsm === '-' ? io.err : io.out)(a.json ? jsonText({ ...jsonReport(j, a.emitAsm), ...(san ? { sanitizer: sanitizerJson(san) } : {}) }) : textReport(j, a.emitAsm));
   const sanitized = reportSanitizer(io, san);
   if (j.verified === false) {
     io.err(`aicore-sim: matmul output differs from the reference: ${mismatchText(j.mismatch!)}`);

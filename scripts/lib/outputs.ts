@@ -125,7 +125,13 @@ export interface OutputFile {
  * the run fails. A failure to write or commit is a JobError naming the file (e.g. a full disk, or
  * /dev/full); the target is left as it was.
  */
-export function openOutputFile(file: string): OutputFile {
+export function openOutputFile(file: string, stdout?: (text: string) => void): OutputFile {
+  if (file === '-') {
+    // standard output: the text is handed over whole on commit, so a failed run prints none of it
+    if (!stdout) throw new JobError('this output cannot go to standard output (-): give a file name');
+    const parts: string[] = [];
+    return { write: (t) => void parts.push(t), commit: () => stdout(parts.join('').replace(/\n$/, '')), abort: () => void (parts.length = 0) };
+  }
   const failed = (e: unknown) => new JobError(`cannot write ${file}: ${oneLineOf(e)}`);
   let f: AtomicFile;
   try {

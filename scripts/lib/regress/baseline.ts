@@ -64,7 +64,7 @@ export function parseBaseline(json: unknown, source: string): Baseline {
 
 /** Reads a baseline; a missing file is an error that says how to create it. */
 export function readBaseline(file: string): Baseline {
-  if (!existsSync(file)) throw new JobError(`baseline ${file} does not exist: run with --update to create it`);
+  if (file !== '-' && !existsSync(file)) throw new JobError(`baseline ${file} does not exist: run with --update to create it`);
   let text: string;
   try {
     text = readInputText(file);

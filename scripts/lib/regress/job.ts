@@ -19,6 +19,8 @@ export interface RegressOptions {
   readonly tolerancePct: number;
   /** write the run as the new baseline instead of failing on differences */
   readonly update: boolean;
+  /** where a baseline of `-` is written with `update` (standard output; reading `-` reads standard input) */
+  readonly stdout?: (text: string) => void;
 }
 
 export interface RegressOutcome {
@@ -31,8 +33,8 @@ export interface RegressOutcome {
 
 export function runRegress(o: RegressOptions): RegressOutcome {
   const manifest = readManifest(o.manifest);
-  const old = o.update && !existsSync(o.baseline) ? null : readBaseline(o.baseline);
-  const out = o.update ? openOutputFile(o.baseline) : null;
+  const old = o.update && (o.baseline === '-' || !existsSync(o.baseline)) ? null : readBaseline(o.baseline);
+  const out = o.update ? openOutputFile(o.baseline, o.stdout) : null;
   try {
     const measurements = runManifest(manifest);
     const comparison = old ? compare(old, measurements, o.tolerancePct) : null;
