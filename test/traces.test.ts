@@ -453,6 +453,16 @@ describe('file safety', () => {
     expect(partials(dir)).toEqual([]);
   });
 
+  it('stops at its size limit with an error naming the file and the limit, and leaves nothing', () => {
+    const dir = tmp();
+    const f = new AtomicFile(path.join(dir, 'capped.txt'), 3 * CHUNK_CHARS);
+    const line = 'x'.repeat(1023) + '\n';
+    expect(() => {
+      for (let i = 0; i < (8 * CHUNK_CHARS) / 1024; i++) f.write(line);
+    }).toThrow(/capped\.txt would pass 196608 bytes, the output size limit/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it('a long run streams a valid trace and a CSV row per slice', () => {
     const loop = ['li x1, 0', 'li x2, 600', 'top:', 'vadds f16, UB[0], UB[0], 1, 1, 1, 1, 8, 8', 'addi x1, x1, 1', 'blt x1, x2, top', 'end'].join('\n');
     const run = traced(cfg, coupled(loop));

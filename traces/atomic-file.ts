@@ -14,6 +14,11 @@ import * as path from 'node:path';
 
 /** Text is buffered up to this many characters before one write system call. */
 export const CHUNK_CHARS = 64 * 1024;
+/**
+ * Largest output file, in bytes: a trace of a runaway kernel stops here with an error instead of
+ * filling the disk (the instruction limit usually stops it first).
+ */
+export const MAX_OUTPUT_BYTES = 8 * 2 ** 30;
 
 type State = 'open' | 'committed' | 'aborted';
 
@@ -42,10 +47,14 @@ export class AtomicFile {
   private fd: number;
   private chunks: string[] = [];
   private pending = 0;
+  private written = 0;
   private state: State = 'open';
 
   /** Opens the partial file (or the device / FIFO itself); the folder must exist. */
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly maxBytes = MAX_OUTPUT_BYTES,
+  ) {
     const t = resolveTarget(path);
     this.finalPath = t.path;
     this.inPlace = t.inPlace;
@@ -96,6 +105,9 @@ export class AtomicFile {
     const buf = Buffer.from(this.chunks.join(''), 'utf8');
     this.chunks = [];
     this.pending = 0;
+    this.written += buf.length;
+    if (this.written > this.maxBytes)
+      throw new Error(`${this.path} would pass ${this.maxBytes} bytes, the output size limit: trace a shorter run (fewer blocks, a smaller problem) or run without --out`);
     // writeSync may write less than asked (full disk, pipes): loop until the chunk is out.
     for (let off = 0; off < buf.length; ) off += fs.writeSync(this.fd, buf, off, buf.length - off);
   }
