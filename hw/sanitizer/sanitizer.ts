@@ -175,8 +175,20 @@ export class Sanitizer {
     this.clocks[a] = next;
   }
 
+  /** An instruction as reports name it; the names are formatted only when a report reads them (every set_flag makes one). */
   private ref(c: CoreState, d: DecodedInsn, pipe: number, at: number): InsnRef {
-    return { core: c.id, who: c.who(), pipe: PIPES[pipe]!, pc: d.pc, text: c.prog.text(d.pc), at };
+    return {
+      core: c.id,
+      get who() {
+        return c.who();
+      },
+      pipe: PIPES[pipe]!,
+      pc: d.pc,
+      get text() {
+        return c.prog.text(d.pc);
+      },
+      at,
+    };
   }
 
   // ---- engine hooks ------------------------------------------------------------------------------
