@@ -132,6 +132,13 @@ describe('never-written bytes, flags', () => {
     expect(() => simulate({ config: cfg, programs: { coupled: assemble(lines('set_flag MTE2, V, 0', 'set_flag MTE2, V, 0', 'wait_flag MTE2, V, 0', 'end')) }, blockDim: 1, gm: 1024, mode: 'timing' })).toThrow(SimError);
   });
 
+  it('illegal and misaligned accesses stop the run and are findings in the same format', () => {
+    expect(kinds(run(cfg, lines('vdup f32, UB[99999999], 1, 1, 1, 8', 'end')))).toEqual(['out-of-bounds']);
+    const r = run(cfg, lines('vdup f32, UB[3], 1, 1, 1, 8', 'end'));
+    expect(kinds(r)).toEqual(['misaligned']);
+    expect(r.findings[0]!.message).toMatch(/^core 0 \(coupled block 0\): V pc 0 \(vdup f32, UB\[3\], .*\): UB address 3 is not 32-byte aligned$/);
+  });
+
   it('the sanitizer changes no cycle', () => {
     const p = assemble(lines('copy_gm_ub UB[0], GM[0], 1, 256, 0, 0', 'vadds f32, UB[512], UB[0], 1, 1, 1, 1, 8, 8', 'end'));
     const plain = simulate({ config: cfg, programs: { coupled: p }, blockDim: 1, gm: 1 << 16, mode: 'timing' });

@@ -257,10 +257,10 @@ export class Chip {
       const b = d.memBuf[i]!;
       const name = d.mems[i]!.buf;
       const size = c.bufSize[b]!;
-      if (size === 0) this.fail(c, d, `a ${c.kind} core has no ${name} buffer`);
+      if (size === 0) this.fail(c, d, `a ${c.kind} core has no ${name} buffer`, 'out-of-bounds');
       if (lo < 0 || hi > size)
-        this.fail(c, d, `${name} access [${lo}, ${hi}) is outside the buffer (${size} bytes); check the address and the burst/stride operands`);
-      if (lo % c.bufAlign[b]! !== 0) this.fail(c, d, `${name} address ${lo} is not ${c.bufAlign[b]}-byte aligned`);
+        this.fail(c, d, `${name} access [${lo}, ${hi}) is outside the buffer (${size} bytes); check the address and the burst/stride operands`, 'out-of-bounds');
+      if (lo % c.bufAlign[b]! !== 0) this.fail(c, d, `${name} address ${lo} is not ${c.bufAlign[b]}-byte aligned`, 'misaligned');
     }
   }
 
@@ -509,8 +509,11 @@ export class Chip {
     throw new SimError(`cycle limit exceeded: the run passed ${this.opts.maxCycles} cycles (raise --max-cycles if the kernel is really this long)`);
   }
 
-  private fail(c: CoreState, d: DecodedInsn, what: string): never {
-    throw new SimError(`${c.who()} pc ${d.pc} (${c.prog.text(d.pc)}): ${what}`);
+  /** Stops the run; an illegal access is also a sanitizer finding (`finding`), in the same format as its others. */
+  private fail(c: CoreState, d: DecodedInsn, what: string, finding?: 'out-of-bounds' | 'misaligned'): never {
+    const where = `${c.who()} pc ${d.pc} (${c.prog.text(d.pc)})`;
+    if (finding) this.opts.sanitizer?.illegalAccess(finding, c, d, d.pipe, what);
+    throw new SimError(`${where}: ${what}`);
   }
 
   private deadlockReport(): string {

@@ -4,7 +4,7 @@
  */
 
 /** The kinds of findings, in the order a report lists them. */
-export const FINDING_KINDS = ['race', 'uninitialised-read', 'flag-set-twice', 'flag-left-set', 'cross-left-set'] as const;
+export const FINDING_KINDS = ['race', 'uninitialised-read', 'flag-set-twice', 'flag-left-set', 'cross-left-set', 'out-of-bounds', 'misaligned'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** One instruction a finding names. */

@@ -367,6 +367,12 @@ export class Sanitizer {
     else join(this.clocks[this.agentOf(c, pipe)]!, set.clock);
   }
 
+  /** An access the engine refuses (it stops the run): reported like every finding. */
+  illegalAccess(kind: 'out-of-bounds' | 'misaligned', c: CoreState, d: DecodedInsn, pipe: number, what: string): void {
+    const by = this.ref(c, d, pipe, -1);
+    this.report(kind, `${by.who}: ${pos(by)}: ${what}`, [by]);
+  }
+
   /** barrier_all completed: the scalar unit has seen everything every pipe did. */
   barrierAll(c: CoreState): void {
     const all = Int32Array.from(this.scalarClock(c));
