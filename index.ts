@@ -8,6 +8,7 @@
 // Simulator and hardware configurations
 export { simulate, type Launch, type SimMode, type SimResult } from './hw/simulate.js';
 export { SimError } from './hw/engine/errors.js';
+export { DEFAULT_MAX_CYCLES, DEFAULT_MAX_INSTRUCTIONS, MAX_FUNCTIONAL_BYTES, MAX_TIMING_GM_BYTES } from './hw/launch-limits.js';
 export type { SanitizerReport } from './hw/sanitizer/sanitizer.js';
 export { FINDING_KINDS, formatFindings, type Finding, type FindingKind, type InsnRef } from './hw/sanitizer/findings.js';
 export type { CoreInfo, InsnRecord, TraceSink } from './hw/engine/records.js';

@@ -11,6 +11,7 @@ import { Chip } from './engine/chip.js';
 import { CoreState } from './engine/core-state.js';
 import { decodeProgram, type DecodedProgram } from './engine/decode.js';
 import { SimError } from './engine/errors.js';
+import { checkFunctionalBytes, checkTimingGm, DEFAULT_MAX_CYCLES, DEFAULT_MAX_INSTRUCTIONS, runLimit } from './launch-limits.js';
 import type { CoreInfo, TraceSink } from './engine/records.js';
 import { statList, summariseCore, type CoreSummary, type Stat } from './stats.js';
 import { Sanitizer, type SanitizerReport } from './sanitizer/sanitizer.js';
@@ -28,6 +29,11 @@ export interface Launch {
   readonly mode: SimMode;
   /** stop with an error past this many cycles (default 2^40) */
   readonly maxCycles?: number;
+  /**
+   * stop with an error past this many instructions over all cores, scalar instructions executed plus
+   * instructions issued to pipes (default 10^7: a scalar loop that never exits stops in ~0.1 s)
+   */
+  readonly maxInstructions?: number;
   readonly sink?: TraceSink;
   /** engine optimisation, on by default; turning it off must not change any result (tested) */
   readonly runAhead?: boolean;
@@ -115,15 +121,19 @@ function decodeCached(prog: Program, kind: CoreKind, cfg: HwConfig): DecodedProg
   return decoded;
 }
 
-/** Runs a launch to completion. Throws SimError for illegal programs, deadlocks and cycle limits. */
+/** Runs a launch to completion. Throws SimError for illegal programs, deadlocks and run limits. */
 export function simulate(l: Launch): SimResult {
   const cfg = l.config;
+  const maxCycles = runLimit(l.maxCycles, DEFAULT_MAX_CYCLES, 'maxCycles', 'max-cycles');
+  const maxInstructions = runLimit(l.maxInstructions, DEFAULT_MAX_INSTRUCTIONS, 'maxInstructions', 'max-instructions');
   const placements = place(l);
   const decoded = new Map<CoreKind, DecodedProgram>();
   for (const [kind, prog] of Object.entries(l.programs) as [CoreKind, Program][])
     decoded.set(kind, decodeCached(prog, kind, cfg));
   const functional = l.mode === 'functional';
   if (functional && !(l.gm instanceof Uint8Array)) throw new SimError('functional mode needs a GM image (Uint8Array), not a size');
+  if (typeof l.gm === 'number') checkTimingGm(l.gm);
+  if (functional) checkFunctionalBytes(cfg, (l.gm as Uint8Array).length, placements.map((p) => p.kind));
   const gm = functional ? new Uint8Array(l.gm as Uint8Array) : null;
   const gmBytes = gm ? gm.length : typeof l.gm === 'number' ? l.gm : l.gm.length;
   const cores = placements.map((pl, id) => new CoreState(id, pl.kind, pl.blockIdx, pl.blockDim, decoded.get(pl.kind)!, cfg, gmBytes));
@@ -140,7 +150,7 @@ export function simulate(l: Launch): SimResult {
   }));
   l.sink?.begin?.(coreInfo);
   const sanitizer = l.sanitize ? new Sanitizer(cfg, cores, gmBytes) : undefined;
-  const chip = new Chip(cfg, cores, { functional, maxCycles: l.maxCycles ?? 2 ** 40, runAhead: l.runAhead ?? true, sink: l.sink, sanitizer });
+  const chip = new Chip(cfg, cores, { functional, maxCycles, maxInstructions, runAhead: l.runAhead ?? true, sink: l.sink, sanitizer });
   let cycles: number;
   try {
     cycles = chip.run();

@@ -8,6 +8,9 @@ import { loadConfig } from '../hw/config/load.js';
 import type { HwConfig } from '../hw/config/types.js';
 import { simulate, type SimResult } from '../hw/simulate.js';
 import { decodeProgram } from '../hw/engine/decode.js';
+import { SimError } from '../hw/engine/errors.js';
+import { DEFAULT_MAX_INSTRUCTIONS } from '../hw/launch-limits.js';
+import { assemble } from '../isa/asm.js';
 import { generateMatmul, matmulGmImage, type MatmulSpec } from '../ops-nn/matmul/index.js';
 
 const spec = (m: number, k: number, n: number): MatmulSpec => ({ m, k, n, bias: true, quant: { scale: Math.fround(0.001), offset: 0 }, outType: 's8', relu: false });
@@ -66,6 +69,19 @@ function decodeBench(cfg: HwConfig, s: MatmulSpec): string {
   return `decode: ${fmt(prog.insns.length * perSecond)} instructions/s (once per program and config; cached across runs)`;
 }
 
+/** How long the default instruction limit takes to stop a `jmp` to itself (the test asserts only the message). */
+function runawayBench(cfg: HwConfig): string {
+  const loop = assemble('loop:\n  jmp loop\n');
+  const t0 = performance.now();
+  try {
+    simulate({ config: cfg, programs: { aic: loop }, blockDim: 1, gm: 64, mode: 'timing' });
+  } catch (e) {
+    if (!(e instanceof SimError)) throw e;
+  }
+  const ms = performance.now() - t0;
+  return `runaway loop (jmp to itself): stopped by the default instruction limit (${DEFAULT_MAX_INSTRUCTIONS}) after ${ms.toFixed(0)} ms`;
+}
+
 const fmt = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 function main(): void {
@@ -80,6 +96,7 @@ function main(): void {
   console.log(timingBench(b910, spec(2048, 2048, 2048), 24, true));
   console.log(functionalBench(b910, spec(512, 1024, 512)));
   console.log(decodeBench(b910, spec(1024, 1024, 1024)));
+  console.log(runawayBench(b910));
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 }
 

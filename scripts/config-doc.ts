@@ -23,6 +23,7 @@ export function renderConfigDoc(): string {
   const placeholders = Object.entries(PLACEHOLDERS)
     .map(([name, p]) => `- ${code(`<${name}>`)}: ${p.meaning}; one of ${p.names.map(code).join(', ')}.`)
     .join('\n');
+  const bounds = FIELDS.flatMap((f) => (f.kind.max ? [`- ${code(f.path)}: at most ${f.kind.max.value}: ${f.kind.max.why}.`] : [])).join('\n');
   const rules = RULES.map((r) => `- ${code(r.fields)}: ${r.rule}.`).join('\n');
   const removed = Object.entries(REMOVED_FIELDS)
     .map(([path, why]) => `- ${code(path)}: ${why}.`)
@@ -49,6 +50,14 @@ ${fields}
 Placeholders in a path stand for names:
 
 ${placeholders}
+
+## Upper bounds
+
+Every number has a largest legal value, so a typo cannot ask for a chip the simulator cannot hold
+(a functional run allocates every buffer of every launched core) or a cost no kernel could finish
+under. Each bound leaves room to spare over every preset:
+
+${bounds}
 
 ## Rules across fields
 

@@ -65,9 +65,19 @@ describe('exec', () => {
     ['dims that disagree with the data', { ...good, inputs: { ...good.inputs, a: { ...good.inputs.a!, dims: [99, 99] } } }, /dims \[99, ?99\] need 9801 values/],
     ['an unsupported dtype combination', { ...good, inputs: { ...good.inputs, y_zero_point: { dtype: 'int8', dims: [], data: [0] }, a: { ...good.inputs.a!, dtype: 'uint8', data: good.inputs.a!.data.map((v) => v & 0xff) }, a_zero_point: { dtype: 'uint8', dims: [], data: [0] }, b: { ...good.inputs.b!, dtype: 'int8', data: good.inputs.b!.data.map((v) => ((v + 128) & 0xff) - 128) }, b_zero_point: { dtype: 'int8', dims: good.inputs.b_zero_point?.dims ?? [], data: (good.inputs.b_zero_point?.data ?? [0]).map(() => 0) } } }, /does not support a=uint8, b=int8, y_zero_point=int8 \(supported/],
     ['an unknown operator', { ...good, op: 'QLinearFrob' }, /unknown op/i],
+    ['a tensor too large to hold', { ...good, inputs: { ...good.inputs, a: { ...good.inputs.a!, dims: [65536, 65536], data: [] } } }, /input a: dims \[65536, 65536\] hold 4294967296 elements, more than the limit of 268435456 \(2\^28\)/],
     // rows 1100 wide x 32 channels: even a slab of two input rows (70 KB) exceeds tiny's 64 KB L1
     ['a shape no tiling fits', { op: 'QLinearConv', inputs: { x: { dtype: 'int8', dims: [1, 32, 2, 1100], data: new Array(70400).fill(0) }, x_scale: { dtype: 'float32', dims: [], data: [1] }, x_zero_point: { dtype: 'int8', dims: [], data: [0] }, w: { dtype: 'int8', dims: [1, 32, 1, 1], data: new Array(32).fill(1) }, w_scale: { dtype: 'float32', dims: [], data: [1] }, w_zero_point: { dtype: 'int8', dims: [], data: [0] }, y_scale: { dtype: 'float32', dims: [], data: [1] }, y_zero_point: { dtype: 'int8', dims: [], data: [0] } } }, /no tiling fits tiny.*smallest slab of input rows/],
   ];
+  it('stops a kernel past --max-instructions, naming the limit and the flag', async () => {
+    const out = path.join(dir, 'limited.json');
+    const r = await cli('exec', '--case', writeJson('limited-case.json', good), '--out', out, '--preset', 'tiny', '--max-instructions', '20');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toHaveLength(1);
+    expect(r.stderr[0]).toMatch(/instruction limit exceeded: the run passed 20 instructions over all cores.*raise --max-instructions/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   for (const [what, c, message] of bad)
     it(`reports ${what} in one line, exits non-zero and writes no result`, async () => {
       const out = path.join(dir, `bad-${what.replace(/\W+/g, '-')}.json`);

@@ -237,6 +237,7 @@ describe('bad inputs give one stderr line and a non-zero exit code', () => {
   const badAsm = write(dir, 'bad.s', '  li x1, 5\n  frob x1\n  end\n');
   const badDirective = write(dir, 'dir.s', '# aicore-sim: preset=tiny blocks=2\n  end\n');
   const badConfig = write(dir, 'bad.json', JSON.stringify({ cube: { mZero: 16 } }));
+  const runaway = write(dir, 'loop.s', 'loop:\n  jmp loop\n');
   const cases: [string, string[], RegExp][] = [
     ['unknown preset', [...MM, '--preset', 'ascend999'], /unknown preset 'ascend999'/],
     ['--m 0', ['run', 'matmul', '--m', '0', '--k', '64', '--n', '64'], /matmul m = 0/],
@@ -252,6 +253,9 @@ describe('bad inputs give one stderr line and a non-zero exit code', () => {
     ['tiling that overflows a buffer', [...MM, '--preset', 'tiny', '--base-m', '256', '--base-k', '256'], /L0A needs \d+ bytes but tiny has 8192/],
     ['too many cores', [...MM, '--preset', 'tiny', '--cores', '3'], /blockDim 3/],
     ['cycle limit', [...MM, '--preset', 'tiny', '--max-cycles', '10'], /cycle limit/],
+    ['instruction limit', [...MM, '--preset', 'tiny', '--max-instructions', '10'], /instruction limit exceeded: the run passed 10 instructions .*raise --max-instructions/],
+    ['a loop that never exits', ['asm', runaway], /instruction limit exceeded: the run passed 10000000 instructions over all cores, the last at core 0 .* pc 0 \(jmp loop\): a loop that never exits\? \(raise --max-instructions/],
+    ['--max-instructions 0', ['asm', runaway, '--max-instructions', '0'], /maxInstructions must be a positive integer, got 0/],
   ];
   for (const [what, argv, message] of cases)
     it(what, async () => {

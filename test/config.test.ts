@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, deriveConfig } from '../hw/config/derive.js';
 import { loadConfig, mergeParams, presetNames, presetParams, readOverrides } from '../hw/config/load.js';
+import { FIELDS } from '../hw/config/fields.js';
 import { PRESETS, tiny } from '../hw/config/presets.js';
 import { PATHS, type HwConfig, type HwParams } from '../hw/config/types.js';
 
@@ -133,7 +134,7 @@ describe('configuration errors name the field and what is wrong', () => {
     expect(bad({ queueDepth: '4' })).toThrow(/config field queueDepth must be a positive integer, got "4"/);
     expect(bad({ gm: 5 })).toThrow(/config field gm must be an object, got 5/);
     expect(bad({ gm: null })).toThrow(/config field gm must be an object, got null/);
-    expect(bad({ scalar: { aluCycles: 1.5 } })).toThrow(/config field scalar\.aluCycles must be a non-negative integer, got 1\.5/);
+    expect(bad({ scalar: { branchTakenCycles: 1.5 } })).toThrow(/config field scalar\.branchTakenCycles must be a non-negative integer, got 1\.5/);
     expect(bad({ features: { nd2nz: 'yes' } })).toThrow(/config field features\.nd2nz must be true or false/);
     expect(bad({ organisation: 'mixed' })).toThrow(/config field organisation must be one of coupled, separated, got "mixed"/);
     expect(bad({ cube: { dtypePairs: [['s8', 's4']] } })).toThrow(/config field cube\.dtypePairs\[0\]\[1\] must be one of .*got "s4"/);
@@ -174,6 +175,53 @@ describe('configuration errors name the field and what is wrong', () => {
     expect(bad({ eventIds: 17 })).toThrow(/config field eventIds must be at most 16/);
     expect(loadConfig('tiny', { eventIds: 16 }).eventIds).toBe(16);
     expect(bad({ eventIds: 0 })).toThrow(/config field eventIds must be a positive integer, got 0/);
+  });
+
+  it('scalar costs of 0 are refused where a loop could then run forever without the clock moving', () => {
+    expect(bad({ scalar: { aluCycles: 0 } })).toThrow(/^config field scalar\.aluCycles must be a positive integer, got 0$/);
+    expect(bad({ scalar: { issueCycles: 0 } })).toThrow(/^config field scalar\.issueCycles must be a positive integer, got 0$/);
+    // a taken branch still costs aluCycles, so no extra cost is fine
+    expect(loadConfig('tiny', { scalar: { branchTakenCycles: 0 } }).scalar.branchTakenCycles).toBe(0);
+  });
+
+  it('every number has an upper bound with a reason, and the presets keep well below it', () => {
+    const unbounded = FIELDS.filter((f) => f.kind.max === undefined).map((f) => f.path);
+    expect(unbounded).toEqual(['name', 'description', 'organisation', 'coreKinds.<kind>.pipes', 'cube.dtypePairs', 'fixpipe.quantModes', 'features.nd2nz']);
+    for (const f of FIELDS) if (f.kind.max) expect(f.kind.max.why, f.path).not.toBe('');
+    // the largest value any preset gives a bounded field is at most a quarter of its bound
+    const largest = (name: string, pick: (h: HwParams) => number[]) => Math.max(...presetNames().flatMap((p) => pick(presetParams(p))));
+    const spare: [string, number, number][] = [
+      ['cores', largest('cores', (h) => [h.cores]), 1024],
+      ['bytes', largest('bytes', (h) => Object.values(h.coreKinds).flatMap((k) => Object.values(k!.buffers).map((b) => b.bytes))), 64 * 2 ** 20],
+      ['queueDepth', largest('queueDepth', (h) => [h.queueDepth]), 1024],
+      ['bandwidth', largest('bandwidth', (h) => [h.gm.chipBytesPerCycle, h.gm.coreBytesPerCycle, ...Object.values(h.paths).map((p) => p.bytesPerCycle)]), 65536],
+      ['latency', largest('latency', (h) => [h.cube.fixedLatency, ...Object.values(h.paths).flatMap((p) => [p.fixedLatency, p.minCycles])]), 100_000],
+    ];
+    for (const [what, value, max] of spare) expect(value, what).toBeLessThanOrEqual(max / 4);
+  });
+
+  it.each([
+    [{ cores: 1025 }, 'cores', 1024],
+    [{ aivPerAic: 17 }, 'aivPerAic', 16],
+    [{ arch: 10_000 }, 'arch', 9999],
+    [{ clockMHz: 10_000.5 }, 'clockMHz', 10000],
+    [{ queueDepth: 1025 }, 'queueDepth', 1024],
+    [{ scalar: { aluCycles: 1001 } }, 'scalar.aluCycles', 1000],
+    [{ coreKinds: { coupled: { buffers: { UB: { bytes: 128 * 2 ** 20 } } } } }, 'coreKinds.coupled.buffers.UB.bytes', 64 * 2 ** 20],
+    [{ coreKinds: { coupled: { buffers: { UB: { align: 2 ** 17 } } } } }, 'coreKinds.coupled.buffers.UB.align', 65536],
+    [{ cube: { k0Bytes: 2048 } }, 'cube.k0Bytes', 1024],
+    [{ gm: { chipBytesPerCycle: 1e6 } }, 'gm.chipBytesPerCycle', 65536],
+    [{ paths: { GM_UB: { fixedLatency: 2 ** 31 } } }, 'paths.GM_UB.fixedLatency', 100000],
+    [{ vector: { classes: { div: { cyclesPerRepeat: 5000 } } } }, 'vector.classes.div.cyclesPerRepeat', 1000],
+  ])('%j is over the limit: the error names the field, the limit and why', (over, path, max) => {
+    const re = new RegExp(`^config field ${path.replace(/\./g, '\\.')} must be at most ${max} \\([^)]+\\), got `);
+    expect(bad(over)).toThrow(re);
+    expect(bad(over)).toThrow(ConfigError);
+  });
+
+  it('values at the limit are accepted', () => {
+    const cfg = loadConfig('tiny', { cores: 1024, aivPerAic: 0, queueDepth: 1024, clockMHz: 10_000, scalar: { aluCycles: 1000, issueCycles: 1000 }, gm: { chipBytesPerCycle: 65536 } });
+    expect([cfg.cores, cfg.queueDepth, cfg.clockMHz, cfg.scalar.aluCycles, cfg.gm.chipBytesPerCycle]).toEqual([1024, 1024, 10_000, 1000, 65536]);
   });
 
   it('deriveConfig checks params built by hand too', () => {

@@ -77,6 +77,7 @@ export const CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
     { name: 'UB access past the buffer', argv: () => asm('  vdup f32, UB[99999999], 1, 1, 1, 8\n  end\n') },
     { name: 'misaligned UB address', argv: () => asm('  vdup f32, UB[3], 1, 1, 1, 8\n  end\n') },
     { name: 'wait that never comes', argv: () => asm('  wait_flag MTE2, V, 0\n  end\n') },
+    { name: 'a loop that never ends', argv: () => asm('loop:\n  jmp loop\n  end\n') },
     { name: 'bad directive', argv: () => asm('# aicore-sim: preset=nowhere\n  end\n') },
     { name: 'directive with __proto__', argv: () => asm('# aicore-sim: __proto__=1\n  end\n') },
     { name: 'a folder as the file', argv: () => ['asm', dir] },
@@ -121,6 +122,8 @@ export const CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
     { name: 'wrong type', argv: () => withConfig({ cores: '2' }) },
     { name: 'negative number', argv: () => withConfig({ cores: -1 }) },
     { name: 'zero event ids', argv: () => withConfig({ eventIds: 0 }) },
+    { name: 'zero-cycle scalar unit', argv: () => withConfig({ scalar: { aluCycles: 0 } }) },
+    { name: 'a million cores', argv: () => withConfig({ cores: 1000000 }) },
     { name: 'a device as the config', argv: () => mm('--config', special('zero')) },
   ],
   'regress manifests and baselines': [

@@ -21,35 +21,44 @@ export interface ValueKind {
   readonly range: string;
   /** undefined for a legal value, else what is wrong ("must be ..., got ...") */
   readonly check: (v: unknown) => Problem | undefined;
+  /** the largest legal value of a number, with its reason (docs/config.md lists them) */
+  readonly max?: Max;
 }
 
 const got = (v: unknown) => `, got ${JSON.stringify(v)}`;
 const problem = (what: string, at = ''): Problem => ({ at, what });
 
-/** A safe integer >= min (0 or 1), and at most `max` when given (with the reason in `why`). */
-export const int = (min: 0 | 1, max?: { value: number; why: string }): ValueKind => {
+/** The largest legal value of a number and why: every number has one, so no value is unbounded. */
+export interface Max {
+  readonly value: number;
+  readonly why: string;
+}
+
+const atMost = (v: unknown, max: Max): Problem | undefined => ((v as number) > max.value ? problem(`must be at most ${max.value} (${max.why})${got(v)}`) : undefined);
+
+/** A safe integer in min..max (min 0 or 1; the reason for max in its `why`). */
+export const int = (min: 0 | 1, max: Max): ValueKind => {
   const legal = min === 0 ? 'a non-negative integer' : 'a positive integer';
   return {
-    range: max ? `integer ${min}..${max.value}` : `integer >= ${min}`,
-    check: (v) => {
-      if (!Number.isSafeInteger(v) || (v as number) < min) return problem(`must be ${legal}${got(v)}`);
-      if (max && (v as number) > max.value) return problem(`must be at most ${max.value} (${max.why})${got(v)}`);
-      return undefined;
-    },
+    range: `integer ${min}..${max.value}`,
+    max,
+    check: (v) => (!Number.isSafeInteger(v) || (v as number) < min ? problem(`must be ${legal}${got(v)}`) : atMost(v, max)),
   };
 };
 
-/** A finite number > 0 (rates may be fractional). */
-export const positive: ValueKind = {
-  range: 'number > 0',
-  check: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : problem(`must be a positive number${got(v)}`)),
-};
+/** A finite number > 0 and at most max (rates may be fractional). */
+export const positive = (max: Max): ValueKind => ({
+  range: `number > 0, at most ${max.value}`,
+  max,
+  check: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? atMost(v, max) : problem(`must be a positive number${got(v)}`)),
+});
 
-/** A positive integer that is a power of two (alignments). */
-export const powerOfTwo: ValueKind = {
-  range: 'power of two >= 1',
-  check: (v) => int(1).check(v) ?? (((v as number) & ((v as number) - 1)) === 0 ? undefined : problem(`must be a power of two${got(v)}`)),
-};
+/** A power of two in 1..max (alignments). */
+export const powerOfTwo = (max: Max): ValueKind => ({
+  range: `power of two 1..${max.value}`,
+  max,
+  check: (v) => int(1, max).check(v) ?? (((v as number) & ((v as number) - 1)) === 0 ? undefined : problem(`must be a power of two${got(v)}`)),
+});
 
 /** One of a fixed list of names. */
 export const oneOf = (legal: readonly string[]): ValueKind => ({
@@ -113,7 +122,30 @@ export interface Field {
   readonly source: string;
 }
 
-const cycles = (meaning: string, min: 0 | 1, source: string): Pick<Field, 'kind' | 'unit' | 'meaning' | 'source'> => ({ kind: int(min), unit: 'cycles', meaning, source });
+const MiB = 1024 * 1024;
+
+/**
+ * The largest value of each kind of number. Each is plausible hardware with room to spare over every
+ * preset (the reason says how much), and small enough that what it sizes stays bounded: core state
+ * and queues per core, buffers a functional run allocates per core, cycle counts that stay exact.
+ */
+const MAX = {
+  arch: { value: 9999, why: '__NPU_ARCH__ is a four-digit code' },
+  clockMHz: { value: 10_000, why: '10 GHz, over 5x the fastest preset' },
+  cores: { value: 1024, why: '32x the largest preset; every core is simulated' },
+  aivPerAic: { value: 16, why: '8x the 2 of arch 2201; every AIV is simulated' },
+  bufferBytes: { value: 64 * MiB, why: '64x the largest on-chip buffer of any preset, an L1 of 1 MiB; a functional run allocates it per core' },
+  align: { value: 64 * 1024, why: '64x the largest alignment of any preset, 1024 B' },
+  queueDepth: { value: 1024, why: "32x the hardware's 32; every slot is allocated per pipe" },
+  scalarCycles: { value: 1000, why: 'a scalar instruction takes a few cycles; 1000x the presets' },
+  k0Bytes: { value: 1024, why: "32x the 32 B cube row of every generation" },
+  fp32Slowdown: { value: 64, why: '16x the 4 of arch 2201' },
+  latency: { value: 100_000, why: 'about 500x the longest preset latency, 193 cycles' },
+  repeatCycles: { value: 1000, why: 'about 140x the slowest preset vector class, 7 cycles' },
+  bandwidth: { value: 64 * 1024, why: 'about 50x the fastest preset, 1200 B/cycle' },
+} as const satisfies Record<string, Max>;
+
+const cycles = (meaning: string, min: 0 | 1, max: Max, source: string): Pick<Field, 'kind' | 'unit' | 'meaning' | 'source'> => ({ kind: int(min, max), unit: 'cycles', meaning, source });
 
 const FIT_PATHS = 'fitted to docs/measured/dma.csv and load-repeat.csv (docs/timing-model.md); HW §Data paths';
 const FIT_VECTOR = 'fitted to docs/measured/vector.csv (docs/timing-model.md); HW §Vector unit';
@@ -121,32 +153,32 @@ const FIT_VECTOR = 'fitted to docs/measured/vector.csv (docs/timing-model.md); H
 /** Every field, in the order validation checks them. "HW §X" is section X of docs/hardware.md. */
 export const FIELDS: readonly Field[] = [
   { path: 'name', kind: text(true), unit: '', meaning: 'preset name, as given to --preset', source: 'chosen' },
-  { path: 'arch', kind: int(0), unit: '', meaning: '__NPU_ARCH__ the preset models; 0 for synthetic presets', source: 'HW §Generations' },
+  { path: 'arch', kind: int(0, MAX.arch), unit: '', meaning: '__NPU_ARCH__ the preset models; 0 for synthetic presets', source: 'HW §Generations' },
   { path: 'description', kind: text(false), unit: '', meaning: 'one line for `aicore-sim presets`', source: 'chosen' },
-  { path: 'clockMHz', kind: positive, unit: 'MHz', meaning: 'core clock; converts cycles to time', source: 'HW §Generations' },
+  { path: 'clockMHz', kind: positive(MAX.clockMHz), unit: 'MHz', meaning: 'core clock; converts cycles to time', source: 'HW §Generations' },
   { path: 'organisation', kind: oneOf(['coupled', 'separated']), unit: '', meaning: "'coupled' chips have only coupled cores, 'separated' chips AIC and AIV cores", source: 'HW §Core organisation' },
-  { path: 'cores', kind: int(1), unit: 'cores', meaning: 'coupled cores, or AIC cores on a separated chip', source: 'HW §Generations' },
-  { path: 'aivPerAic', kind: int(0), unit: 'cores', meaning: 'AIV cores per AIC on a separated chip (0 on coupled chips)', source: 'HW §Generations' },
+  { path: 'cores', kind: int(1, MAX.cores), unit: 'cores', meaning: 'coupled cores, or AIC cores on a separated chip', source: 'HW §Generations' },
+  { path: 'aivPerAic', kind: int(0, MAX.aivPerAic), unit: 'cores', meaning: 'AIV cores per AIC on a separated chip (0 on coupled chips)', source: 'HW §Generations' },
   { path: 'coreKinds.<kind>.pipes', kind: listOf(oneOf(PIPES), 'a list of pipes including S', `list of ${PIPES.join(', ')}; includes S`, (v) => v.includes('S')), unit: '', meaning: 'pipes this kind of core has', source: 'HW §Core organisation' },
-  { path: 'coreKinds.<kind>.buffers.<buffer>.bytes', kind: int(1), unit: 'bytes', meaning: 'capacity of the buffer on one core of the kind', source: 'HW §Buffers' },
-  { path: 'coreKinds.<kind>.buffers.<buffer>.align', kind: powerOfTwo, unit: 'bytes', meaning: 'every access to the buffer starts on a multiple of this', source: 'HW §Buffers' },
+  { path: 'coreKinds.<kind>.buffers.<buffer>.bytes', kind: int(1, MAX.bufferBytes), unit: 'bytes', meaning: 'capacity of the buffer on one core of the kind', source: 'HW §Buffers' },
+  { path: 'coreKinds.<kind>.buffers.<buffer>.align', kind: powerOfTwo(MAX.align), unit: 'bytes', meaning: 'every access to the buffer starts on a multiple of this', source: 'HW §Buffers' },
   { path: 'eventIds', kind: int(1, { value: 16, why: 'the ISA encodes ids 0..15' }), unit: 'ids', meaning: 'set_flag / wait_flag event ids per (src, dst) pipe pair', source: 'HW §Pipes and synchronisation' },
-  { path: 'queueDepth', kind: int(1), unit: 'instructions', meaning: "depth of each pipe's queue; a full queue stalls the scalar unit", source: 'HW §Pipes and synchronisation' },
-  { path: 'scalar.aluCycles', ...cycles('cycles per scalar ALU instruction', 0, 'assumed (no public scalar timing)') },
-  { path: 'scalar.branchTakenCycles', ...cycles('extra cycles when a branch is taken', 0, 'assumed (no public scalar timing)') },
-  { path: 'scalar.issueCycles', ...cycles('cycles the scalar unit spends issuing one instruction to another pipe', 1, 'assumed (no public scalar timing)') },
-  { path: 'cube.k0Bytes', kind: int(1), unit: 'bytes', meaning: 'bytes of K each cube row consumes per cycle: K0 = k0Bytes / element size (M0 = N0 = 16, fixed by the ISA)', source: 'HW §Cube unit' },
-  { path: 'cube.fp32Slowdown', kind: int(1), unit: 'x', meaning: 'f32 inputs run this many times slower than f16', source: 'HW §Cube unit' },
-  { path: 'cube.fixedLatency', ...cycles('pipeline latency of an mmad after its last fractal', 0, 'fitted to docs/measured/mmad.csv (docs/timing-model.md)') },
+  { path: 'queueDepth', kind: int(1, MAX.queueDepth), unit: 'instructions', meaning: "depth of each pipe's queue; a full queue stalls the scalar unit", source: 'HW §Pipes and synchronisation' },
+  { path: 'scalar.aluCycles', ...cycles('cycles per scalar ALU instruction (at least 1: a free instruction would let a loop run forever without the clock moving)', 1, MAX.scalarCycles, 'assumed (no public scalar timing)') },
+  { path: 'scalar.branchTakenCycles', ...cycles('extra cycles when a branch is taken', 0, MAX.scalarCycles, 'assumed (no public scalar timing)') },
+  { path: 'scalar.issueCycles', ...cycles('cycles the scalar unit spends issuing one instruction to another pipe (at least 1, as aluCycles)', 1, MAX.scalarCycles, 'assumed (no public scalar timing)') },
+  { path: 'cube.k0Bytes', kind: int(1, MAX.k0Bytes), unit: 'bytes', meaning: 'bytes of K each cube row consumes per cycle: K0 = k0Bytes / element size (M0 = N0 = 16, fixed by the ISA)', source: 'HW §Cube unit' },
+  { path: 'cube.fp32Slowdown', kind: int(1, MAX.fp32Slowdown), unit: 'x', meaning: 'f32 inputs run this many times slower than f16', source: 'HW §Cube unit' },
+  { path: 'cube.fixedLatency', ...cycles('pipeline latency of an mmad after its last fractal', 0, MAX.latency, 'fitted to docs/measured/mmad.csv (docs/timing-model.md)') },
   { path: 'cube.dtypePairs', kind: listOf(pairOf(oneOf(DTYPES), 'a pair [aType, bType]'), 'a list of [aType, bType] pairs', `list of [aType, bType], types ${DTYPES.join(', ')}`), unit: '', meaning: 'legal mmad input type pairs', source: 'HW §Cube unit' },
   { path: 'fixpipe.quantModes', kind: listOf(oneOf(QUANT_MODES), 'a list of quant modes', `list of ${QUANT_MODES.join(', ')}`), unit: '', meaning: 'quant modes the fixpipe supports (empty on chips without a fixpipe)', source: 'HW §Fixpipe quantisation' },
-  { path: 'gm.chipBytesPerCycle', kind: positive, unit: 'B/cycle', meaning: 'chip-wide GM bandwidth, shared max-min fairly by all cores', source: 'HW §Chip memory system' },
-  { path: 'gm.coreBytesPerCycle', kind: positive, unit: 'B/cycle', meaning: "GM bandwidth of one core's port, shared by that core's GM transfers", source: 'HW §Data paths' },
-  { path: 'paths.<path>.fixedLatency', ...cycles('cycles from the end of streaming until the last byte lands', 0, FIT_PATHS) },
-  { path: 'paths.<path>.bytesPerCycle', kind: positive, unit: 'B/cycle', meaning: 'streaming rate of the path on one idle core', source: FIT_PATHS },
-  { path: 'paths.<path>.minCycles', ...cycles('no transfer on the path completes in fewer cycles', 0, FIT_PATHS) },
-  { path: 'vector.classes.<class>.cyclesPerRepeat', ...cycles('cycles one repeat occupies the vector pipe', 1, FIT_VECTOR) },
-  { path: 'vector.classes.<class>.minCycles', ...cycles('no instruction of the class completes in fewer cycles', 0, FIT_VECTOR) },
+  { path: 'gm.chipBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: 'chip-wide GM bandwidth, shared max-min fairly by all cores', source: 'HW §Chip memory system' },
+  { path: 'gm.coreBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: "GM bandwidth of one core's port, shared by that core's GM transfers", source: 'HW §Data paths' },
+  { path: 'paths.<path>.fixedLatency', ...cycles('cycles from the end of streaming until the last byte lands', 0, MAX.latency, FIT_PATHS) },
+  { path: 'paths.<path>.bytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: 'streaming rate of the path on one idle core', source: FIT_PATHS },
+  { path: 'paths.<path>.minCycles', ...cycles('no transfer on the path completes in fewer cycles', 0, MAX.latency, FIT_PATHS) },
+  { path: 'vector.classes.<class>.cyclesPerRepeat', ...cycles('cycles one repeat occupies the vector pipe', 1, MAX.repeatCycles, FIT_VECTOR) },
+  { path: 'vector.classes.<class>.minCycles', ...cycles('no instruction of the class completes in fewer cycles', 0, MAX.latency, FIT_VECTOR) },
   { path: 'features.nd2nz', kind: bool, unit: '', meaning: 'DataCopy GM -> L1 with ND -> NZ conversion exists', source: 'HW §Data movement instructions' },
 ];
 

@@ -42,6 +42,8 @@ const CROSS_MAX = 15;
 export interface ChipOptions {
   readonly functional: boolean;
   readonly maxCycles: number;
+  /** stop past this many instructions over all cores: scalar ones executed plus those issued to pipes */
+  readonly maxInstructions: number;
   /** let pipes run ahead of the clock where timing cannot change (off: a slower reference mode) */
   readonly runAhead: boolean;
   readonly sink?: TraceSink | undefined;
@@ -55,6 +57,8 @@ export class Chip {
   now = 0;
   private finishedCores = 0;
   private nextRecord = 0;
+  /** scalar instructions executed plus instructions issued, all cores: what maxInstructions bounds */
+  private instructions = 0;
   private readonly transferOwner: PipeState[] = [];
 
   constructor(
@@ -126,10 +130,13 @@ export class Chip {
         c.t += cfg.scalar.aluCycles;
         c.pc++;
         c.scalarInsns++;
+        if (++this.instructions > this.opts.maxInstructions) this.instructionLimit(c, d);
         continue;
       }
       if (d.family === 'branch') {
         c.scalarInsns++;
+        // a loop that never exits keeps the scalar unit here without returning to the event loop
+        if (++this.instructions > this.opts.maxInstructions) this.instructionLimit(c, d);
         if (insn.op === 'end') {
           this.scalarRecord(c, d, c.t, cfg.scalar.aluCycles);
           c.t += cfg.scalar.aluCycles;
@@ -245,6 +252,7 @@ export class Chip {
     p.size++;
     p.issuedCount++;
     c.issued++;
+    if (++this.instructions > this.opts.maxInstructions) this.instructionLimit(c, d);
     if (p.size === 1 && p.transfer === null && p.waitingSince < 0) this.scheduleTry(c, p, c.t);
   }
 
@@ -507,6 +515,12 @@ export class Chip {
 
   private cycleLimit(): never {
     throw new SimError(`cycle limit exceeded: the run passed ${this.opts.maxCycles} cycles (raise --max-cycles if the kernel is really this long)`);
+  }
+
+  private instructionLimit(c: CoreState, d: DecodedInsn): never {
+    throw new SimError(
+      `instruction limit exceeded: the run passed ${this.opts.maxInstructions} instructions over all cores, the last at ${c.who()} pc ${d.pc} (${c.prog.text(d.pc)}): a loop that never exits? (raise --max-instructions if the kernel is really this long)`,
+    );
   }
 
   /** Stops the run; an illegal access is also a sanitizer finding (`finding`), in the same format as its others. */

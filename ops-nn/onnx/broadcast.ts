@@ -4,7 +4,7 @@
  * to (B batch entry, column).
  */
 import { OpError } from '../kernel.js';
-import type { HostTensor } from './tensor.js';
+import { checkElementCount, type HostTensor } from './tensor.js';
 
 const prod = (d: readonly number[]) => d.reduce((x, y) => x * y, 1);
 
@@ -38,6 +38,7 @@ export function broadcastBatch(a: readonly number[], b: readonly number[]): Broa
     if (x !== y && x !== 1 && y !== 1) throw new OpError(`matmul batch dims [${a.join(', ')}] and [${b.join(', ')}] do not broadcast (${x} vs ${y})`);
     dims.push(Math.max(x, y));
   }
+  checkElementCount(dims, `matmul batch dims [${a.join(', ')}] and [${b.join(', ')}] broadcast`);
   const sa = strides(a, dims);
   const sb = strides(b, dims);
   const index = (s: number[]) => (e: number) => {

@@ -5,7 +5,7 @@
 import { convGemmShape, nchwToGroupedNc1hwc0, nhwcToNchw, type ConvShape } from '../conv/index.js';
 import type { CubeOp } from './cube-op.js';
 import { bytesOf } from './operands.js';
-import { intTensor, type HostTensor } from './tensor.js';
+import { checkElementCount, intTensor, type HostTensor } from './tensor.js';
 
 const C0 = 32; // int8 elements per 32-byte block
 
@@ -14,6 +14,9 @@ export function convCubeOp(s: ConvShape, x: HostTensor, w: HostTensor, xZp: numb
   const xb = bytesOf(x, 'x');
   bytesOf(w, 'w');
   const cg = s.c / s.group;
+  // the output and the host's channel-padded copy of x (NC1HWC0: channels up to a multiple of C0)
+  checkElementCount([s.n, s.oc, s.oh, s.ow], 'conv output');
+  checkElementCount([s.n, s.group, Math.ceil(cg / C0) * C0, s.h, s.w], 'conv input x padded to NC1HWC0');
   const ocg = s.oc / s.group;
   const wd = w.data;
   return {

@@ -12,6 +12,7 @@ import { OpError } from '../kernel.js';
 import { gemmGmImage, gemmOutput, gemmProblem, generateGemm, prepareWeights, type GemmEpilogue, type GemmProblem, type GemmShape } from '../gemm/index.js';
 import { generateRequant, generateShiftU8ToS8 } from '../quant/index.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
+import { checkElementCount } from './tensor.js';
 import type { Fusion, HostProgram } from './types.js';
 
 /** How the int32 accumulator leaves: as int32, or requantised to int8/uint8 (one multiplier per table entry). */
@@ -121,6 +122,8 @@ export function* runCubeOp(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined
     zp -= 128;
   }
   const fusion = choosePlacement(cfg, op.out, wanted);
+  // K is padded to whole C0 blocks of channels: the weight matrices can outgrow the weight tensor
+  checkElementCount([op.bCount, op.k, op.n], 'weights as GEMM matrices');
   const w = prepareWeights(op.bCount, op.k, op.n, op.weight);
   // Tables have one entry per (B matrix c, column j), at c * n + j.
   const entries = op.bCount * op.n;

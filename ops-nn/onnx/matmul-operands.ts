@@ -7,7 +7,7 @@ import { OpError } from '../kernel.js';
 import { broadcastBatch, type Broadcast } from './broadcast.js';
 import type { CubeOp } from './cube-op.js';
 import { bytesOf } from './operands.js';
-import type { HostTensor } from './tensor.js';
+import { checkElementCount, type HostTensor } from './tensor.js';
 
 export interface MatmulDims {
   readonly bc: Broadcast;
@@ -26,7 +26,11 @@ export function matmulDims(a: HostTensor, b: HostTensor): MatmulDims {
   if (k !== k2) throw new OpError(`matmul inner dimensions differ: a has K = ${k}, b has K = ${k2}`);
   const aBatch = a.dims.slice(0, -2);
   const bBatch = b.dims.slice(0, -2);
-  return { bc: broadcastBatch(aBatch, bBatch), m, k, n, aBatch, bBatch };
+  const bc = broadcastBatch(aBatch, bBatch);
+  // the output, and A when it is replicated per output batch entry (matmulCubeOp), before allocating
+  checkElementCount([...bc.dims, m, n], 'matmul output');
+  if (aBatch.length > 0) checkElementCount([...bc.dims, m, k], 'matmul input a broadcast to the output batch');
+  return { bc, m, k, n, aBatch, bBatch };
 }
 
 /** The cube op of A @ B without its output: A replicated per output entry when it has batch dims. */

@@ -13,7 +13,7 @@ import { moveChannelAxis } from '../layout.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import type { NodeAttrs } from './contract.js';
 import { intAttr } from './operands.js';
-import { intTensor, type HostTensor } from './tensor.js';
+import { checkElementCount, intTensor, type HostTensor } from './tensor.js';
 import type { HostProgram } from './types.js';
 
 /** The attributes every ONNX pooling operator shares (ORT's PoolAttributes). */
@@ -96,7 +96,11 @@ export function poolProblem(op: string, dims: readonly number[], attrs: NodeAttr
     ceilMode: ceilMode === 1,
   };
   const g = poolGeometry({ kind: 'max', type: 's8', ...p });
-  return { ...p, outDims: rank === 1 ? [p.n, p.c, g.ow] : [p.n, p.c, g.oh, g.ow] };
+  const outDims = rank === 1 ? [p.n, p.c, g.ow] : [p.n, p.c, g.oh, g.ow];
+  checkElementCount(outDims, `${op} output`);
+  // the host's channel-padded copy of x (NC1HWC0: channels up to a multiple of 32)
+  checkElementCount([p.n, Math.ceil(p.c / 32) * 32, p.h, p.w], `${op} input X padded to NC1HWC0`);
+  return { ...p, outDims };
 }
 
 /** The kernel spec of a pooling problem. */

@@ -9,7 +9,7 @@ import { generateQLinearAdd, type QLinearAddSpec } from '../eltwise/index.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import { F32, INT8S, optional, required } from './contract.js';
 import { scalar } from './operands.js';
-import { emptyTensor, hostBytes, intTensor } from './tensor.js';
+import { checkElementCount, emptyTensor, hostBytes, intTensor } from './tensor.js';
 import { defineOperator } from './types.js';
 
 const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -45,6 +45,7 @@ export const QLinearAdd = defineOperator(
     if (!aScalar && !bScalar && !sameDims(a.dims, b.dims))
       throw new OpError(`QLinearAdd: A [${a.dims.join(', ')}] and B [${b.dims.join(', ')}] must have the same shape, or one be a single element (general broadcasting is not supported)`);
     const dims = broadcastDims(a.dims, b.dims);
+    checkElementCount(dims, 'QLinearAdd output');
     if (dims.includes(0)) return emptyTensor(a.dtype, dims);
     const spec: QLinearAddSpec = {
       dims: dims.length === 0 ? [1] : dims,

@@ -26,6 +26,26 @@ export interface TensorJson {
 /** Number of elements of `dims`. */
 export const sizeOf = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
 
+/**
+ * Most elements of any tensor the operators take, make or lay out on the host: 2^28 (1 GiB as int32),
+ * far above any ONNX case here and below what one host array can hold. Checked before allocating, so
+ * a huge dim is an OpError, not an out-of-memory crash.
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 28;
+
+/** What is wrong with the element count of `dims`, or null (a 0 dim makes it empty, whatever the rest). */
+function elementCountProblem(dims: readonly number[]): string | null {
+  const count = dims.includes(0) ? 0 : sizeOf(dims);
+  if (count <= MAX_TENSOR_ELEMENTS) return null;
+  return `dims [${dims.join(', ')}] hold ${count} elements, more than the limit of ${MAX_TENSOR_ELEMENTS} (2^28); split the node into smaller ones`;
+}
+
+/** Throws an OpError naming `what` when `dims` hold more than MAX_TENSOR_ELEMENTS elements. */
+export function checkElementCount(dims: readonly number[], what: string): void {
+  const problem = elementCountProblem(dims);
+  if (problem) throw new OpError(`${what}: ${problem}`);
+}
+
 /** How each dtype's values are stored and checked. */
 interface DtypeRule {
   readonly make: (n: number) => HostTensor['data'];
@@ -71,6 +91,8 @@ export function tensorFromJson(json: unknown, what: string): HostTensor {
     return fail(`dims must be an array of non-negative integers, got ${JSON.stringify(dims)}`);
   if (!Array.isArray(data)) return fail('data must be an array of numbers');
   const shape = dims as number[];
+  const tooMany = elementCountProblem(shape);
+  if (tooMany) return fail(tooMany);
   const count = sizeOf(shape);
   if (count !== data.length) return fail(`dims [${shape.join(',')}] need ${count} values, got ${data.length}`);
   const rule = DTYPE_RULES[dtype];

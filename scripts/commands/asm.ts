@@ -52,6 +52,7 @@ function runAsmCli(a: Args, io: CliIo): number {
     kind: a.kind,
     mode: a.functional ? 'functional' : 'timing',
     maxCycles: a.maxCycles,
+    maxInstructions: a.maxInstructions,
     sanitize: a.sanitize ?? false,
     trace: a.out === undefined ? undefined : { dir: a.out },
   });

@@ -20,6 +20,7 @@ const OPTIONS = {
   config: textOption('config', 'JSON file overriding any preset field'),
   fusion: { choices: FUSIONS, describe: 'epilogue placement of conv/matmul: fixpipe (fused), ub (vector unit via UB), gm (separate requant kernel); default: the fastest exact one' },
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles per kernel'),
+  'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions per kernel, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,
 } as const satisfies Record<string, Options>;
 
@@ -42,7 +43,7 @@ function readCases(file: string): unknown {
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
-  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
+  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
   const toStdout = a.out === '-';
   const file = openOutputFile(a.out, ctx.io.out);
   try {

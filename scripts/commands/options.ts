@@ -57,6 +57,7 @@ export const HW_OPTIONS = {
   config: textOption('config', 'JSON file overriding any preset field (see: aicore-sim presets --json)'),
   cores: intOption('cores', 'blocks to launch: cores, or AIC groups on separated presets (run: default 1)'),
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles'),
+  'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,
 } as const satisfies Record<string, Options>;
 

@@ -91,6 +91,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     relu: a.relu ?? false,
     seed: a.seed,
     maxCycles: a.maxCycles,
+    maxInstructions: a.maxInstructions,
     sanitize: a.sanitize ?? false,
     trace: a.out === undefined ? undefined : { dir: a.out },
   };

@@ -37,6 +37,7 @@ export interface AsmJobOptions {
   /** default 'timing' */
   readonly mode?: SimMode;
   readonly maxCycles?: number;
+  readonly maxInstructions?: number;
   /** run under the sanitizer (hw/sanitizer); its report is in result.sanitizer */
   readonly sanitize?: boolean;
   readonly trace?: TraceOptions;
@@ -73,6 +74,7 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
     gm: mode === 'functional' ? new Uint8Array(gmBytes) : gmBytes,
     mode,
     ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+    ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}),
     ...(o.sanitize ? { sanitize: true } : {}),
   };
   const run = runLaunch(launch, basename(source), o.trace);

@@ -39,6 +39,7 @@ export interface MatmulJobOptions {
   readonly seed?: number;
   /** stop with an error past this many cycles */
   readonly maxCycles?: number;
+  readonly maxInstructions?: number;
   /** run under the sanitizer (hw/sanitizer); its report is in result.sanitizer */
   readonly sanitize?: boolean;
   /** write trace.json, insns.csv, ops.csv, summary.csv and stats.csv into `trace.dir` */
@@ -95,7 +96,7 @@ export function runMatmul(o: MatmulJobOptions): MatmulJobResult {
   const inputs = mode === 'functional' ? randomInputs(shape, r) : undefined;
   const gm = inputs ? matmulGmImage(kernel, spec, config, inputs.a, inputs.b, inputs.bias) : kernel.gmBytes;
   const label = `matmul ${o.m}x${o.k}x${o.n}`;
-  const launch = { config, programs: kernel.programs, blockDim: kernel.blockDim, gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
+  const launch = { config, programs: kernel.programs, blockDim: kernel.blockDim, gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
   const run = runLaunch(launch, label, o.trace);
   const mismatch = inputs && run.result.gm ? firstMismatch(kernel, spec, run.result.gm, inputs) : undefined;
   return {

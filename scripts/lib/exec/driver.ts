@@ -18,6 +18,7 @@ export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions
     gm: l.gm,
     mode: 'functional',
     ...(opts.maxCycles ? { maxCycles: opts.maxCycles } : {}),
+    ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.sanitize ? { sanitize: true } : {}),
   });
   const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;

@@ -20,6 +20,8 @@ export interface RunOptions extends OperatorOptions {
   /** stop a kernel with an error past this many cycles (exec always runs functionally: outputs must
    * come from the simulated kernels) */
   readonly maxCycles?: number;
+  /** stop a kernel with an error past this many instructions (all cores; hw/simulate.ts Launch) */
+  readonly maxInstructions?: number;
   /** run every kernel under the sanitizer (hw/sanitizer): findings are reported per kernel */
   readonly sanitize?: boolean;
 }
