@@ -88,7 +88,7 @@ function usageError(e: Error, argv: readonly string[]): Error {
 
 /**
  * Runs the command line `argv` (without the node and script paths) and resolves to the exit code:
- * 0 on success, 1 when a run fails, 2 for bad usage. All output goes through `io`.
+ * EXIT in scripts/lib/errors.ts (README "Exit status"). All output goes through `io`.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const verbose = argv.includes('--verbose');

@@ -38,7 +38,7 @@ describe('single-file outputs', () => {
 
   it.skipIf(full === null)('--emit-asm onto a full device reports the write error and leaves the device', async () => {
     const r = await cli(...MM, '--emit-asm', full!);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/^aicore-sim: cannot write .*full: ENOSPC/);
     expect(fs.lstatSync(full!).isCharacterDevice()).toBe(true);
     expect(fs.readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
@@ -76,7 +76,7 @@ describe('output folders', () => {
     fs.symlinkSync(mine, path.join(out, 'trace.json'));
     execFileSync('mkfifo', [path.join(out, 'stats.csv')]);
     const r = await cli(...MM, '--out', out);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/output .*trace\.json is a symlink: a run only replaces regular files/);
     expect(fs.lstatSync(path.join(out, 'trace.json')).isSymbolicLink()).toBe(true);
     expect(fs.lstatSync(path.join(out, 'stats.csv')).isFIFO()).toBe(true);

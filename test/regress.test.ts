@@ -145,13 +145,13 @@ describe('regress: bad input is one stderr line and a non-zero exit', () => {
 
   it('a missing baseline says to run with --update', async () => {
     const r = await cli('regress', '--manifest', writeJson({ entries: [entry] }), '--baseline', baseline);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(4);
     expect(r.stderr).toEqual([`aicore-sim: baseline ${baseline} does not exist: run with --update to create it`]);
   });
 
   it('a kernel that cannot run names the entry, and --update leaves no baseline', async () => {
     const r = await cli('regress', '--manifest', writeJson({ entries: [{ ...entry, tiling: { baseM: 4080 } }] }), '--baseline', baseline, '--update');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toHaveLength(1);
     expect(r.stderr[0]).toMatch(/^aicore-sim: entry "e1" \(matmul on tiny\): tiling .* needs \d+ bytes/);
     expect(fs.existsSync(baseline) || fs.readdirSync(path.dirname(baseline)).some((f) => f.endsWith('.partial'))).toBe(false);

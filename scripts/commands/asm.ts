@@ -6,7 +6,7 @@ import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { CORE_KINDS } from '../../hw/config/types.js';
 import { formatSummary } from '../../traces/index.js';
-import { UsageError } from '../lib/errors.js';
+import { JobError } from '../lib/job-error.js';
 import { keyValues, listBlock, summaryJson } from '../lib/report.js';
 import { runAsm, type AsmJobResult } from '../lib/run-asm.js';
 import { sanitizerJson } from '../lib/sanitizer-report.js';
@@ -29,7 +29,7 @@ function readSource(file: string): string {
   try {
     return readInputText(file);
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    throw new JobError(`cannot read ${file}: ${(e as Error).message}`);
   }
 }
 

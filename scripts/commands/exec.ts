@@ -6,7 +6,7 @@
 import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { loadConfig } from '../../hw/config/load.js';
-import { UsageError } from '../lib/errors.js';
+import { JobError } from '../lib/job-error.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { execCases, type ResultJson } from '../lib/exec/exec-file.js';
 import { FUSIONS, type Fusion } from '../../ops-nn/onnx/index.js';
@@ -31,12 +31,12 @@ function readCases(file: string): unknown {
   try {
     text = readInputText(file);
   } catch (e) {
-    throw new UsageError(`cannot read case file ${file}: ${(e as Error).message}`);
+    throw new JobError(`cannot read case file ${file}: ${(e as Error).message}`);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`case file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new JobError(`case file ${file} is not valid JSON: ${(e as Error).message}`);
   }
 }
 

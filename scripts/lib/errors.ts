@@ -10,19 +10,33 @@ import { OpError } from '../../ops-nn/kernel.js';
 import { JobError } from './job-error.js';
 import { foundAnything, SANITIZER_EXIT, sanitizerLines } from './sanitizer-report.js';
 
-/** A problem with the command line itself (flags, files named on it); a JobError, so exit status 2. */
-export class UsageError extends JobError {
+/** A problem with the command line itself: flags, their values, commands (exit status 2). */
+export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * Exit statuses, one per kind of failure (README "Exit status"). Regressions and outputs that differ
+ * from the reference are `run` failures too; the commands return those themselves.
+ */
+export const EXIT = { ok: 0, run: 1, usage: 2, sanitizer: SANITIZER_EXIT, input: 4, internal: 5 } as const;
+
 /** Error classes whose message is the whole story: no stack unless asked for. */
-const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, JobError];
+const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, JobError, UsageError];
+
+/** Input the user gave (files and their contents, configs, programs, operator nodes) that cannot be used. */
+const INPUT_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [JobError, ConfigError, IsaError, OpError];
 
 /** True for errors a user can fix from the message alone. */
 export const isExpected = (e: unknown): boolean => EXPECTED.some((cls) => e instanceof cls);
 
-/** Exit code of a failure: 2 for usage and job-input errors, 3 for a stopped run whose sanitizer found something, 1 for everything else. */
-export const exitCodeOf = (e: unknown): number => (e instanceof JobError ? 2 : e instanceof SimError && foundAnything(e.sanitizer) ? SANITIZER_EXIT : 1);
+/** Exit status of a failure (EXIT). */
+export function exitCodeOf(e: unknown): number {
+  if (e instanceof UsageError) return EXIT.usage;
+  if (e instanceof SimError) return foundAnything(e.sanitizer) ? EXIT.sanitizer : EXIT.run;
+  if (INPUT_ERRORS.some((cls) => e instanceof cls)) return EXIT.input;
+  return EXIT.internal;
+}
 
 /**
  * Terminal control characters (escape sequences, bells, NULs from a binary input file) shown as
