@@ -52,6 +52,14 @@ const regress = (manifest: unknown, baseline?: unknown): string[] => [
 ];
 const mm = (...flags: string[]): string[] => ['run', 'matmul', '--m', '16', '--k', '16', '--n', '16', '--preset', 'tiny', '--timing-only', ...flags];
 
+/** A 300 MiB file that takes no disk (sparse): bigger than any input may be. */
+function huge(ext: string): string {
+  const p = path.join(dir, `huge${n++}.${ext}`);
+  fs.writeFileSync(p, '');
+  fs.truncateSync(p, 300 * 2 ** 20);
+  return p;
+}
+
 /** A FIFO and a device made in the test folder (a writer-less FIFO would block a naive reader forever). */
 function special(kind: 'fifo' | 'zero'): string {
   const p = path.join(dir, `${kind}${n++}`);
@@ -84,6 +92,7 @@ export const CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
     { name: 'a FIFO as the file', argv: () => ['asm', special('fifo')] },
     { name: 'a device that never ends (/dev/zero)', argv: () => ['asm', special('zero')] },
     { name: 'a missing file', argv: () => ['asm', path.join(dir, 'missing.s')] },
+    { name: 'a 300 MiB file', argv: () => ['asm', huge('s')] },
   ],
   'case JSON': [
     { name: 'truncated', argv: () => ['exec', '--case', json('{"op": "QuantizeLinear", "inp'), '--out', path.join(dir, 'x.json')] },
@@ -112,6 +121,7 @@ export const CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
     { name: 'unknown attribute', argv: () => exec({ ...goodCase, attrs: { axsi: 1 } }) },
     { name: 'deeply nested JSON', argv: () => ['exec', '--case', json('['.repeat(100000) + ']'.repeat(100000)), '--out', path.join(dir, 'z.json')] },
     { name: 'a FIFO as the case file', argv: () => ['exec', '--case', special('fifo'), '--out', path.join(dir, 'w.json')] },
+    { name: 'a 300 MiB case file', argv: () => ['exec', '--case', huge('json'), '--out', path.join(dir, 'v.json')] },
   ],
   'config JSON': [
     { name: 'truncated', argv: () => mm('--config', json('{"cores": ')) },
