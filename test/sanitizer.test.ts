@@ -18,7 +18,10 @@ import { Shadow, NEVER_WRITTEN, type Access } from '../hw/sanitizer/shadow.js';
 import { addressesAt, orderedRunsOf, runsOf } from '../hw/sanitizer/runs.js';
 import { simulate, type SimMode } from '../hw/simulate.js';
 import type { Kernel } from '../ops-nn/kernel.js';
-import { generateMatmul, matmulGmImage, type MatmulSpec } from '../ops-nn/matmul/index.js';
+import { generateMatmul, generateMatmulF16, matmulGmImage, type MatmulSpec } from '../ops-nn/matmul/index.js';
+import { generateConvF16 } from '../ops-nn/conv/index.js';
+import { generateAscendDequant, generateAscendQuant, generateRequant } from '../ops-nn/quant/index.js';
+import { generateQActivation, generateQPool } from '../ops-nn/eltwise/index.js';
 import { drive, OPERATORS } from '../ops-nn/onnx/index.js';
 import { loadFixture } from './support/fixtures.js';
 import { runOnnx } from './support/launch.js';
@@ -171,6 +174,30 @@ describe('every library kernel is clean on every preset', () => {
       }
     }
     expect(kernels).toBeGreaterThan(cases.length);
+  });
+});
+
+describe('every library-only kernel is clean on every preset', () => {
+  const conv = { n: 1, c: 16, h: 9, w: 9, oc: 24, group: 1, kh: 3, kw: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, oh: 9, ow: 9 };
+  const KERNELS: Readonly<Record<string, (cfg: HwConfig) => Kernel>> = {
+    'INT8 matmul, per-channel, relu': (cfg) => generateMatmul({ m: 40, k: 96, n: 72, bias: true, quant: { scale: Array.from({ length: 72 }, (_, i) => 2 ** -(8 + (i % 3))), offset: 1 }, outType: 'u8', relu: true }, cfg),
+    'FP16 matmul': (cfg) => generateMatmulF16({ m: 33, k: 64, n: 48, bias: true }, cfg),
+    'FP16 conv': (cfg) => generateConvF16(conv, true, cfg),
+    AscendQuant: (cfg) => generateAscendQuant({ dims: [3, 70], xType: 'f16', scale: [0.5], offset: [3] }, cfg),
+    AscendDequant: (cfg) => generateAscendDequant({ dims: [5, 40], scale: [0.25], outType: 'f32', relu: true }, cfg),
+    Requant: (cfg) => generateRequant({ rows: 7, cols: 50, multipliers: [0.001953125], zeroPoints: [4], outType: 's8' }, cfg),
+    'relu6 (same scale)': (cfg) => generateQActivation({ dims: [2, 3, 45], type: 's8', kind: 'relu6', scale: Math.fround(0.05), zeroPoint: -3 }, cfg),
+    'leaky relu (same scale)': (cfg) => generateQActivation({ dims: [300], type: 'u8', kind: 'leaky-relu', scale: Math.fround(0.1), zeroPoint: 128, alpha: Math.fround(0.1) }, cfg),
+    'max pool (same scale)': (cfg) => generateQPool({ kind: 'max', n: 1, c: 40, h: 11, w: 9, kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], type: 's8' }, cfg),
+    'avg pool (same scale)': (cfg) => generateQPool({ kind: 'avg', n: 2, c: 8, h: 7, w: 7, kernel: [2, 2], type: 'u8', countIncludePad: false }, cfg),
+  };
+  it.each(Object.keys(KERNELS))('%s', (name) => {
+    for (const preset of ['ascend910b', 'ascend310p', 'ascend910']) {
+      const cfg = loadConfig(preset);
+      const k = KERNELS[name]!(cfg);
+      const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: Math.max(1, 'gmBytes' in k ? (k as { gmBytes: number }).gmBytes : 1 << 20), mode: 'timing', sanitize: true });
+      expect(r.sanitizer!.findings.map((f) => f.message), `${name} on ${preset}`).toEqual([]);
+    }
   });
 });
 
