@@ -133,3 +133,17 @@ describe('- is standard output', () => {
     expect(Object.keys(JSON.parse(r.stdout).entries)).toEqual(['e']);
   });
 });
+
+describe('partial files', () => {
+  it("a dead run's partial file next to an output is removed by the next write; a live one's is kept", async () => {
+    const out = path.join(dir, 'p.s');
+    const dead = `${out}.99999999.0.partial`;
+    const live = `${out}.${process.pid}.999.partial`;
+    fs.writeFileSync(dead, 'half');
+    fs.writeFileSync(live, 'mine');
+    expect((await cli(...MM, '--emit-asm', out)).code).toBe(0);
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.readFileSync(live, 'utf8')).toBe('mine');
+    fs.rmSync(live);
+  });
+});

@@ -24,6 +24,32 @@ type State = 'open' | 'committed' | 'aborted';
 
 let partials = 0;
 
+/** Is process `pid` alive (EPERM: alive, but another user's)? */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes `<name>.<pid>.<n>.partial` files next to `target` left by processes that died. */
+function removeStalePartials(target: string): void {
+  const dir = path.dirname(target);
+  const prefix = `${path.basename(target)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^(\d+)\.\d+\.partial$/.exec(n.startsWith(prefix) ? n.slice(prefix.length) : '');
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(dir, n), { force: true });
+  }
+}
+
 /** Where a target path really is, and whether it is something to stream into rather than replace. */
 function resolveTarget(target: string): { path: string; inPlace: boolean } {
   let real = target;
@@ -58,6 +84,7 @@ export class AtomicFile {
     const t = resolveTarget(path);
     this.finalPath = t.path;
     this.inPlace = t.inPlace;
+    if (!t.inPlace) removeStalePartials(t.path);
     this.partialPath = t.inPlace ? t.path : `${t.path}.${process.pid}.${partials++}.partial`;
     this.fd = fs.openSync(this.partialPath, t.inPlace ? 'w' : 'wx');
   }

@@ -9,21 +9,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { processAlive } from '../../traces/atomic-file.js';
 import { JobError } from './job-error.js';
 
 const STAGING_PREFIX = '.aicore-sim-run-';
 const LOCK_NAME = '.aicore-sim.lock';
 /** How long a run waits for another run's publishing before it gives up. */
 const LOCK_WAIT_MS = 10_000;
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
@@ -43,7 +35,7 @@ function kindAt(p: string): 'missing' | 'file' | string {
 function removeStale(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const m = new RegExp(`^${STAGING_PREFIX.replace(/\./g, '\\.')}(\\d+)-`).exec(name);
-    if (m && !alive(Number(m[1]))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -116,7 +108,7 @@ export class StagedOutputs {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new JobError(`cannot lock ${this.dir} to publish the outputs: ${(e as Error).message}`);
       }
       const holder = Number(fs.readFileSync(lock, 'utf8'));
-      if (!Number.isSafeInteger(holder) || !alive(holder)) fs.rmSync(lock, { force: true });
+      if (!Number.isSafeInteger(holder) || !processAlive(holder)) fs.rmSync(lock, { force: true });
       else if (Date.now() > until) throw new JobError(`${lock} is held by process ${holder} for more than ${LOCK_WAIT_MS / 1000} s (remove it if that process is gone)`);
       else sleep(10);
     }
