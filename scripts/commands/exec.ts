@@ -43,7 +43,7 @@ function readCases(file: string): unknown {
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
-  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
+  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
   const toStdout = a.out === '-';
   const file = openOutputFile(a.out, ctx.io.out);
   try {

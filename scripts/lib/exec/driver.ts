@@ -17,7 +17,7 @@ export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions
     blockDim: k.blockDim,
     gm: l.gm,
     mode: 'functional',
-    ...(opts.maxCycles ? { maxCycles: opts.maxCycles } : {}),
+    ...(opts.maxCycles !== undefined ? { maxCycles: opts.maxCycles } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.sanitize ? { sanitize: true } : {}),
   });
