@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../scripts/cli.js';
 
@@ -145,5 +146,39 @@ describe('partial files', () => {
     expect(fs.existsSync(dead)).toBe(false);
     expect(fs.readFileSync(live, 'utf8')).toBe('mine');
     fs.rmSync(live);
+  });
+});
+
+describe('concurrent runs into one --out folder', () => {
+  const cli = fileURLToPath(new URL('../dist/scripts/cli.js', import.meta.url));
+  const built = fs.existsSync(cli);
+
+  /** One CLI process; resolves to its exit status. */
+  const runProcess = (m: number, out: string) =>
+    new Promise<number>((resolve) => {
+      const p = spawn(process.execPath, [cli, 'run', 'matmul', '--m', String(m), '--k', '32', '--n', '16', '--preset', 'tiny', '--timing-only', '--out', out], { stdio: 'ignore' });
+      p.on('exit', (code) => resolve(code ?? -1));
+    });
+
+  /** The five files of one run: trace label, summary MACs and instruction rows all from the same run. */
+  function consistentSet(out: string): number {
+    const trace = fs.readFileSync(path.join(out, 'trace.json'), 'utf8');
+    const m = Number(/"label":"matmul (\d+)x32x16"/.exec(trace)![1]);
+    const total = fs.readFileSync(path.join(out, 'summary.csv'), 'utf8').trim().split('\n').at(-1)!.split(',');
+    const header = fs.readFileSync(path.join(out, 'summary.csv'), 'utf8').split('\n')[0]!.split(',');
+    expect(Number(total[header.indexOf('macs')])).toBe(m * 32 * 16);
+    const rows = fs.readFileSync(path.join(out, 'insns.csv'), 'utf8').trim().split('\n').length - 1;
+    expect(rows).toBe((trace.match(/"ph":"X"/g) ?? []).length);
+    return m;
+  }
+
+  it.skipIf(!built)('each set is complete and from one run, never a mix (run after npm run build)', async () => {
+    const out = path.join(dir, 'shared');
+    for (let round = 0; round < 3; round++) {
+      const codes = await Promise.all([runProcess(16, out), runProcess(48, out)]);
+      expect(codes).toEqual([0, 0]);
+      expect([16, 48]).toContain(consistentSet(out));
+      expect(fs.readdirSync(out).sort()).toEqual(['insns.csv', 'ops.csv', 'stats.csv', 'summary.csv', 'trace.json']);
+    }
   });
 });
