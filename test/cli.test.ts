@@ -109,6 +109,28 @@ describe('help and presets', () => {
   });
 });
 
+describe('--cores all', () => {
+  it('run matmul: every core the kernel can use (one block per output tile, up to the preset)', async () => {
+    const small = await cliJson('run', 'matmul', '--m', '256', '--k', '256', '--n', '256', '--timing-only', '--cores', 'all');
+    const big = await cliJson('run', 'matmul', '--m', '2048', '--k', '256', '--n', '2048', '--timing-only', '--cores', 'all');
+    expect(big.blockDim).toBe(24);
+    expect(small.blockDim).toBeLessThan(24);
+    const explicit = await cliJson('run', 'matmul', '--m', '256', '--k', '256', '--n', '256', '--timing-only', '--cores', String(small.blockDim));
+    expect(explicit.cycles).toBe(small.cycles);
+  });
+
+  it('asm: every core of the preset', async () => {
+    const file = write(tmp(), 'e.s', '  end\n');
+    expect((await cliJson('asm', file, '--preset', 'ascend310p', '--cores', 'all')).blockDim).toBe(8);
+  });
+
+  it('anything else than an integer or all is a usage error', async () => {
+    const r = await cli('run', 'matmul', '--m', '16', '--k', '16', '--n', '16', '--cores', 'most');
+    expect(r.code).toBe(2);
+    expect(r.stderrLines[0]).toMatch(/--cores must be an integer or 'all', got 'most'/);
+  });
+});
+
 describe('run matmul', () => {
   it('runs functionally and reports the bit-exact check in text', async () => {
     const r = await cli(...MM, '--preset', 'tiny');

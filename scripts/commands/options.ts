@@ -55,7 +55,16 @@ export function reportSanitizer(io: CliIo, report: SanitizerReport | undefined, 
 /** Flags for choosing and adjusting the hardware. */
 export const HW_OPTIONS = {
   config: textOption('config', 'JSON file overriding any preset field (see: aicore-sim presets --json)'),
-  cores: intOption('cores', 'blocks to launch: cores, or AIC groups on separated presets (run: default 1)'),
+  cores: {
+    describe: "blocks to launch: cores, or AIC groups on separated presets, or 'all' (run: default 1; all: every core the kernel can use)",
+    requiresArg: true,
+    coerce: (v: unknown): number | 'all' => {
+      if (!Array.isArray(v) && String(v).trim() === 'all') return 'all';
+      if (!Array.isArray(v) && !Number.isSafeInteger(typeof v === 'number' ? v : parseInteger(String(v).trim())))
+        throw new UsageError(`--cores must be an integer or 'all', got '${String(v)}'`);
+      return integer('cores')(v);
+    },
+  },
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles'),
   'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,

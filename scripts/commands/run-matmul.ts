@@ -82,7 +82,8 @@ function jobOptions(a: Args): MatmulJobOptions {
     preset: a.preset,
     configOverrides: overridesOf(a.config),
     // One block unless asked: a run's figures then describe one core, the unit tilings are tuned on.
-    blockDim: a.cores ?? 1,
+    // `all` leaves it to the tiler: one block per output tile, up to every core of the preset.
+    ...(a.cores === 'all' ? {} : { blockDim: a.cores ?? 1 }),
     tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c, aResident: a.aResident }),
     mode: a.timingOnly ? 'timing' : 'functional',
     bias: a.bias,

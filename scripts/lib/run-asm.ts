@@ -29,7 +29,8 @@ export interface AsmJobOptions {
   readonly preset?: string;
   readonly configOverrides?: unknown;
   /** blocks to launch (default 1) */
-  readonly blockDim?: number;
+  /** blocks to launch, or 'all': every core (AIC group) of the preset */
+  readonly blockDim?: number | 'all';
   /** GM size in bytes (default 16 MiB) */
   readonly gm?: number;
   /** core kind that runs the program (default: 'coupled' on coupled presets, else 'aic') */
@@ -63,7 +64,7 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
   const program = assemble(o.text, source);
   const config = loadConfig(o.preset ?? directives.preset ?? 'ascend910b', o.configOverrides ?? directives.config);
   const kind = o.kind ?? directives.kind ?? (config.organisation === 'coupled' ? 'coupled' : 'aic');
-  const blockDim = o.blockDim ?? directives.blockDim ?? 1;
+  const blockDim = o.blockDim === 'all' ? config.cores : (o.blockDim ?? directives.blockDim ?? 1);
   const gmBytes = o.gm ?? directives.gm ?? DEFAULT_GM_BYTES;
   const mode = o.mode ?? 'timing';
   if (mode === 'functional' && gmBytes > MAX_FUNCTIONAL_GM) throw new JobError(`GM of ${gmBytes} bytes is too large for a functional run (at most ${MAX_FUNCTIONAL_GM})`);
