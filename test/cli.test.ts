@@ -51,6 +51,8 @@ interface RunJson {
   mode: string;
   blockDim: number;
   tiling: Record<string, unknown>;
+  dtype?: string;
+  epilogue?: Record<string, unknown>;
   verified: boolean | null;
   notes: string[];
   bytes: Record<string, number>;
@@ -106,6 +108,26 @@ describe('help and presets', () => {
     const configs = JSON.parse(r.stdout) as Record<string, { derived: { macsPerCycleInt8: number } }>;
     expect(Object.keys(configs)).toEqual(presetNames());
     expect(configs['ascend910b']?.derived.macsPerCycleInt8).toBe(loadConfig('ascend910b').derived.macsPerCycleInt8);
+  });
+});
+
+describe('run matmul --dtype f16', () => {
+  it.each(['ascend910b', 'ascend310p'])('is bit-exact on %s and times like the FP16 kernel timing-only', async (preset) => {
+    const f = await cliJson('run', 'matmul', '--m', '77', '--k', '130', '--n', '50', '--dtype', 'f16', '--preset', preset);
+    expect(f).toMatchObject({ verified: true, dtype: 'f16', epilogue: { bias: true, outType: 'f16' } });
+    const t = await cliJson('run', 'matmul', '--m', '77', '--k', '130', '--n', '50', '--dtype', 'f16', '--preset', preset, '--timing-only');
+    expect(t.cycles).toBe(f.cycles);
+    const i = await cliJson('run', 'matmul', '--m', '77', '--k', '130', '--n', '50', '--preset', preset, '--timing-only');
+    expect(i.dtype).toBe('int8');
+    expect(f.cycles).not.toBe(i.cycles);
+  });
+
+  it('INT8 epilogue flags are usage errors with f16', async () => {
+    for (const flag of [['--relu'], ['--per-channel'], ['--out-type', 'u8']]) {
+      const r = await cli('run', 'matmul', '--m', '16', '--k', '16', '--n', '16', '--dtype', 'f16', ...flag);
+      expect(r.code).toBe(2);
+      expect(r.stderrLines[0]).toMatch(/is an INT8 epilogue option: it does not apply to --dtype f16/);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 /**
- * `aicore-sim run matmul`: the INT8 matmul kernel with shapes, tiling, epilogue and preset flags.
+ * `aicore-sim run matmul`: the INT8 (or, with --dtype f16, FP16) matmul kernel with shapes, tiling,
+ * epilogue and preset flags.
  * Prints the op summary (or one JSON object), writes the trace and CSVs with --out and the
  * generated program with --emit-asm.
  */
@@ -8,6 +9,7 @@ import { formatSummary } from '../../traces/index.js';
 import { kernelAssembly } from '../lib/asm-directives.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { keyValues, listBlock, summaryJson } from '../lib/report.js';
+import { UsageError } from '../lib/errors.js';
 import { sanitizerJson } from '../lib/sanitizer-report.js';
 import { runMatmul, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from '../lib/run-matmul.js';
 import type { CliContext, CliIo } from './context.js';
@@ -15,6 +17,7 @@ import { HW_OPTIONS, OUTPUT_OPTIONS, defined, intOption, jsonText, overridesOf, 
 
 const OPTIONS = {
   m: { ...intOption('m', 'rows of A and of the output'), demandOption: true },
+  dtype: { choices: ['int8', 'f16'] as const, default: 'int8' as const, describe: 'int8: requantised INT8 matmul; f16: fp16 in, fp32 accumulate and bias, fp16 out (--per-channel, --relu, --out-type do not apply)' },
   k: { ...intOption('k', 'columns of A, rows of B'), demandOption: true },
   n: { ...intOption('n', 'columns of B and of the output'), demandOption: true },
   preset: { ...textOption('preset', 'hardware preset (see: aicore-sim presets)'), default: 'ascend910b' },
@@ -61,7 +64,10 @@ function jsonReport(j: MatmulJobResult, asmFile: string | undefined) {
     preset: j.config.name,
     mode: j.result.mode,
     shape: { m: j.spec.m, k: j.spec.k, n: j.spec.n },
-    epilogue: { bias: j.spec.bias, outType: j.spec.outType, relu: j.spec.relu, perChannel: typeof j.spec.quant.scale !== 'number' },
+    dtype: j.dtype,
+    epilogue: 'quant' in j.spec
+      ? { bias: j.spec.bias, outType: j.spec.outType, relu: j.spec.relu, perChannel: typeof j.spec.quant.scale !== 'number' }
+      : { bias: j.spec.bias, outType: 'f16' },
     blockDim: j.kernel.blockDim,
     tiling: j.kernel.tiling,
     ...summaryJson(j.summary),
@@ -75,10 +81,13 @@ function jsonReport(j: MatmulJobResult, asmFile: string | undefined) {
 
 /** The library options for parsed flags. */
 function jobOptions(a: Args): MatmulJobOptions {
+  if (a.dtype === 'f16') for (const [flag, given] of [['per-channel', a.perChannel], ['relu', a.relu], ['out-type', a.outType !== 's8']] as const)
+    if (given) throw new UsageError(`--${flag} is an INT8 epilogue option: it does not apply to --dtype f16`);
   return {
     m: a.m,
     k: a.k,
     n: a.n,
+    dtype: a.dtype,
     preset: a.preset,
     configOverrides: overridesOf(a.config),
     // One block unless asked: a run's figures then describe one core, the unit tilings are tuned on.

@@ -1,13 +1,27 @@
 /**
- * The `run matmul` job as a library call: build the INT8 matmul kernel for a preset, run it in
- * functional mode on seeded random data (checked bit-exact against the reference) or in timing-only
- * mode, and optionally write the trace and reports. Scripts sweep it; the CLI prints it.
+ * The `run matmul` job as a library call: build the INT8 matmul kernel (or, with dtype f16, the FP16
+ * one: fp16 in, fp32 accumulate and bias, fp16 out) for a preset, run it in functional mode on seeded
+ * random data (checked bit-exact against the reference: floats by their bits) or in timing-only mode,
+ * and optionally write the trace and reports. Scripts sweep it; the CLI prints it.
  */
 import { loadConfig } from '../../hw/config/load.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import type { SimMode, SimResult } from '../../hw/simulate.js';
 import type { Kernel } from '../../ops-nn/kernel.js';
-import { generateMatmul, matmulGmImage, matmulReference, type MatmulSpec, type MatmulTiling } from '../../ops-nn/matmul/index.js';
+import { f16BitsToNumber, numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
+import { gemmOutput } from '../../ops-nn/gemm/index.js';
+import {
+  biasPlacement,
+  generateMatmul,
+  generateMatmulF16,
+  matmulF16GmImage,
+  matmulF16Reference,
+  matmulGmImage,
+  matmulReference,
+  type MatmulF16Spec,
+  type MatmulSpec,
+  type MatmulTiling,
+} from '../../ops-nn/matmul/index.js';
 import type { OpSummary } from '../../traces/index.js';
 import { randomInputs, randomQuant, type MatmulInputs } from './matmul-data.js';
 import { runLaunch, type TraceOptions } from './outputs.js';
@@ -18,6 +32,9 @@ export interface MatmulJobOptions {
   readonly m: number;
   readonly k: number;
   readonly n: number;
+  /** 'int8' (default): the INT8 kernel with its requant epilogue; 'f16': the FP16 kernel (the
+   * epilogue options perChannel, outType and relu do not apply) */
+  readonly dtype?: 'int8' | 'f16';
   /** preset name (default 'ascend910b') */
   readonly preset?: string;
   /** fields to override in the preset, as in a `--config` JSON file */
@@ -57,7 +74,9 @@ export interface Mismatch {
 /** What a matmul job produced. */
 export interface MatmulJobResult {
   readonly config: HwConfig;
-  readonly spec: MatmulSpec;
+  readonly dtype: 'int8' | 'f16';
+  /** the INT8 spec (with its requant parameters), or the FP16 one */
+  readonly spec: MatmulSpec | MatmulF16Spec;
   readonly kernel: Kernel;
   readonly result: SimResult;
   readonly summary: OpSummary;
@@ -88,23 +107,61 @@ function firstMismatch(k: Kernel, spec: MatmulSpec, gm: Uint8Array, inputs: Matm
 export function runMatmul(o: MatmulJobOptions): MatmulJobResult {
   const config = loadConfig(o.preset ?? 'ascend910b', o.configOverrides);
   const mode = o.mode ?? 'functional';
-  const shape = { m: o.m, k: o.k, n: o.n, bias: o.bias ?? true, perChannel: o.perChannel ?? false, outType: o.outType ?? 's8' };
   const r = seededRandom(o.seed ?? 1);
-  const spec: MatmulSpec = { m: o.m, k: o.k, n: o.n, bias: shape.bias, quant: randomQuant(shape, r), outType: shape.outType, relu: o.relu ?? false };
   const tiling = o.blockDim === undefined ? o.tiling : { ...o.tiling, blockDim: o.blockDim };
-  const kernel = generateMatmul(spec, config, tiling);
-  const inputs = mode === 'functional' ? randomInputs(shape, r) : undefined;
-  const gm = inputs ? matmulGmImage(kernel, spec, config, inputs.a, inputs.b, inputs.bias) : kernel.gmBytes;
-  const label = `matmul ${o.m}x${o.k}x${o.n}`;
-  const launch = { config, programs: kernel.programs, blockDim: kernel.blockDim, gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
+  const job = o.dtype === 'f16' ? f16Job(o, config, tiling, r, mode) : int8Job(o, config, tiling, r, mode);
+  const label = `matmul ${o.m}x${o.k}x${o.n}${o.dtype === 'f16' ? ' f16' : ''}`;
+  const launch = { config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
   const run = runLaunch(launch, label, o.trace);
-  const mismatch = inputs && run.result.gm ? firstMismatch(kernel, spec, run.result.gm, inputs) : undefined;
+  const mismatch = mode === 'functional' && run.result.gm ? job.check(run.result.gm) : undefined;
   return {
     config,
-    spec,
-    kernel,
+    dtype: o.dtype ?? 'int8',
+    spec: job.spec,
+    kernel: job.kernel,
     ...run,
-    ...(inputs ? { verified: mismatch === undefined } : {}),
+    ...(mode === 'functional' ? { verified: mismatch === undefined } : {}),
     ...(mismatch ? { mismatch } : {}),
   };
+}
+
+/** A job's kernel, its starting GM (or size), and the check of its output against the reference. */
+interface Job {
+  readonly spec: MatmulSpec | MatmulF16Spec;
+  readonly kernel: Kernel;
+  readonly gm: Uint8Array | number;
+  readonly check: (gm: Uint8Array) => Mismatch | undefined;
+}
+
+function int8Job(o: MatmulJobOptions, config: HwConfig, tiling: Partial<MatmulTiling> | undefined, r: () => number, mode: SimMode): Job {
+  const shape = { m: o.m, k: o.k, n: o.n, bias: o.bias ?? true, perChannel: o.perChannel ?? false, outType: o.outType ?? 's8' };
+  const spec: MatmulSpec = { m: o.m, k: o.k, n: o.n, bias: shape.bias, quant: randomQuant(shape, r), outType: shape.outType, relu: o.relu ?? false };
+  const kernel = generateMatmul(spec, config, tiling);
+  const inputs = mode === 'functional' ? randomInputs(shape, r) : undefined;
+  return {
+    spec,
+    kernel,
+    gm: inputs ? matmulGmImage(kernel, spec, config, inputs.a, inputs.b, inputs.bias) : kernel.gmBytes,
+    check: (gm) => firstMismatch(kernel, spec, gm, inputs!),
+  };
+}
+
+/** fp16 values in [-2, 2): products and sums of a row stay well inside fp16's range. */
+const f16Value = (r: () => number) => roundF16((r() - 0.5) * 4);
+
+function f16Job(o: MatmulJobOptions, config: HwConfig, tiling: Partial<MatmulTiling> | undefined, r: () => number, mode: SimMode): Job {
+  const spec: MatmulF16Spec = { m: o.m, k: o.k, n: o.n, bias: o.bias ?? true };
+  const kernel = generateMatmulF16(spec, config, tiling);
+  if (mode !== 'functional') return { spec, kernel, gm: kernel.gmBytes, check: () => undefined };
+  const a = Float32Array.from({ length: o.m * o.k }, () => f16Value(r));
+  const b = Float32Array.from({ length: o.k * o.n }, () => f16Value(r));
+  const bias = spec.bias ? Float32Array.from({ length: o.n }, () => Math.fround((r() - 0.5) * 8)) : null;
+  const check = (gm: Uint8Array): Mismatch | undefined => {
+    const want = matmulF16Reference(spec, a, b, bias, biasPlacement(config));
+    const got = new Uint16Array(gemmOutput(kernel, gm).buffer);
+    // floats compare by their bits
+    const at = want.findIndex((v, i) => numberToF16Bits(v) !== got[i]);
+    return at < 0 ? undefined : { row: Math.floor(at / o.n), col: at % o.n, got: f16BitsToNumber(got[at]!), want: want[at]! };
+  };
+  return { spec, kernel, gm: matmulF16GmImage(kernel, spec, config, a, b, bias), check };
 }
