@@ -6,17 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../scripts/cli.js';
+import { runCli as cli } from './support/cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-sanitize-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n').split('\n').filter((l) => l !== '') };
-}
 
 describe('--sanitize', () => {
   const kernel = path.join(dir, 'k.s');
@@ -25,7 +19,7 @@ describe('--sanitize', () => {
     const r = await cli('run', 'matmul', '--m', '64', '--k', '64', '--n', '64', '--sanitize', '--emit-asm', kernel, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).sanitizer.findings).toEqual([]);
-    expect(r.stderr).toEqual([]);
+    expect(r.stderrLines).toEqual([]);
   });
 
   it('asm --sanitize with the wait for the L1 chunk deleted: a race naming both instructions, exit 3', async () => {
@@ -36,9 +30,9 @@ describe('--sanitize', () => {
     fs.writeFileSync(broken, lines.filter((_, i) => i !== at).join('\n'));
     const r = await cli('asm', broken, '--sanitize');
     expect(r.code).toBe(3);
-    const race = r.stderr.find((l) => l.startsWith('aicore-sim: sanitizer: race: '));
+    const race = r.stderrLines.find((l) => l.startsWith('aicore-sim: sanitizer: race: '));
     expect(race).toMatch(/MTE1 pc \d+ \(load2d .*\) reads it at cycle \d+; MTE2 pc \d+ \(copy_gm_l1_nd2nz .*\) wrote it at cycle \d+/);
-    expect(r.stderr.at(-1)).toMatch(/^aicore-sim: sanitizer: found \d+ race/);
+    expect(r.stderrLines.at(-1)).toMatch(/^aicore-sim: sanitizer: found \d+ race/);
     // without --sanitize the same program runs and exits 0: the defect is silent
     expect((await cli('asm', broken)).code).toBe(0);
   });
@@ -49,6 +43,6 @@ describe('--sanitize', () => {
     fs.writeFileSync(file, JSON.stringify(c));
     const r = await cli('exec', '--case', file, '--out', path.join(dir, 'r.json'), '--sanitize');
     expect(r.code).toBe(0);
-    expect(r.stderr).toEqual([]);
+    expect(r.stderrLines).toEqual([]);
   });
 });

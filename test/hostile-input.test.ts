@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../scripts/cli.js';
+import { runCli as cli } from './support/cli.js';
 import { rng, randInt } from './support/rng.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-hostile-'));
@@ -171,16 +171,14 @@ export const CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
 
 describe.each(Object.entries(CATEGORIES))('hostile %s', (_category, cases) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(c.argv(), { out: (s) => out.push(s), err: (s) => err.push(s) });
+    const { code, stderr } = await cli(...c.argv());
     if (c.accepted) {
-      expect([code, err]).toEqual([0, []]);
+      expect([code, stderr]).toEqual([0, '']);
       return;
     }
     expect(c.exit ?? [1, 2, 4]).toContain(code);
-    const lines = err.join('\n').split('\n');
-    expect(lines, err.join('\n')).toHaveLength(1);
+    const lines = stderr.split('\n');
+    expect(lines, stderr).toHaveLength(1);
     expect(lines[0]).toMatch(/^aicore-sim: \S/);
     expect(lines[0]).not.toMatch(/run with --verbose|\n {4}at /);
     // eslint-disable-next-line no-control-regex

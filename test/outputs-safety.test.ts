@@ -10,17 +10,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../scripts/cli.js';
+import { runCli as cli } from './support/cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-outputs-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 const MM = ['run', 'matmul', '--m', '16', '--k', '32', '--n', '16', '--preset', 'tiny', '--timing-only'];
 
