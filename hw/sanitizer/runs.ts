@@ -26,6 +26,10 @@ export function runsOf(l: Layout, base: number): number[] {
 
 /** Flat [start, end) pairs sorted, with empty ones dropped and overlapping or touching ones merged. */
 export function mergeRuns(flat: readonly number[]): number[] {
+  // the common case, already sorted and disjoint (layouts with positive strides), needs no sort
+  let sorted = true;
+  for (let i = 2; i < flat.length && sorted; i += 2) if (flat[i]! < flat[i - 1]! || flat[i + 1]! <= flat[i]!) sorted = false;
+  if (sorted && (flat.length === 0 || flat[1]! > flat[0]!)) return flat as number[];
   const pairs: [number, number][] = [];
   for (let i = 0; i < flat.length; i += 2) if (flat[i + 1]! > flat[i]!) pairs.push([flat[i]!, flat[i + 1]!]);
   pairs.sort((a, b) => a[0] - b[0]);

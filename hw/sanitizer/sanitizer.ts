@@ -238,7 +238,8 @@ export class Sanitizer {
       });
       total += hi - lo;
     }
-    for (let r = 0; r < runs.length; r += 2) shadow.update(runs[r]!, runs[r + 1]!, withRead(access));
+    const read = withRead(access);
+    for (let r = 0; r < runs.length; r += 2) shadow.update(runs[r]!, runs[r + 1]!, read);
     return origin ? { offsets, total, origin } : null;
   }
 
