@@ -29,6 +29,11 @@ export interface Kernel {
   readonly notes: readonly string[];
   /** the tiling actually used, serialisable */
   readonly tiling: Readonly<Record<string, number | boolean | string>>;
+  /**
+   * the operator's real multiply-accumulates: what the cube must do for it, without the padding
+   * (K padded to C0, whole 16-row fractals) or the zero-point pieces it issues on top (cube kernels)
+   */
+  readonly usefulMacs?: number;
 }
 
 /** A user-facing problem with an operator's shapes, types or tiling. */

@@ -62,6 +62,13 @@ export const SUMMARY_COLUMNS: Schema<SummaryRow> = [
     r.core === 'total' || r.usage.pipes.M ? round(100 * r.usage.cubeUtilization, 4) : null,
   ),
   col('macs', 'MACs', 'multiply-accumulates issued to the cube', (r) => r.usage.macs),
+  col('useful_macs', 'MACs', "total row: the operator's real MACs (padding and zero-point pieces excluded), when the kernel gives them", (r) =>
+    'usefulMacs' in r.usage ? (r.usage as OpSummary).usefulMacs : null,
+  ),
+  col('chip_cube_utilization(%)', '%', 'total row: useful MACs over what every cube of the preset could do in the run, in percent', (r) => {
+    const u = 'chipCubeUtilization' in r.usage ? (r.usage as OpSummary).chipCubeUtilization : null;
+    return u === null ? null : round(100 * u, 4);
+  }),
   col('achieved_tops', 'TOPS', '2 * macs / run time, 1e12 ops per second', (r) => r6(r.usage.achievedTops)),
   col('memory_bound', 'ratio', 'mte2_ratio / max(mac_ratio, vec_ratio); empty when both are 0', (r) =>
     r.usage.memoryBound === null ? null : r6(r.usage.memoryBound),

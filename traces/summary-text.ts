@@ -51,7 +51,10 @@ export function formatSummary(s: OpSummary): string {
   const head = table(
     [
       ['total_cycles', grouped(s.cycles), 'aicore_time', `${s.aicoreTimeUs.toFixed(3)} us`],
-      ['cube_utilization', pct(s.cubeUtilization), 'achieved', `${s.achievedTops.toFixed(4)} TOPS (${grouped(s.macs)} MACs)`],
+      ['cube_utilization', pct(s.cubeUtilization), 'achieved', `${s.achievedTops.toFixed(4)} TOPS (${grouped(s.macs)} MACs issued)`],
+      ...(s.chipCubeUtilization === null
+        ? []
+        : [['chip_cube_utilization', pct(s.chipCubeUtilization), 'useful', `${grouped(s.usefulMacs!)} MACs (cube_utilization: the launched cores, padding included; chip: useful MACs over every cube)`]]),
       ['memory_bound', s.memoryBound === null ? 'n/a' : s.memoryBound.toFixed(3), '', '(mte2_ratio / max(mac_ratio, vec_ratio))'],
     ],
     'lrll',

@@ -61,6 +61,16 @@ export interface CoreUsage extends Usage {
 
 /** The op summary of one run: the chip total, plus one entry per core in `perCore`. */
 export interface OpSummary extends Usage {
+  /**
+   * the operator's real MACs, when the kernel gives them (padding and zero-point pieces excluded),
+   * else null; at most `macs`
+   */
+  readonly usefulMacs: number | null;
+  /**
+   * useful MACs over what every cube of the preset could do in the run's cycles (cubeUtilization is
+   * over the launched cores and counts padding); null without usefulMacs
+   */
+  readonly chipCubeUtilization: number | null;
   readonly label: string;
   readonly preset: string;
   readonly clockMHz: number;
@@ -143,7 +153,7 @@ function coreUsage(c: CoreSummary, total: number, cfg: HwConfig): CoreUsage {
 }
 
 /** Summarises a run. Chip busy cycles per pipe are the mean over the cores that have the pipe, rounded. */
-export function summarise(result: SimResult, label = ''): OpSummary {
+export function summarise(result: SimResult, label = '', usefulMacs?: number): OpSummary {
   const cfg = result.config;
   const cycles = result.cycles;
   const perCore = result.cores.map((c) => coreUsage(c, cycles, cfg));
@@ -158,7 +168,13 @@ export function summarise(result: SimResult, label = ''): OpSummary {
   const cubeCores = result.cores.filter((c) => c.pipes.M !== undefined).length;
   const ideal = result.cores.reduce((s, c) => s + c.cubeIdealCycles, 0);
   const macs = result.cores.reduce((s, c) => s + c.macs, 0);
+  const cubeUtilization = cubeCores > 0 ? ratioOf(ideal, cycles * cubeCores) : 0;
+  // every cube of the chip: the coupled cores, or the AICs of a separated chip
+  const chipCubes = cfg.cores;
+  const useful = usefulMacs ?? null;
   return {
+    usefulMacs: useful,
+    chipCubeUtilization: useful === null ? null : macs > 0 ? ratioOf(ideal * (useful / macs), cycles * chipCubes) : 0,
     label,
     preset: cfg.name,
     clockMHz: cfg.clockMHz,
@@ -168,7 +184,7 @@ export function summarise(result: SimResult, label = ''): OpSummary {
     aicoreTimeUs: cyclesToUs(cycles, cfg.clockMHz),
     pipes,
     ratios,
-    cubeUtilization: cubeCores > 0 ? ratioOf(ideal, cycles * cubeCores) : 0,
+    cubeUtilization,
     bytes: sumRecords(PATHS, perCore.map((c) => c.bytes)),
     macs,
     achievedTops: topsOf(macs, cycles, cfg.clockMHz),

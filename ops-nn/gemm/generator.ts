@@ -162,9 +162,12 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
         : `epilogue in the fixpipe (${p.epilogue.kind === 'requant' ? (pl.uniform ? 'REQ8' : 'VREQ8') : FIXPIPE_QUANT[p.epilogue.kind].toUpperCase()})`,
       ...(p.aSource.kind === 'img2col' && !pl.mapWhole ? [`feature map larger than L1: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`] : []),
   ];
+  // img2col K is the group's channels padded to C0 times the window: the real K has no padding
+  const realK = p.aSource.kind === 'img2col' ? p.aSource.conv.c * p.aSource.conv.kh * p.aSource.conv.kw : p.k;
   return {
     name,
     programs,
+    usefulMacs: p.batch * p.m * p.n * realK,
     blockDim: t.blockDim,
     gmBytes: Math.max(...Object.values(pl.gm).map((d) => (d ? d.offset + d.bytes : 0))),
     tensors: Object.values(pl.gm).filter((d): d is TensorDesc => d !== undefined),

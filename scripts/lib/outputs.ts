@@ -93,16 +93,16 @@ function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): F
  * `trace.dir`. `label` names the run in the summary and the trace. Throws whatever the run throws,
  * with no output file left behind.
  */
-export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: TraceOptions): LaunchRun {
+export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: TraceOptions, usefulMacs?: number): LaunchRun {
   if (!trace) {
     const result = simulate(launch);
-    return { result, summary: summarise(result, label) };
+    return { result, summary: summarise(result, label, usefulMacs) };
   }
   const staged = prepareDir(trace.dir);
   try {
     const paths = pathsIn(staged.staging);
     const result = simulateTraced(launch, openSinks(launch, paths, label));
-    const summary = summarise(result, label);
+    const summary = summarise(result, label, usefulMacs);
     writeOpCsv(paths.ops, result);
     writeSummaryCsv(paths.summary, summary);
     writeStatsCsv(paths.stats, result.stats);

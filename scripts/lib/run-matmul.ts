@@ -112,7 +112,7 @@ export function runMatmul(o: MatmulJobOptions): MatmulJobResult {
   const job = o.dtype === 'f16' ? f16Job(o, config, tiling, r, mode) : int8Job(o, config, tiling, r, mode);
   const label = `matmul ${o.m}x${o.k}x${o.n}${o.dtype === 'f16' ? ' f16' : ''}`;
   const launch = { config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
-  const run = runLaunch(launch, label, o.trace);
+  const run = runLaunch(launch, label, o.trace, job.kernel.usefulMacs);
   const mismatch = mode === 'functional' && run.result.gm ? job.check(run.result.gm) : undefined;
   return {
     config,

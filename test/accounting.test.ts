@@ -1,0 +1,74 @@
+/**
+ * Honest MAC accounting: a cube kernel says how many MACs its operator really needs (usefulMacs:
+ * no channel padding, no zero-point pieces); the summary reports them beside the issued MACs, and
+ * chipCubeUtilization (useful MACs over every cube of the preset) beside cubeUtilization (over the
+ * launched cores, padding included). Random shapes: usefulMacs <= macs and chip <= launched, always.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../hw/config/load.js';
+import { simulate } from '../hw/simulate.js';
+import { generateConvF16 } from '../ops-nn/conv/index.js';
+import type { Kernel } from '../ops-nn/kernel.js';
+import { generateMatmul, generateMatmulF16 } from '../ops-nn/matmul/index.js';
+import { summarise } from '../traces/index.js';
+
+const summaryOf = (preset: string, k: Kernel) => {
+  const cfg = loadConfig(preset);
+  return summarise(simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' }), '', k.usefulMacs);
+};
+
+describe('useful MACs', () => {
+  it('a matmul does m * k * n of them, all it issues', () => {
+    const cfg = loadConfig('ascend910b');
+    const k = generateMatmul({ m: 100, k: 70, n: 50, bias: false, quant: { scale: 0.0078125, offset: 0 }, outType: 's8', relu: false }, cfg);
+    expect(k.usefulMacs).toBe(100 * 70 * 50);
+    const s = summaryOf('ascend910b', k);
+    expect(s.usefulMacs).toBe(s.macs);
+  });
+
+  it('a 3-channel conv pads K to 16 fp16 channels: about 3/16 of the issued MACs are useful', () => {
+    const conv = { n: 1, c: 3, h: 32, w: 32, oc: 32, group: 1, kh: 3, kw: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1, oh: 32, ow: 32 };
+    const k = generateConvF16(conv, false, loadConfig('ascend910b'));
+    expect(k.usefulMacs).toBe(32 * 32 * 32 * 3 * 3 * 3);
+    const s = summaryOf('ascend910b', k);
+    expect(s.usefulMacs! / s.macs).toBeCloseTo(3 / 16, 5);
+    expect(s.chipCubeUtilization!).toBeLessThan(s.cubeUtilization * (3 / 16) + 1e-12);
+  });
+
+  it('kernels without a cube give none, and chip utilisation is then null', () => {
+    const s = summarise(simulate({ config: loadConfig('tiny'), programs: { coupled: { insns: [{ op: 'end' }], labels: new Map() } }, blockDim: 1, gm: 1024, mode: 'timing' }));
+    expect([s.usefulMacs, s.chipCubeUtilization]).toEqual([null, null]);
+  });
+});
+
+describe('chip-wide against launched-core utilisation', () => {
+  it('random matmuls, INT8 and FP16, 1 block to all: usefulMacs <= macs, chip <= launched, chip = launched * useful/issued * launched/all cubes', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ m: fc.integer({ min: 1, max: 300 }), k: fc.integer({ min: 1, max: 300 }), n: fc.integer({ min: 1, max: 300 }), f16: fc.boolean(), blocks: fc.integer({ min: 1, max: 24 }), preset: fc.constantFrom('ascend910b', 'ascend310p') }),
+        ({ m, k, n, f16, blocks, preset }) => {
+          const cfg = loadConfig(preset);
+          const blockDim = Math.min(blocks, cfg.cores);
+          const generate = (tiling: { blockDim?: number }) =>
+            f16
+              ? generateMatmulF16({ m, k, n, bias: false }, cfg, tiling)
+              : generateMatmul({ m, k, n, bias: false, quant: { scale: 0.0078125, offset: 0 }, outType: 's8', relu: false }, cfg, tiling);
+          // more blocks than output tiles is not a tiling: then the default (one per tile)
+          let kernel: Kernel;
+          try {
+            kernel = generate({ blockDim });
+          } catch {
+            kernel = generate({});
+          }
+          const s = summaryOf(preset, kernel);
+          expect(s.usefulMacs!).toBeLessThanOrEqual(s.macs);
+          expect(s.chipCubeUtilization!).toBeLessThanOrEqual(s.cubeUtilization + 1e-12);
+          const launched = s.perCore.filter((c) => c.pipes.M).length;
+          expect(s.chipCubeUtilization!).toBeCloseTo((s.cubeUtilization * (s.usefulMacs! / s.macs) * launched) / cfg.cores, 10);
+        },
+      ),
+      { seed: 91, numRuns: 40 },
+    );
+  });
+});
