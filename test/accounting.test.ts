@@ -12,6 +12,11 @@ import { generateConvF16 } from '../ops-nn/conv/index.js';
 import type { Kernel } from '../ops-nn/kernel.js';
 import { generateMatmul, generateMatmulF16 } from '../ops-nn/matmul/index.js';
 import { summarise } from '../traces/index.js';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCli } from './support/cli.js';
+import { loadFixture } from './support/fixtures.js';
 
 const summaryOf = (preset: string, k: Kernel) => {
   const cfg = loadConfig(preset);
@@ -39,6 +44,23 @@ describe('useful MACs', () => {
   it('kernels without a cube give none, and chip utilisation is then null', () => {
     const s = summarise(simulate({ config: loadConfig('tiny'), programs: { coupled: { insns: [{ op: 'end' }], labels: new Map() } }, blockDim: 1, gm: 1024, mode: 'timing' }));
     expect([s.usefulMacs, s.chipCubeUtilization]).toEqual([null, null]);
+  });
+});
+
+describe('exec results', () => {
+  it('cube kernels report macs and usefulMacs; the others neither', async () => {
+    const c = loadFixture('QLinearConv').cases.find((x) => x.raw.inputs['x']!.dims[1] === 3)!;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-acct-')), 'c.json');
+    fs.writeFileSync(file, JSON.stringify(c.raw));
+    const r = await runCli('exec', '--case', file, '--out', '-', '--fusion', 'gm');
+    expect(r.code).toBe(0);
+    const kernels = (JSON.parse(r.stdout) as { kernels: { name: string; macs?: number; usefulMacs?: number }[] }).kernels;
+    const conv = kernels.find((k) => k.name === 'conv')!;
+    const [, , kh, kw] = c.raw.inputs['w']!.dims as number[];
+    // 3 input channels: every useful MAC is one of c x kh x kw per output, and K is padded to 32
+    expect(conv.usefulMacs! % (3 * kh! * kw!)).toBe(0);
+    expect(conv.usefulMacs!).toBeLessThan(conv.macs!);
+    for (const k of kernels.filter((x) => x.name !== 'conv')) expect([k.macs, k.usefulMacs]).toEqual([undefined, undefined]);
   });
 });
 

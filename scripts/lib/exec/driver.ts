@@ -22,7 +22,9 @@ export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions
     ...(opts.sanitize ? { sanitize: true } : {}),
   });
   const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;
-  return { gm: r.gm!, run: { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes, ...(r.sanitizer ? { sanitizer: r.sanitizer } : {}) } };
+  const macs = r.cores.reduce((s, c) => s + c.macs, 0);
+  const mac = k.usefulMacs === undefined ? {} : { macs, usefulMacs: k.usefulMacs };
+  return { gm: r.gm!, run: { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes, ...mac, ...(r.sanitizer ? { sanitizer: r.sanitizer } : {}) } };
 }
 
 /**

@@ -22,7 +22,14 @@ export interface ResultJson {
 export function resultToJson(r: NodeResult, name?: string): ResultJson {
   const outputs: Record<string, TensorJson> = {};
   for (const [k, t] of Object.entries(r.outputs)) outputs[k] = tensorToJson(t);
-  const kernels = r.kernels.map((k) => ({ name: k.name, cycles: k.cycles, gmBytes: k.gmBytes, notes: [...k.notes], ...(k.sanitizer ? { sanitizer: k.sanitizer } : {}) }));
+  const kernels = r.kernels.map((k) => ({
+    name: k.name,
+    cycles: k.cycles,
+    gmBytes: k.gmBytes,
+    notes: [...k.notes],
+    ...(k.usefulMacs === undefined ? {} : { macs: k.macs, usefulMacs: k.usefulMacs }),
+    ...(k.sanitizer ? { sanitizer: k.sanitizer } : {}),
+  }));
   return { ...(name === undefined ? {} : { name }), outputs, cycles: r.cycles, kernels };
 }
 

@@ -31,6 +31,9 @@ export interface KernelRun {
   readonly cycles: number;
   readonly gmBytes: number;
   readonly notes: readonly string[];
+  /** cube kernels: MACs issued to the cube, and the operator's real ones (no padding, no zero-point pieces) */
+  readonly macs?: number;
+  readonly usefulMacs?: number;
   /** with RunOptions.sanitize: what the sanitizer found in this kernel */
   readonly sanitizer?: SanitizerReport;
 }
