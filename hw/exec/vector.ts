@@ -36,6 +36,7 @@
  * - repeat = 0: no effect.
  */
 import type { VectorFamily } from '../../isa/opcodes.js';
+import type { InsnOf } from '../../isa/program.js';
 import type { OpsOf } from '../../isa/families.js';
 import { REPEAT_BYTES } from '../../isa/shapes.js';
 import type { Dtype } from '../../isa/types.js';
@@ -159,15 +160,17 @@ function lanewise(
 
 const lanesOf = (dt: Dtype) => REPEAT_BYTES / DTYPE_BYTES[dt];
 
-const setMask: FamilyExec<'vec-mask'> = (ctx, insn) => {
-  const m = ctx.mask;
+/** Sets `m` (MASK_LANES entries) as a mask instruction does; the sanitizer follows masks with it too. */
+export function applyMask(m: Uint8Array, insn: InsnOf<'set_mask_count'> | InsnOf<'set_mask_bits'>): void {
   if (insn.op === 'set_mask_count') {
     for (let e = 0; e < MASK_LANES; e++) m[e] = e < insn.count ? 1 : 0;
     return;
   }
   const words = [insn.w0, insn.w1, insn.w2, insn.w3];
   for (let e = 0; e < MASK_LANES; e++) m[e] = (words[e >> 5]! >>> (e & 31)) & 1;
-};
+}
+
+const setMask: FamilyExec<'vec-mask'> = (ctx, insn) => applyMask(ctx.mask, insn);
 
 const binary: FamilyExec<'vec-binary'> = (ctx, insn, a) => {
   const dt = insn.dtype;

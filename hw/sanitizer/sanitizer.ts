@@ -19,7 +19,11 @@
  */
 import { BUFFERS, PIPES, type BufferName } from '../../isa/types.js';
 import { OPCODES } from '../../isa/opcodes.js';
-import { shapeOf, type Layout } from '../../isa/shapes.js';
+import type { InsnOf } from '../../isa/program.js';
+import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
+import type { Dtype } from '../../isa/types.js';
+import { applyMask } from '../exec/vector.js';
+import { REPEAT_BYTES, shapeOf, type Layout } from '../../isa/shapes.js';
 import type { HwConfig } from '../config/types.js';
 import type { CoreState } from '../engine/core-state.js';
 import { S, type DecodedInsn } from '../engine/decode.js';
@@ -30,6 +34,10 @@ import { FINDING_KINDS, type Finding, type FindingKind, type InsnRef } from './f
 
 const NP = PIPES.length;
 const GM = BUFFERS.indexOf('GM');
+/** Lanes of the vector mask, and the families whose lanes it gates. */
+const MASK_LANES = 128;
+const MASKED_FAMILIES: ReadonlySet<string> = new Set(['vec-binary', 'vec-scalar', 'vec-axpy', 'vec-unary', 'vec-dup', 'vec-conv', 'vec-reduce']);
+
 /** Cross-core flag ids a core has (its counters). */
 const CROSS_IDS = 16;
 /** Most findings kept in full; the rest are counted. */
@@ -58,6 +66,8 @@ interface OperandPlan {
   readonly mapping: Mapping;
   /** dma: bursts of the copy */
   readonly bursts: number;
+  /** bytes from each operand's address to its first touched byte (a mask can skip leading blocks) */
+  readonly skips?: readonly number[];
 }
 
 /** The instruction an access belongs to, as the checks need it. */
@@ -135,6 +145,8 @@ export class Sanitizer {
   /** cross-core sets fired at a core and not yet consumed, per core and id, in order */
   private readonly crossPending: Pending[][][];
   private readonly plans = new WeakMap<DecodedInsn, OperandPlan>();
+  /** each core's vector mask, followed through set_mask_count / set_mask_bits */
+  private readonly masks = new Map<number, Uint8Array>();
   private readonly kept: Finding[] = [];
   private readonly seen = new Map<string, Finding>();
   private readonly counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
@@ -202,20 +214,24 @@ export class Sanitizer {
     const vc = this.clocks[a]!;
     if (issuedWith) join(vc, issuedWith);
     vc[a]! += 1;
+    if (d.family === 'vec-mask') {
+      applyMask(this.maskOf(c), d.insn as InsnOf<'set_mask_count'> | InsnOf<'set_mask_bits'>);
+      return;
+    }
     if (d.mems.length === 0) return;
-    const plan = this.planOf(d);
+    const plan = this.masked(c, d, this.planOf(d));
     const access: Access = { agent: a, clock: vc[a]!, core: c.id, pc: d.pc, at: now };
     const ctx: AccessCtx = { c, d, pipe, a, vc, now };
     // reads first (an instruction reads its inputs before it writes), collecting never-written input
     const poisoned: PoisonedInput[] = [];
     for (let i = 0; i < d.mems.length; i++) {
       if (!plan.modes[i]!.includes('r')) continue;
-      const p = this.read(ctx, d.memBuf[i]!, plan.layouts[i]!, addr[i]!, access);
+      const p = this.read(ctx, d.memBuf[i]!, plan.layouts[i]!, addr[i]! + (plan.skips?.[i] ?? 0), access);
       if (p) poisoned.push(p);
     }
     for (let i = 0; i < d.mems.length; i++) {
       if (!plan.modes[i]!.includes('w')) continue;
-      this.write(ctx, d.memBuf[i]!, plan.layouts[i]!, addr[i]!, access, poisoned, plan, addr);
+      this.write(ctx, d.memBuf[i]!, plan.layouts[i]!, addr[i]! + (plan.skips?.[i] ?? 0), access, poisoned, plan, addr);
     }
   }
 
@@ -409,6 +425,44 @@ export class Sanitizer {
   }
 
   // ---- operands and shadows ----------------------------------------------------------------------
+
+  private maskOf(c: CoreState): Uint8Array {
+    let m = this.masks.get(c.id);
+    if (!m) this.masks.set(c.id, (m = new Uint8Array(MASK_LANES).fill(1)));
+    return m;
+  }
+
+  /**
+   * A vector instruction touches only the blocks that hold active lanes (inactive dst lanes are left
+   * untouched): each repeat's blocks narrow to those from the first to the last active lane.
+   */
+  private masked(c: CoreState, d: DecodedInsn, plan: OperandPlan): OperandPlan {
+    if (!MASKED_FAMILIES.has(d.family)) return plan;
+    const mask = this.maskOf(c);
+    const insn = d.insn as unknown as Record<string, unknown>;
+    const names = OPCODES[d.insn.op].operands.filter((o) => o.kind === 'mem').map((o) => o.name);
+    const sizes = names.map((n) => DTYPE_BYTES[(d.insn.op === 'vconv' ? insn[n === 'dst' ? 'dstType' : 'srcType'] : insn['dtype']) as Dtype]);
+    const lanes = REPEAT_BYTES / Math.max(...sizes);
+    let first = -1;
+    let last = -1;
+    for (let e = 0; e < lanes; e++)
+      if (mask[e] === 1) {
+        if (first < 0) first = e;
+        last = e;
+      }
+    if (first === 0 && last === lanes - 1) return plan;
+    const skips = plan.layouts.map(() => 0);
+    const layouts = plan.layouts.map((l, i): Layout => {
+      if (typeof l === 'number' || typeof l.each === 'number' || (d.family === 'vec-reduce' && names[i] === 'dst')) return l;
+      if (first < 0) return 0; // no active lane: nothing touched
+      const each = l.each as { count: number; stride: number; each: Layout };
+      const b0 = Math.floor((first * sizes[i]!) / 32);
+      const b1 = Math.floor((last * sizes[i]!) / 32);
+      skips[i] = b0 * each.stride;
+      return { count: l.count, stride: l.stride, each: { count: b1 - b0 + 1, stride: each.stride, each: each.each } };
+    });
+    return { ...plan, layouts, skips };
+  }
 
   private planOf(d: DecodedInsn): OperandPlan {
     let p = this.plans.get(d);
