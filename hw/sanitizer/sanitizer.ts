@@ -68,6 +68,10 @@ interface OperandPlan {
   readonly bursts: number;
   /** bytes from each operand's address to its first touched byte (a mask can skip leading blocks) */
   readonly skips?: readonly number[];
+  /** mem operand names, in operand order */
+  readonly names: readonly string[];
+  /** masked vector families: element bytes of each operand (absent for the rest) */
+  readonly sizes?: readonly number[];
 }
 
 /** The instruction an access belongs to, as the checks need it. */
@@ -437,11 +441,9 @@ export class Sanitizer {
    * untouched): each repeat's blocks narrow to those from the first to the last active lane.
    */
   private masked(c: CoreState, d: DecodedInsn, plan: OperandPlan): OperandPlan {
-    if (!MASKED_FAMILIES.has(d.family)) return plan;
+    const { names, sizes } = plan;
+    if (!sizes) return plan;
     const mask = this.maskOf(c);
-    const insn = d.insn as unknown as Record<string, unknown>;
-    const names = OPCODES[d.insn.op].operands.filter((o) => o.kind === 'mem').map((o) => o.name);
-    const sizes = names.map((n) => DTYPE_BYTES[(d.insn.op === 'vconv' ? insn[n === 'dst' ? 'dstType' : 'srcType'] : insn['dtype']) as Dtype]);
     const lanes = REPEAT_BYTES / Math.max(...sizes);
     let first = -1;
     let last = -1;
@@ -472,7 +474,11 @@ export class Sanitizer {
     const names = OPCODES[d.insn.op].operands.filter((o) => o.kind === 'mem').map((o) => o.name);
     const readsDst = READS_DST[d.insn.op]?.(insn) ?? false;
     const mapping = MAPPING_OF[d.family] ?? 'all';
-    p = { layouts, modes: names.map((n) => (n === 'dst' ? (readsDst ? 'rw' : 'w') : 'r')), mapping, bursts: mapping === 'bursts' ? (insn['blockCount'] as number) : 1 };
+    // element size of each operand, for the mask (vconv: its own type on each side)
+    const sizes = MASKED_FAMILIES.has(d.family)
+      ? names.map((n) => DTYPE_BYTES[(d.insn.op === 'vconv' ? insn[n === 'dst' ? 'dstType' : 'srcType'] : insn['dtype']) as Dtype])
+      : undefined;
+    p = { layouts, names, sizes, modes: names.map((n) => (n === 'dst' ? (readsDst ? 'rw' : 'w') : 'r')), mapping, bursts: mapping === 'bursts' ? (insn['blockCount'] as number) : 1 };
     this.plans.set(d, p);
     return p;
   }
