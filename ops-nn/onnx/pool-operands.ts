@@ -11,8 +11,8 @@ import { samePads } from '../conv/geometry.js';
 import { OpError } from '../kernel.js';
 import { moveChannelAxis } from '../layout.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
-import type { NodeAttrs } from './contract.js';
-import { intAttr } from './operands.js';
+import type { NodeAttrs, NodeInputs } from './contract.js';
+import { intAttr, scalar } from './operands.js';
 import { checkElementCount, intTensor, type HostTensor } from './tensor.js';
 import type { HostProgram } from './types.js';
 
@@ -139,4 +139,29 @@ export function channelsFirstToLast(t: HostTensor): HostTensor {
 function permuteChannels(t: HostTensor, n: number, spatial: readonly number[], c: number, toFirst: boolean): HostTensor {
   const data = moveChannelAxis(t.data, n, c, spatial.reduce((p, d) => p * d, 1), toFirst);
   return { dtype: t.dtype, dims: toFirst ? [n, c, ...spatial] : [n, ...spatial, c], data };
+}
+
+/** The quantisation of a QLinear pooling node: x's and y's scales and zero points (0 when omitted). */
+export interface PoolQuant {
+  readonly xScale: number;
+  readonly xZeroPoint: number;
+  readonly yScale: number;
+  readonly yZeroPoint: number;
+}
+
+/**
+ * X of a QLinear pooling node in NCHW (a channels_last X transposed on the host; `last` says to
+ * transpose the result back) and its quantisation.
+ */
+export function qlinearPoolInput(op: string, inp: NodeInputs, attrs: NodeAttrs): { x: HostTensor; last: boolean; q: PoolQuant } {
+  const last = intAttr(attrs, 'channels_last', 0) !== 0;
+  const x0 = inp['X']!;
+  if (x0.dims.length < 3) throw new OpError(`${op}: X must have at least 3 dims (N, C and spatial), got [${x0.dims.join(', ')}]`);
+  const q = {
+    xScale: scalar(inp['x_scale'], 'x_scale'),
+    xZeroPoint: scalar(inp['x_zero_point'], 'x_zero_point', 0),
+    yScale: scalar(inp['y_scale'], 'y_scale'),
+    yZeroPoint: scalar(inp['y_zero_point'], 'y_zero_point', 0),
+  };
+  return { x: last ? channelsLastToFirst(x0) : x0, last, q };
 }

@@ -7,8 +7,8 @@
  */
 import { OpError } from '../kernel.js';
 import { F32, INT8S, optional, required } from './contract.js';
-import { intAttr, scalar } from './operands.js';
-import { channelsFirstToLast, channelsLastToFirst, POOL_ATTRIBUTES, poolProblem, poolSpec, runPool } from './pool-operands.js';
+import { intAttr } from './operands.js';
+import { channelsFirstToLast, POOL_ATTRIBUTES, poolProblem, poolSpec, qlinearPoolInput, runPool, type PoolQuant } from './pool-operands.js';
 import { globalAverageRequant } from './qlinear-global-average-pool.js';
 import { defineOperator } from './types.js';
 
@@ -25,17 +25,8 @@ export const QLinearAveragePool = defineOperator(
     outputDtype: (d) => d['X'] ?? 'uint8',
   },
   function* (inp, attrs, cfg) {
-    const last = intAttr(attrs, 'channels_last', 0) !== 0;
-    const x0 = inp['X']!;
-    if (x0.dims.length < 3) throw new OpError(`${OP}: X must have at least 3 dims (N, C and spatial), got [${x0.dims.join(', ')}]`);
-    const x = last ? channelsLastToFirst(x0) : x0;
+    const { x, last, q } = qlinearPoolInput(OP, inp, attrs);
     const type = x.dtype as 'int8' | 'uint8';
-    const q = {
-      xScale: scalar(inp['x_scale'], 'x_scale'),
-      xZeroPoint: scalar(inp['x_zero_point'], 'x_zero_point', 0),
-      yScale: scalar(inp['y_scale'], 'y_scale'),
-      yZeroPoint: scalar(inp['y_zero_point'], 'y_zero_point', 0),
-    };
     const p = poolProblem(OP, x.dims, attrs);
     // ORT hands a window covering the whole unpadded image to its global average pool
     const global = p.kernel[0] === p.h && p.kernel[1] === p.w && p.pads.every((v) => v === 0);
@@ -47,7 +38,7 @@ export const QLinearAveragePool = defineOperator(
 );
 
 /** The 'dequant' requant of QLinearAveragePool; OpError when ORT's float -> int32 cast would overflow. */
-function dequantRequant(q: { xScale: number; xZeroPoint: number; yScale: number; yZeroPoint: number }) {
+function dequantRequant(q: PoolQuant) {
   for (const [what, v] of [['x_scale', q.xScale], ['y_scale', q.yScale]] as const)
     if (!(v > 0 && Number.isFinite(v))) throw new OpError(`${OP}: ${what} ${v} must be a positive finite float32 value`);
   // |average| <= 255 * x_scale; past 2^31 ORT's float -> int32 conversion is undefined

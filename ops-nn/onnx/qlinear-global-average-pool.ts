@@ -8,8 +8,7 @@
  */
 import { OpError } from '../kernel.js';
 import { F32, INT8S, required } from './contract.js';
-import { intAttr, scalar } from './operands.js';
-import { channelsFirstToLast, channelsLastToFirst, runPool } from './pool-operands.js';
+import { channelsFirstToLast, qlinearPoolInput, runPool, type PoolQuant } from './pool-operands.js';
 import { defineOperator } from './types.js';
 import type { SumRequant } from '../eltwise/index.js';
 
@@ -22,7 +21,7 @@ const MAX_EXACT_IMAGE = Math.floor((2 ** 24 - 1) / 255);
  * MLAS's global-average requantisation for an image of `n` elements, with the range checks ORT makes
  * (it rejects images of 2^24 elements or more and scales outside [2^-32, 256)).
  */
-export function globalAverageRequant(op: string, q: { xScale: number; xZeroPoint: number; yScale: number; yZeroPoint: number }, n: number): SumRequant {
+export function globalAverageRequant(op: string, q: PoolQuant, n: number): SumRequant {
   if (n >= 2 ** 24) throw new OpError(`${op}: an image of ${n} elements is too large (ONNX Runtime rejects 2^24 or more)`);
   const scale = fp32(q.xScale / fp32(q.yScale * fp32(n)));
   if (!(scale >= 2 ** -32 && scale < 256))
@@ -43,16 +42,7 @@ export const QLinearGlobalAveragePool = defineOperator(
   },
   function* (inp, attrs, cfg) {
     const op = 'QLinearGlobalAveragePool';
-    const last = intAttr(attrs, 'channels_last', 0) !== 0;
-    const x0 = inp['X']!;
-    if (x0.dims.length < 3) throw new OpError(`${op}: X must have at least 3 dims (N, C and spatial), got [${x0.dims.join(', ')}]`);
-    const x = last ? channelsLastToFirst(x0) : x0;
-    const q = {
-      xScale: scalar(inp['x_scale'], 'x_scale'),
-      xZeroPoint: scalar(inp['x_zero_point'], 'x_zero_point'),
-      yScale: scalar(inp['y_scale'], 'y_scale'),
-      yZeroPoint: scalar(inp['y_zero_point'], 'y_zero_point'),
-    };
+    const { x, last, q } = qlinearPoolInput(op, inp, attrs);
     const spatial = x.dims.slice(2);
     const w = spatial[spatial.length - 1]!;
     const h = spatial.slice(0, -1).reduce((p, d) => p * d, 1);
