@@ -8,6 +8,8 @@ import { BUFFERS, type BufferName } from '../isa/types.js';
 import type { CoreKind, HwConfig } from './config/types.js';
 import type { ExecContext } from './exec/context.js';
 import { Chip } from './engine/chip.js';
+import { L2Cache } from './memory/l2-cache.js';
+import type { GmPlacement } from './memory/placement.js';
 import { CoreState } from './engine/core-state.js';
 import { decodeProgram, type DecodedProgram } from './engine/decode.js';
 import { SimError } from './engine/errors.js';
@@ -42,6 +44,13 @@ export interface Launch {
    * unconsumed flags (hw/sanitizer); it changes no cycle, only costs time
    */
   readonly sanitize?: boolean;
+  /**
+   * the L2 the launch starts with, warm from earlier launches (`result.l2` of one); the launch updates
+   * it in place. Default: a flushed (empty) L2. Its geometry must match the config's.
+   */
+  readonly l2?: L2Cache;
+  /** where the launch's GM lives in the chip's memory, for the L2 (hw/memory/placement.ts; default: at 0) */
+  readonly gmPlacement?: GmPlacement;
 }
 
 export interface SimResult {
@@ -57,7 +66,15 @@ export interface SimResult {
   readonly programs: readonly DecodedProgram[];
   /** the sanitizer's findings, when the launch asked for it */
   readonly sanitizer?: SanitizerReport;
+  /** the L2 after the run: pass it as `l2` to start the next launch warm */
+  readonly l2: L2Cache;
+  /** 'warm' when the launch was given an L2, 'flushed' when it started empty */
+  readonly l2Start: L2Start;
+  /** dirty bytes left in the L2 at the end: written to HBM only when they are evicted or flushed */
+  readonly l2DirtyBytes: number;
 }
+
+export type L2Start = 'warm' | 'flushed';
 
 interface Placement {
   kind: CoreKind;
@@ -150,7 +167,10 @@ export function simulate(l: Launch): SimResult {
   }));
   l.sink?.begin?.(coreInfo);
   const sanitizer = l.sanitize ? new Sanitizer(cfg, cores, gmBytes) : undefined;
-  const chip = new Chip(cfg, cores, { functional, maxCycles, maxInstructions, runAhead: l.runAhead ?? true, sink: l.sink, sanitizer });
+  if (l.l2 && l.l2.geometry !== L2Cache.geometryOf(cfg))
+    throw new SimError(`the warm L2 given to the launch has geometry ${l.l2.geometry} (bytes/line/ways), the config has ${L2Cache.geometryOf(cfg)}: pass an L2 from a launch of the same preset and l2 settings`);
+  const l2 = l.l2 ?? new L2Cache(cfg);
+  const chip = new Chip(cfg, cores, { functional, maxCycles, maxInstructions, runAhead: l.runAhead ?? true, sink: l.sink, sanitizer }, l2, l.gmPlacement);
   let cycles: number;
   try {
     cycles = chip.run();
@@ -170,5 +190,8 @@ export function simulate(l: Launch): SimResult {
     config: cfg,
     programs: cores.map((c) => c.prog),
     ...(sanitizer ? { sanitizer: sanitizer.finish() } : {}),
+    l2,
+    l2Start: l.l2 ? 'warm' : 'flushed',
+    l2DirtyBytes: l2.dirtyBytes(),
   };
 }

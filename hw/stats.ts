@@ -34,11 +34,35 @@ export interface CoreSummary {
   readonly scalarStall: Readonly<Record<string, number>>;
   readonly pipes: Readonly<Partial<Record<(typeof PIPES)[number], PipeSummary>>>;
   readonly pathBytes: Readonly<Record<string, number>>;
+  /** GM bytes by level, per GM path the core used (hw/memory/l2-cache.ts) */
+  readonly levelBytes: Readonly<Record<string, LevelBytes>>;
   readonly macs: number;
   /** cycles the cube's useful MACs take at peak rate: utilisation = this / cycles */
   readonly cubeIdealCycles: number;
   /** per opcode: count and summed start-to-completion cycles */
   readonly ops: Readonly<Record<string, { count: number; cycles: number }>>;
+}
+
+/** GM bytes by level: served by the L2, missing it, read from HBM (line fills), written to HBM (write-backs). */
+export interface LevelBytes {
+  readonly l2Hit: number;
+  readonly l2Miss: number;
+  readonly hbmRead: number;
+  readonly hbmWrite: number;
+}
+export const LEVELS = ['l2Hit', 'l2Miss', 'hbmRead', 'hbmWrite'] as const satisfies readonly (keyof LevelBytes)[];
+const LEVEL_DESC: Readonly<Record<keyof LevelBytes, string>> = {
+  l2Hit: 'GM bytes served by lines resident in the L2',
+  l2Miss: 'GM bytes whose L2 line was not resident',
+  hbmRead: 'bytes read from HBM: whole lines filled on read misses, plus bypassed reads',
+  hbmWrite: 'bytes written to HBM: dirty lines written back on eviction, plus bypassed writes',
+};
+
+/** Sum of each level over every path of every core in `cores`. */
+export function levelTotals(cores: readonly Pick<CoreSummary, 'levelBytes'>[]): LevelBytes {
+  const t = { l2Hit: 0, l2Miss: 0, hbmRead: 0, hbmWrite: 0 };
+  for (const c of cores) for (const b of Object.values(c.levelBytes)) for (const k of LEVELS) t[k] += b[k];
+  return t;
 }
 
 /** Bytes moved on the paths that read or write GM, over `cores`. */
@@ -63,8 +87,11 @@ export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
     if (c.opCount[i]! > 0) ops[op] = { count: c.opCount[i]!, cycles: c.opCycles[i]! };
   });
   const pathBytes: Record<string, number> = {};
+  const levelBytes: Record<string, LevelBytes> = {};
   PATHS.forEach((p, i) => {
     if (c.pathBytes[i]! > 0) pathBytes[p] = c.pathBytes[i]!;
+    if (isGmPath(p) && c.pathBytes[i]! > 0)
+      levelBytes[p] = { l2Hit: c.l2HitBytes[i]!, l2Miss: c.l2MissBytes[i]!, hbmRead: c.hbmReadBytes[i]!, hbmWrite: c.hbmWriteBytes[i]! };
   });
   return {
     core: c.id,
@@ -76,6 +103,7 @@ export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
     scalarStall: Object.fromEntries(SCALAR_BLOCK.map((b, i) => [b, c.scalarStall[i]!])),
     pipes,
     pathBytes,
+    levelBytes,
     macs: c.macs,
     cubeIdealCycles: c.cubeIdealCycles,
     ops,
@@ -104,12 +132,15 @@ export function statList(cores: readonly CoreSummary[], cycles: number, cfg: HwC
       add(`${n}.pipe.${pipe}.stall.bandwidth`, p.stallBandwidthCycles, 'cycles', 'GM transfers slower than alone, from sharing bandwidth');
     }
     for (const [path, b] of Object.entries(c.pathBytes)) add(`${n}.bytes.${path}`, b, 'bytes', `bytes moved on ${path}`);
+    for (const [path, lv] of Object.entries(c.levelBytes)) for (const k of LEVELS) add(`${n}.bytes.${path}.${k}`, lv[k], 'bytes', `${path}: ${LEVEL_DESC[k]}`);
     add(`${n}.cube.macs`, c.macs, 'MACs', 'multiply-accumulates issued to the cube');
     add(`${n}.cube.idealCycles`, c.cubeIdealCycles, 'cycles', 'cycles the MACs take at the cube\'s peak rate for their types');
   }
   const macs = cores.reduce((s, c) => s + c.macs, 0);
   add('chip.cycles', cycles, 'cycles', 'cycle the last core finished');
   add('chip.macs', macs, 'MACs', 'multiply-accumulates on all cores');
+  const levels = levelTotals(cores);
+  for (const k of LEVELS) add(`chip.bytes.${k}`, levels[k], 'bytes', `all cores: ${LEVEL_DESC[k]}`);
   add('chip.clockMHz', cfg.clockMHz, 'ratio', 'clock of the preset, MHz');
   return out;
 }

@@ -37,7 +37,10 @@ interface Operands {
 export interface TransferShape extends Operands {
   readonly kind: 'transfer';
   readonly path: PathName;
+  /** bytes moved to the destination: what statistics and shared bandwidth count */
   readonly bytes: number;
+  /** bytes the path's rate counts when they differ from `bytes` (the fixpipe reads 4 B per element) */
+  readonly rateBytes?: number;
 }
 /** A vector instruction: `repeats` steps of class `cls` (a mask change is one step). */
 export interface VectorShape extends Operands {
@@ -147,8 +150,9 @@ export const SHAPES: FamilyTable<[k0Bytes: number], InsnShape> = {
       : { count: n1, stride: i.dstStride * FRACTAL_ROWS * dsize, each: i.m * FRACTAL_ROWS * dsize };
     const src: Layout = { count: n1, stride: i.srcStride * columnGroup, each: ceilDiv(i.m, FRACTAL_ROWS) * FRACTAL_ROWS * columnGroup };
     const perChannel = i.quant === 'vreq8' || i.quant === 'vdeqf16';
-    // throughput is counted in L0C bytes read (4 B per element), whatever the output type
-    return { kind: 'transfer', path: pathOf(i), bytes: i.m * i.n * 4, operands: [dst, src, perChannel ? i.n * 8 : 0] };
+    // it moves the bytes it writes (1 per int8 element); its own throughput is counted in L0C bytes
+    // read (4 B per element), whatever the output type
+    return { kind: 'transfer', path: pathOf(i), bytes: i.m * i.n * dsize, rateBytes: i.m * i.n * 4, operands: [dst, src, perChannel ? i.n * 8 : 0] };
   },
   'l0c-ub': (i) => ({
     kind: 'transfer',

@@ -69,7 +69,7 @@ describe('presets', () => {
 describe('loadConfig with overrides', () => {
   it('deep-merges: one gm field changes, the others stay', () => {
     const cfg = loadConfig('tiny', { gm: { chipBytesPerCycle: 100 } });
-    expect(cfg.gm).toEqual({ chipBytesPerCycle: 100, coreBytesPerCycle: tiny.gm.coreBytesPerCycle });
+    expect(cfg.gm).toEqual({ ...tiny.gm, chipBytesPerCycle: 100 });
     expect(cfg.paths).toEqual(loadConfig('tiny').paths);
     expect(tiny.gm.chipBytesPerCycle).toBe(96); // the preset is untouched
   });
@@ -186,7 +186,7 @@ describe('configuration errors name the field and what is wrong', () => {
 
   it('every number has an upper bound with a reason, and the presets keep well below it', () => {
     const unbounded = FIELDS.filter((f) => f.kind.max === undefined).map((f) => f.path);
-    expect(unbounded).toEqual(['name', 'description', 'organisation', 'coreKinds.<kind>.pipes', 'cube.dtypePairs', 'fixpipe.quantModes', 'features.nd2nz']);
+    expect(unbounded).toEqual(['name', 'description', 'organisation', 'coreKinds.<kind>.pipes', 'cube.dtypePairs', 'fixpipe.quantModes', 'l2.mode', 'features.nd2nz']);
     for (const f of FIELDS) if (f.kind.max) expect(f.kind.max.why, f.path).not.toBe('');
     // the largest value any preset gives a bounded field is at most a quarter of its bound
     const largest = (name: string, pick: (h: HwParams) => number[]) => Math.max(...presetNames().flatMap((p) => pick(presetParams(p))));
@@ -239,7 +239,7 @@ describe('JSON override files', () => {
     const file = join(dir, 'fast-gm.json');
     writeFileSync(file, JSON.stringify({ gm: { chipBytesPerCycle: 200 }, paths: { GM_L1: { bytesPerCycle: 32 } }, queueDepth: 8 }));
     const cfg: HwConfig = loadConfig('tiny', readOverrides(file));
-    expect(cfg.gm).toEqual({ chipBytesPerCycle: 200, coreBytesPerCycle: 64 });
+    expect(cfg.gm).toEqual({ ...tiny.gm, chipBytesPerCycle: 200 });
     expect(cfg.paths.GM_L1).toEqual({ ...tiny.paths.GM_L1, bytesPerCycle: 32 });
     expect(cfg.queueDepth).toBe(8);
   });

@@ -8,6 +8,7 @@ import { assemble } from '../isa/asm.js';
 import { loadConfig } from '../hw/config/load.js';
 import { simulate } from '../hw/simulate.js';
 import type { HwConfig } from '../hw/config/types.js';
+import { coldTransferCycles } from './support/gm-rate.js';
 
 const run = (cfg: HwConfig, text: string, gm = 1 << 20) =>
   simulate({ config: cfg, programs: { [cfg.organisation === 'coupled' ? 'coupled' : 'aic']: assemble(text) }, blockDim: 1, gm, mode: 'timing' });
@@ -16,10 +17,8 @@ describe.each(['tiny', 'ascend910', 'ascend310p'])('microbenchmarks on %s', (pre
   const cfg = loadConfig(preset);
   const issue = cfg.scalar.issueCycles;
   const alu = cfg.scalar.aluCycles;
-  const gmRate = (path: keyof HwConfig['paths']) => Math.min(cfg.paths[path].bytesPerCycle, cfg.gm.coreBytesPerCycle, cfg.gm.chipBytesPerCycle);
-  /** A lone GM transfer: streaming at the slowest of path, core port and chip, then the path latency. */
-  const gmTransfer = (path: keyof HwConfig['paths'], bytes: number) =>
-    Math.max(cfg.paths[path].minCycles, Math.ceil(bytes / gmRate(path)) + cfg.paths[path].fixedLatency);
+  /** A lone GM transfer on a flushed L2 (every line it reads is a miss), then the path latency. */
+  const gmTransfer = (path: keyof HwConfig['paths'], bytes: number) => coldTransferCycles(cfg, path, bytes);
   /** A lone vector instruction of `repeats` repeats. */
   const vec = (cls: keyof HwConfig['vector']['classes'], repeats: number) =>
     Math.max(cfg.vector.classes[cls].minCycles, repeats * cfg.vector.classes[cls].cyclesPerRepeat);

@@ -94,9 +94,10 @@ describe('shapes', () => {
         expect(cost.path).toBe(shape.path);
         expect(cost.bytes).toBe(shape.bytes);
         if (insn.op === 'fixpipe') {
-          // counted in L0C bytes read; the output holds the same elements in its own type
-          expect(ext[1], 'L0C extent = bytes counted').toBe(cost.bytes);
-          expect(ext[0], 'destination extent').toBe((cost.bytes / 4) * DTYPE_BYTES[insn.dstType]);
+          // it moves the bytes it writes; its rate counts the L0C bytes it reads (4 per element)
+          expect(ext[0], 'destination extent = bytes moved').toBe(cost.bytes);
+          expect(ext[1], 'L0C extent = bytes its rate counts').toBe((cost.bytes / DTYPE_BYTES[insn.dstType]) * 4);
+          expect(cost.cap, 'its own rate, in bytes moved').toBeCloseTo((cfg.paths[cost.path!].bytesPerCycle * DTYPE_BYTES[insn.dstType]) / 4, 9);
           continue;
         }
         // contiguous: the bytes moved are exactly the bytes written, and read (load3d reads a feature map instead)

@@ -133,7 +133,13 @@ function unshared(preset: string, over: { scale?: number; onChip?: number; cube?
   const base = loadConfig(preset);
   const paths = Object.fromEntries(PATHS.map((p) => [p, { bytesPerCycle: base.paths[p].bytesPerCycle * (isGm(p) ? (over.scale ?? 1) : (over.onChip ?? 1)) }]));
   const port = PATHS.filter(isGm).reduce((s, p) => s + paths[p]!.bytesPerCycle, 0);
-  return loadConfig(preset, { paths, gm: { coreBytesPerCycle: port, chipBytesPerCycle: port * base.derived.totalCores }, ...(over.cube ? { cube: over.cube } : {}) });
+  // no sharing anywhere: the L2 off (every byte an HBM byte) and every core able to draw its whole port from HBM
+  return loadConfig(preset, {
+    paths,
+    gm: { coreBytesPerCycle: port, coreMissBytesPerCycle: port, chipBytesPerCycle: port * base.derived.totalCores },
+    l2: { mode: 'disabled' },
+    ...(over.cube ? { cube: over.cube } : {}),
+  });
 }
 
 /** Faster hardware variants: each is at least as fast as the base in every cost. */
@@ -197,7 +203,7 @@ describe('monotonicity without GM sharing', () => {
         const r = run(base);
         expect(run(base, 'functional').cycles).toBe(r.cycles);
         const classes = Object.fromEntries(Object.entries(base.vector.classes).map(([k, v]) => [k, { minCycles: Math.max(0, v.minCycles - 2) }]));
-        for (const cfg of [unshared('tiny', { scale: 2 }), unshared('tiny', { onChip: 3 }), loadConfig('tiny', { ...structuredClone({ paths: base.paths, gm: base.gm }), vector: { classes } })])
+        for (const cfg of [unshared('tiny', { scale: 2 }), unshared('tiny', { onChip: 3 }), loadConfig('tiny', { ...structuredClone({ paths: base.paths, gm: base.gm, l2: base.l2 }), vector: { classes } })])
           expect(run(cfg).cycles).toBeLessThanOrEqual(r.cycles);
       }),
       { seed: 0xbeef, numRuns: 200 },

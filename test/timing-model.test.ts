@@ -31,10 +31,13 @@ import { maxErrFrom, withinStated } from '../scripts/timing/validation.js';
 // ---- expected cycles, from the preset's numbers ------------------------------------------------------------
 
 const isGm = (p: PathName) => p.startsWith('GM') || p.endsWith('GM');
-/** A lone transfer: streaming at the path's rate (GM paths: also capped by the core port and the chip), then the path latency. */
+/**
+ * A lone transfer on a warm L2 (the harness runs every microbenchmark twice and times the second):
+ * streaming at the path's rate (GM paths: also capped by the core port and the chip's L2), then the path latency.
+ */
 function transferCycles(cfg: HwConfig, path: PathName, bytes: number): number {
   const p = cfg.paths[path];
-  const rate = isGm(path) ? Math.min(p.bytesPerCycle, cfg.gm.coreBytesPerCycle, cfg.gm.chipBytesPerCycle) : p.bytesPerCycle;
+  const rate = isGm(path) ? Math.min(p.bytesPerCycle, cfg.gm.coreBytesPerCycle, cfg.l2.chipBytesPerCycle) : p.bytesPerCycle;
   return Math.max(p.minCycles, p.fixedLatency + Math.max(1, Math.ceil(bytes / rate)));
 }
 const ELEM: Readonly<Record<string, number>> = { s8: 1, u8: 1, f16: 2, f32: 4 };

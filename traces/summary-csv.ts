@@ -6,6 +6,7 @@
 import { PIPES, type Pipe } from '../isa/types.js';
 import { PATHS } from '../hw/config/types.js';
 import { SCALAR_BLOCK } from '../hw/engine/core-state.js';
+import { LEVELS, type LevelBytes } from '../hw/stats.js';
 import { writeCsv } from './csv-writer.js';
 import { round } from './format.js';
 import { col, type Column, type Schema } from './schema.js';
@@ -38,6 +39,14 @@ const unitColumns = VENDOR_UNIT_NAMES.flatMap((u): Column<SummaryRow>[] => {
 });
 
 const pathColumns = PATHS.map((p) => col<SummaryRow>(`${p}_bytes`, 'bytes', `bytes moved on ${p}`, (r) => r.usage.bytes[p] ?? 0));
+
+const LEVEL_COLUMNS: Readonly<Record<keyof LevelBytes, string>> = {
+  l2Hit: 'GM bytes served by the L2',
+  l2Miss: 'GM bytes that missed the L2',
+  hbmRead: 'bytes read from HBM (whole-line fills, bypassed reads)',
+  hbmWrite: 'bytes written to HBM (write-backs of dirty lines, bypassed writes)',
+};
+const levelColumns = LEVELS.map((k) => col<SummaryRow>(`gm_${k}_bytes`, 'bytes', `${LEVEL_COLUMNS[k]}, all GM paths`, (r) => r.usage.memory[k]));
 
 const scalarStallColumns = SCALAR_BLOCK.filter((w) => w !== 'none').map((w) =>
   col<SummaryRow>(`scalar_stall_${w}`, 'cycles', `scalar unit stalled: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.scalar[w] ?? 0),
@@ -74,6 +83,7 @@ export const SUMMARY_COLUMNS: Schema<SummaryRow> = [
     r.usage.memoryBound === null ? null : r6(r.usage.memoryBound),
   ),
   ...pathColumns,
+  ...levelColumns,
   ...scalarStallColumns,
   ...pipeStallColumns,
 ];

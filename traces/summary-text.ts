@@ -5,6 +5,7 @@
 import { PIPES, type Pipe } from '../isa/types.js';
 import { grouped } from './format.js';
 import type { OpSummary, PipeStalls } from './summary.js';
+import type { LevelBytes } from '../hw/stats.js';
 import { PIPE_ROWS, VENDOR_UNITS, VENDOR_UNIT_NAMES } from './vocabulary.js';
 
 const BAR_WIDTH = 20;
@@ -73,5 +74,17 @@ export function formatSummary(s: OpSummary): string {
   if (s.cores > 1) pipes.push('  (busy cycles: mean over the cores that have the pipe; ratio: of total_cycles)');
   const paths = Object.entries(s.bytes);
   const bytes = paths.length ? table(paths.map(([p, b]) => [p, grouped(b ?? 0)]), 'lr', '    ') : ['    none'];
-  return [title, ...head, '', ...pipes, '', '  bytes moved', ...bytes, '', '  top stalls (cycles, summed over cores)', ...stallLines(s), ''].join('\n');
+  return [title, ...head, '', ...pipes, '', '  bytes moved', ...bytes, '', ...memoryLines(s), '', '  top stalls (cycles, summed over cores)', ...stallLines(s), ''].join('\n');
+}
+
+/** GM bytes by level, per GM path and in all, and how the L2 started. */
+function memoryLines(s: OpSummary): string[] {
+  const m = s.memory;
+  const row = (name: string, l: LevelBytes) => [name, grouped(l.l2Hit), grouped(l.l2Miss), grouped(l.hbmRead), grouped(l.hbmWrite)];
+  const paths = Object.entries(m.paths) as [string, LevelBytes][];
+  const rows = table([['GM path', 'L2 hit', 'L2 miss', 'HBM read', 'HBM write'], ...paths.map(([p, l]) => row(p, l)), ...(paths.length > 1 ? [row('all', m)] : [])], 'lrrrr', '    ');
+  return [
+    `  GM bytes by level (L2 ${s.l2Start} at the start; ${grouped(s.l2DirtyBytes)} dirty bytes left in the L2, not yet written to HBM)`,
+    ...(paths.length ? rows : ['    none']),
+  ];
 }

@@ -5,8 +5,8 @@
  */
 import { PIPES, type Pipe } from '../isa/types.js';
 import { PATHS, type HwConfig, type PathName } from '../hw/config/types.js';
-import type { SimMode, SimResult } from '../hw/simulate.js';
-import type { CoreSummary } from '../hw/stats.js';
+import type { L2Start, SimMode, SimResult } from '../hw/simulate.js';
+import { levelTotals, type CoreSummary, type LevelBytes } from '../hw/stats.js';
 import { cyclesToUs } from './format.js';
 import { VENDOR_UNITS, VENDOR_UNIT_NAMES, type RatioName } from './vocabulary.js';
 
@@ -45,12 +45,27 @@ export interface Usage {
   readonly cubeUtilization: number;
   /** bytes moved per data path (paths that moved nothing are left out) */
   readonly bytes: Readonly<Partial<Record<PathName, number>>>;
+  /** GM bytes by level (L2 hits and misses, HBM reads and writes): in all, and per GM path */
+  readonly memory: MemoryUse;
   readonly macs: number;
   /** 2 * MACs / run time, in 1e12 ops per second */
   readonly achievedTops: number;
   /** mte2_ratio / max(mac_ratio, vec_ratio); null when both are 0 */
   readonly memoryBound: number | null;
   readonly stalls: Stalls;
+}
+
+export interface MemoryUse extends LevelBytes {
+  readonly paths: Readonly<Partial<Record<PathName, LevelBytes>>>;
+}
+
+function memoryOf(cores: readonly CoreSummary[]): MemoryUse {
+  const paths: Partial<Record<PathName, LevelBytes>> = {};
+  for (const p of PATHS) {
+    const have = cores.filter((c) => c.levelBytes[p] !== undefined);
+    if (have.length) paths[p] = levelTotals(have.map((c) => ({ levelBytes: { [p]: c.levelBytes[p]! } })));
+  }
+  return { ...levelTotals(cores), paths };
 }
 
 export interface CoreUsage extends Usage {
@@ -71,6 +86,10 @@ export interface OpSummary extends Usage {
    * over the launched cores and counts padding); null without usefulMacs
    */
   readonly chipCubeUtilization: number | null;
+  /** how the run's L2 started: warm from an earlier launch, or flushed */
+  readonly l2Start: L2Start;
+  /** dirty bytes the run left in the L2 (HBM writes still owed; not in memory.hbmWrite) */
+  readonly l2DirtyBytes: number;
   readonly label: string;
   readonly preset: string;
   readonly clockMHz: number;
@@ -145,6 +164,7 @@ function coreUsage(c: CoreSummary, total: number, cfg: HwConfig): CoreUsage {
     ratios,
     cubeUtilization: c.pipes.M ? ratioOf(c.cubeIdealCycles, total) : 0,
     bytes: sumRecords(PATHS, [c.pathBytes as Partial<Record<PathName, number>>]),
+    memory: memoryOf([c]),
     macs: c.macs,
     achievedTops: topsOf(c.macs, total, cfg.clockMHz),
     memoryBound: memoryBoundOf(ratios),
@@ -186,6 +206,9 @@ export function summarise(result: SimResult, label = '', usefulMacs?: number): O
     ratios,
     cubeUtilization,
     bytes: sumRecords(PATHS, perCore.map((c) => c.bytes)),
+    memory: memoryOf(result.cores),
+    l2Start: result.l2Start,
+    l2DirtyBytes: result.l2DirtyBytes,
     macs,
     achievedTops: topsOf(macs, cycles, cfg.clockMHz),
     memoryBound: memoryBoundOf(ratios),

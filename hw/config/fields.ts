@@ -7,7 +7,7 @@
  */
 import { PIPES, QUANT_MODES } from '../../isa/types.js';
 import { DTYPES } from '../../isa/numeric/dtype.js';
-import { CORE_KINDS, ON_CHIP_BUFFERS, PATHS, VEC_CLASSES, type CoreKind, type HwParams } from './types.js';
+import { CORE_KINDS, L2_MODES, ON_CHIP_BUFFERS, PATHS, VEC_CLASSES, type CoreKind, type HwParams } from './types.js';
 
 /** What is wrong with a value: `at` is appended to the field's path (a list index), `what` follows it. */
 export interface Problem {
@@ -142,7 +142,9 @@ const MAX = {
   fp32Slowdown: { value: 64, why: '16x the 4 of arch 2201' },
   latency: { value: 100_000, why: 'about 500x the longest preset latency, 193 cycles' },
   repeatCycles: { value: 1000, why: 'about 140x the slowest preset vector class, 7 cycles' },
-  bandwidth: { value: 64 * 1024, why: 'about 50x the fastest preset, 1200 B/cycle' },
+  bandwidth: { value: 64 * 1024, why: 'about 16x the fastest preset figure, the 910B L2 at 3889 B/cycle' },
+  l2Bytes: { value: 4096 * MiB, why: '21x the 192 MiB of the largest preset; residency state is allocated per line' },
+  ways: { value: 64, why: '4x the 16 ways chosen for every preset; a lookup scans a set' },
 } as const satisfies Record<string, Max>;
 
 const cycles = (meaning: string, min: 0 | 1, max: Max, source: string): Pick<Field, 'kind' | 'unit' | 'meaning' | 'source'> => ({ kind: int(min, max), unit: 'cycles', meaning, source });
@@ -172,8 +174,14 @@ export const FIELDS: readonly Field[] = [
   { path: 'cube.fixedLatency', ...cycles('pipeline latency of an mmad after its last fractal', 0, MAX.latency, 'fitted to docs/measured/mmad.csv (docs/timing-model.md)') },
   { path: 'cube.dtypePairs', kind: listOf(pairOf(oneOf(DTYPES), 'a pair [aType, bType]'), 'a list of [aType, bType] pairs', `list of [aType, bType], types ${DTYPES.join(', ')}`), unit: '', meaning: 'legal mmad input type pairs', source: 'HW §Cube unit' },
   { path: 'fixpipe.quantModes', kind: listOf(oneOf(QUANT_MODES), 'a list of quant modes', `list of ${QUANT_MODES.join(', ')}`), unit: '', meaning: 'quant modes the fixpipe supports (empty on chips without a fixpipe)', source: 'HW §Fixpipe quantisation' },
-  { path: 'gm.chipBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: 'chip-wide GM bandwidth, shared max-min fairly by all cores', source: 'HW §Chip memory system' },
-  { path: 'gm.coreBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: "GM bandwidth of one core's port, shared by that core's GM transfers", source: 'HW §Data paths' },
+  { path: 'gm.chipBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: 'HBM / DDR bandwidth of the chip: L2 misses (whole lines), write-backs and bypassed bytes share it max-min fairly', source: 'HW §Chip memory system' },
+  { path: 'gm.coreBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: "one core's GM port, shared by that core's GM transfers (hits and misses)", source: 'HW §Data paths' },
+  { path: 'gm.coreMissBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: "the most HBM traffic one core's misses can draw", source: 'HW §Chip memory system (msKPP hit vs miss gap)' },
+  { path: 'l2.mode', kind: oneOf(L2_MODES), unit: '', meaning: "normal: GM accesses go through the L2; disabled: every access goes to HBM, nothing is cached (a what-if)", source: 'HW §Chip memory system (SetL2CacheHint modes)' },
+  { path: 'l2.bytes', kind: int(1, MAX.l2Bytes), unit: 'bytes', meaning: 'L2 capacity, shared by every core of the chip', source: 'HW §Chip memory system' },
+  { path: 'l2.lineBytes', kind: powerOfTwo(MAX.align), unit: 'bytes', meaning: 'L2 line: residency, fills and write-backs are whole lines', source: 'chosen (not public)' },
+  { path: 'l2.ways', kind: int(1, MAX.ways), unit: 'lines', meaning: 'lines per set (set-associative, LRU replacement)', source: 'chosen (not public)' },
+  { path: 'l2.chipBytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: "chip-wide L2 bandwidth, shared by all cores' GM transfers", source: 'HW §Chip memory system' },
   { path: 'paths.<path>.fixedLatency', ...cycles('cycles from the end of streaming until the last byte lands', 0, MAX.latency, FIT_PATHS) },
   { path: 'paths.<path>.bytesPerCycle', kind: positive(MAX.bandwidth), unit: 'B/cycle', meaning: 'streaming rate of the path on one idle core', source: FIT_PATHS },
   { path: 'paths.<path>.minCycles', ...cycles('no transfer on the path completes in fewer cycles', 0, MAX.latency, FIT_PATHS) },
@@ -206,6 +214,11 @@ export const RULES: readonly Rule[] = [
           if (p.bytes % p.align !== 0) return { path: `coreKinds.${kind}.buffers.${b}.bytes`, what: `must be a multiple of its alignment ${p.align}${got(p.bytes)}` };
       return undefined;
     },
+  },
+  {
+    fields: 'l2.bytes',
+    rule: 'a multiple of l2.lineBytes x l2.ways (whole sets)',
+    check: (h) => (h.l2.bytes % (h.l2.lineBytes * h.l2.ways) !== 0 ? { path: 'l2.bytes', what: `must be a multiple of l2.lineBytes x l2.ways = ${h.l2.lineBytes * h.l2.ways}${got(h.l2.bytes)}` } : undefined),
   },
 ];
 

@@ -43,6 +43,9 @@ export interface VecCost {
  * The parameters of one chip. Each field's unit, legal values, meaning and source are declared once,
  * in FIELDS of hw/config/fields.ts (rendered as docs/config.md); validation reads the same table.
  */
+export const L2_MODES = ['normal', 'disabled'] as const;
+export type L2Mode = (typeof L2_MODES)[number];
+
 export interface HwParams {
   name: string;
   arch: number;
@@ -69,8 +72,22 @@ export interface HwParams {
     quantModes: QuantMode[];
   };
   gm: {
+    /** HBM / DDR bandwidth of the chip: L2 misses, write-backs and bypassed bytes share it */
     chipBytesPerCycle: number;
+    /** one core's GM port: every GM transfer of the core (hits and misses) shares it */
     coreBytesPerCycle: number;
+    /** the most HBM traffic one core's misses can draw (a lone core cannot saturate HBM) */
+    coreMissBytesPerCycle: number;
+  };
+  /** the chip's L2 cache, shared by all cores (hw/memory/l2-cache.ts) */
+  l2: {
+    /** 'normal': GM accesses go through the L2; 'disabled': every access goes to HBM (a what-if) */
+    mode: L2Mode;
+    bytes: number;
+    lineBytes: number;
+    ways: number;
+    /** chip-wide L2 bandwidth, shared by all cores' GM transfers */
+    chipBytesPerCycle: number;
   };
   paths: Record<PathName, PathParams>;
   vector: {

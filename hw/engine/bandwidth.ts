@@ -1,11 +1,15 @@
 /**
- * GM bandwidth shared by concurrent transfers. Each active transfer streams at a rate limited by its
- * path, by its core's GM port and by the chip's GM bandwidth; capacity is divided max-min fairly
- * (first among cores, then among a core's transfers). Whenever a transfer starts or ends every
- * active transfer's rate is recomputed and its end re-predicted. Only the earliest predicted end is
- * an event (one pending event for the whole chip, older ones recognised by version), so a change
- * costs one event however many transfers are active. A lone transfer of B bytes on a path of rate
- * R ends after ceil(B / min(R, core, chip)).
+ * GM bandwidth shared by concurrent transfers, at two levels (docs/timing-model.md §L2 cache and HBM).
+ * Each active transfer streams at a rate limited by its path, by its core's GM port and by the chip's
+ * L2 bandwidth; capacity is divided max-min fairly (first among cores, then among a core's transfers).
+ * A transfer that misses also draws HBM bandwidth: `hbm` bytes of HBM traffic (line fills, write-backs,
+ * bypassed bytes) per byte it moves. A core's HBM draw is capped by its miss rate, and the chip's HBM
+ * bandwidth is split max-min fairly among cores; a core over its share slows its HBM-drawing
+ * transfers in proportion (what they give up is not handed to the core's hit-only transfers: a
+ * simplification). Whenever a transfer starts or ends every active transfer's rate is recomputed and
+ * its end re-predicted. Only the earliest predicted end is an event (one pending event for the whole
+ * chip, older ones recognised by version), so a change costs one event however many transfers are
+ * active. A lone transfer of B bytes ends after ceil(B / min(R, port, L2, miss / hbm, HBM / hbm)).
  */
 
 export interface Transfer {
@@ -13,6 +17,8 @@ export interface Transfer {
   /** the path's own rate limit, bytes/cycle */
   cap: number;
   remaining: number;
+  /** bytes of HBM traffic per byte moved (0: every byte hits the L2) */
+  hbm: number;
   rate: number;
   lastUpdate: number;
   /** predicted end cycle */
@@ -20,6 +26,18 @@ export interface Transfer {
   /** opaque owner id (the pipe) */
   owner: number;
 }
+
+/** The limits, bytes/cycle: chip L2, one core's port, one core's HBM draw, chip HBM. */
+export interface BandwidthRates {
+  readonly l2: number;
+  readonly port: number;
+  readonly coreMiss: number;
+  readonly hbm: number;
+}
+
+/** Rate of a lone transfer with path cap `cap` and `hbm` HBM bytes per byte: what nothing else slows. */
+export const aloneRate = (r: BandwidthRates, cap: number, hbm: number): number =>
+  Math.min(cap, r.port, r.l2, hbm > 0 ? Math.min(r.coreMiss, r.hbm) / hbm : Infinity);
 
 /** Asks for the manager's next event at `at`; the event must carry `version` back to `due`. */
 export type ScheduleNext = (at: number, version: number) => void;
@@ -56,8 +74,7 @@ export class GmBandwidth {
   private pendingAt = -1;
 
   constructor(
-    private readonly chipRate: number,
-    private readonly coreRate: number,
+    private readonly rates_: BandwidthRates,
     private readonly scheduleNext: ScheduleNext,
   ) {}
 
@@ -111,11 +128,15 @@ export class GmBandwidth {
     }
   }
 
+  private readonly hbmDemand: number[] = [];
+  private readonly hbmShare: number[] = [];
+
   /** Recomputes every active transfer's rate and predicted end. */
   private rate(now: number): void {
     const act = this.active;
     const n = act.length;
     if (n === 0) return;
+    const lim = this.rates_;
     // act is sorted by core, so each core's transfers form one run [start, end).
     const caps = this.caps;
     const demand = this.coreDemand;
@@ -125,17 +146,45 @@ export class GmBandwidth {
       if (i === 0 || act[i]!.core !== act[i - 1]!.core) demand[runs++] = 0;
       demand[runs - 1]! += act[i]!.cap;
     }
-    for (let r = 0; r < runs; r++) demand[r] = Math.min(demand[r]!, this.coreRate);
-    // The chip splits its bandwidth among cores; each core splits its share among its transfers.
-    waterfill(demand, this.chipRate, this.coreShare, 0, runs);
+    for (let r = 0; r < runs; r++) demand[r] = Math.min(demand[r]!, lim.port);
+    // The chip splits its L2 bandwidth among cores; each core splits its share among its transfers.
+    waterfill(demand, lim.l2, this.coreShare, 0, runs);
+    const rates = this.rates;
+    const hbm = this.hbmDemand;
     let start = 0;
+    let anyHbm = false;
     for (let r = 0; r < runs; r++) {
       let end = start + 1;
       while (end < n && act[end]!.core === act[start]!.core) end++;
-      waterfill(caps, this.coreShare[r]!, this.rates, start, end);
-      for (let i = start; i < end; i++) this.setRate(act[i]!, this.rates[i]!, now);
+      waterfill(caps, this.coreShare[r]!, rates, start, end);
+      let draw = 0;
+      for (let i = start; i < end; i++) draw += rates[i]! * act[i]!.hbm;
+      // a core's misses draw at most its miss rate
+      if (draw > lim.coreMiss) {
+        this.scaleHbm(start, end, lim.coreMiss / draw);
+        draw = lim.coreMiss;
+      }
+      hbm[r] = draw;
+      if (draw > 0) anyHbm = true;
       start = end;
     }
+    if (anyHbm) {
+      // the chip's HBM is split among cores; a core over its share slows its HBM-drawing transfers
+      waterfill(hbm, lim.hbm, this.hbmShare, 0, runs);
+      start = 0;
+      for (let r = 0; r < runs; r++) {
+        let end = start + 1;
+        while (end < n && act[end]!.core === act[start]!.core) end++;
+        if (this.hbmShare[r]! < hbm[r]!) this.scaleHbm(start, end, this.hbmShare[r]! / hbm[r]!);
+        start = end;
+      }
+    }
+    for (let i = 0; i < n; i++) this.setRate(act[i]!, rates[i]!, now);
+  }
+
+  /** Scales the rates of transfers [from, to) that draw HBM by `f`. */
+  private scaleHbm(from: number, to: number, f: number): void {
+    for (let i = from; i < to; i++) if (this.active[i]!.hbm > 0) this.rates[i]! *= f;
   }
 
   private setRate(t: Transfer, rate: number, now: number): void {

@@ -15,7 +15,9 @@
  * - set_flag fires when all earlier work of its pipe has completed, without blocking the pipe;
  *   wait_flag blocks its pipe until the flag is set, then clears it. pipe_barrier holds its pipe until
  *   all earlier work of the pipe has completed.
- * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts).
+ * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts); the L2
+ *   (hw/memory/l2-cache.ts) decides at the start of each which of its bytes hit and what HBM traffic
+ *   its misses cost, from its addresses alone.
  * - Functional effects are applied when an instruction starts; a correctly synchronised program
  *   cannot observe the difference. Timing never depends on data.
  */
@@ -23,7 +25,9 @@ import { PIPES } from '../../isa/types.js';
 import type { InsnOf } from '../../isa/program.js';
 import type { HwConfig } from '../config/types.js';
 import { BRANCH_TAKEN, SCALAR_ALU } from '../exec/scalar.js';
-import { GmBandwidth } from './bandwidth.js';
+import { aloneRate, GmBandwidth, type BandwidthRates } from './bandwidth.js';
+import { emptyOutcome, type L2Cache, type L2Outcome } from '../memory/l2-cache.js';
+import { chipAddress, type GmPlacement } from '../memory/placement.js';
 import { BUF_INDEX, S, type DecodedInsn } from './decode.js';
 import { EventQueue, PRIORITY } from './event-queue.js';
 import { SimError } from './errors.js';
@@ -65,10 +69,48 @@ export class Chip {
     readonly cfg: HwConfig,
     readonly cores: CoreState[],
     private readonly opts: ChipOptions,
+    /** the chip's L2, possibly warm from an earlier launch */
+    readonly l2: L2Cache,
+    /** where the launch's GM lives in the chip's memory (none: at address 0) */
+    private readonly placement?: GmPlacement,
   ) {
-    this.bandwidth = new GmBandwidth(cfg.gm.chipBytesPerCycle, cfg.gm.coreBytesPerCycle, (at, version) =>
-      this.queue.push(at, PRIORITY.transfer, EV_XFER, 0, version),
-    );
+    this.l2Disabled = cfg.l2.mode === 'disabled';
+    this.rates = {
+      l2: this.l2Disabled ? Infinity : cfg.l2.chipBytesPerCycle,
+      port: cfg.gm.coreBytesPerCycle,
+      coreMiss: cfg.gm.coreMissBytesPerCycle,
+      hbm: cfg.gm.chipBytesPerCycle,
+    };
+    this.bandwidth = new GmBandwidth(this.rates, (at, version) => this.queue.push(at, PRIORITY.transfer, EV_XFER, 0, version));
+  }
+
+  private readonly l2Disabled: boolean;
+  private readonly rates: BandwidthRates;
+  private readonly outcome: L2Outcome = emptyOutcome();
+
+  /**
+   * Prices a GM transfer at the L2: which of its bytes hit, which miss, and the HBM traffic that costs
+   * (counted per core and path). Returns the HBM bytes per byte moved.
+   */
+  private l2Access(c: CoreState, d: DecodedInsn, e: QueueEntry): number {
+    const o = this.outcome;
+    const bytes = d.cost.bytes;
+    if (this.l2Disabled) {
+      o.hitBytes = 0;
+      o.missBytes = bytes;
+      o.hbmReadBytes = d.gmWrite ? 0 : bytes;
+      o.hbmWriteBytes = d.gmWrite ? bytes : 0;
+    } else {
+      o.hitBytes = o.missBytes = o.hbmReadBytes = o.hbmWriteBytes = 0;
+      const a = e.addr[d.gmOperand]!;
+      this.l2.access(this.placement ? chipAddress(this.placement, a) : a, d.gmLayout, d.gmWrite, e.l2Bypass, o);
+    }
+    const path = d.pathIndex;
+    c.l2HitBytes[path]! += o.hitBytes;
+    c.l2MissBytes[path]! += o.missBytes;
+    c.hbmReadBytes[path]! += o.hbmReadBytes;
+    c.hbmWriteBytes[path]! += o.hbmWriteBytes;
+    return (o.hbmReadBytes + o.hbmWriteBytes) / bytes;
   }
 
   /** Runs every core to completion; returns the cycle the last core finished. */
@@ -391,8 +433,9 @@ export class Chip {
     if (d.gm) {
       const t = p.xfer;
       t.core = c.id;
-      t.cap = this.cfg.paths[d.cost.path!].bytesPerCycle;
+      t.cap = d.cost.cap;
       t.remaining = d.cost.bytes;
+      t.hbm = this.l2Access(c, d, e);
       t.rate = 0;
       t.lastUpdate = now;
       t.end = -1;
@@ -430,7 +473,7 @@ export class Chip {
       const p = this.transferOwner[t.core * PIPES.length + t.owner]!;
       p.transfer = null;
       const d = p.current!;
-      const alone = Math.max(1, Math.ceil(d.cost.bytes / Math.min(t.cap, this.cfg.gm.coreBytesPerCycle, this.cfg.gm.chipBytesPerCycle)));
+      const alone = Math.max(1, Math.ceil(d.cost.bytes / aloneRate(this.rates, t.cap, t.hbm) - 1e-9));
       p.stallBandwidthCycles += Math.max(0, now - p.currentStart - alone);
       this.complete(c, p, now);
       this.tryPipe(c, p, now);

@@ -24,6 +24,8 @@ export interface QueueEntry {
   readonly addr: Float64Array;
   /** sanitizer: the scalar unit's vector clock when it issued the instruction (null without it) */
   vc: Int32Array | null;
+  /** GM transfers: the core's L2 hint was DISABLE when it was issued (no allocation in the L2) */
+  l2Bypass: boolean;
 }
 
 export class PipeState {
@@ -66,9 +68,9 @@ export class PipeState {
     readonly name: Pipe,
     depth: number,
   ) {
-    this.slots = Array.from({ length: depth }, (): QueueEntry => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6), vc: null }));
+    this.slots = Array.from({ length: depth }, (): QueueEntry => ({ d: null as unknown as DecodedInsn, issue: 0, addr: new Float64Array(6), vc: null, l2Bypass: false }));
     this.startTimes = new Float64Array(depth);
-    this.xfer = { core: -1, cap: 0, remaining: 0, rate: 0, lastUpdate: 0, end: -1, owner: index };
+    this.xfer = { core: -1, cap: 0, remaining: 0, hbm: 0, rate: 0, lastUpdate: 0, end: -1, owner: index };
   }
 }
 
@@ -107,6 +109,11 @@ export class CoreState {
   readonly opCount = new Float64Array(MNEMONICS.length);
   readonly opCycles = new Float64Array(MNEMONICS.length);
   readonly pathBytes = new Float64Array(PATHS.length);
+  /** GM bytes per path by level: served by the L2, missing it, read from and written to HBM */
+  readonly l2HitBytes = new Float64Array(PATHS.length);
+  readonly l2MissBytes = new Float64Array(PATHS.length);
+  readonly hbmReadBytes = new Float64Array(PATHS.length);
+  readonly hbmWriteBytes = new Float64Array(PATHS.length);
   macs = 0;
   cubeIdealCycles = 0;
 

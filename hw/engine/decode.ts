@@ -13,6 +13,7 @@ import { PATHS, type CoreKind, type HwConfig } from '../config/types.js';
 import { costOf, isGmPath, type Cost } from '../timing/cost.js';
 import { execOf, type ExecFn } from '../exec/index.js';
 import { extentsOf } from '../exec/footprint.js';
+import { shapeOf, type Layout } from '../../isa/shapes.js';
 import { SimError } from './errors.js';
 
 export const PIPE_INDEX: Readonly<Record<Pipe, number>> = Object.fromEntries(PIPES.map((p, i) => [p, i])) as Record<Pipe, number>;
@@ -32,6 +33,10 @@ export interface DecodedInsn {
   readonly cost: Cost;
   /** the transfer shares GM bandwidth */
   readonly gm: boolean;
+  /** GM transfers: which mem operand is in GM, the bytes it touches from its address, and whether it is written */
+  readonly gmOperand: number;
+  readonly gmLayout: Layout;
+  readonly gmWrite: boolean;
   readonly mems: readonly MemRef[];
   readonly memBuf: Int8Array;
   readonly exec: ExecFn | null;
@@ -97,6 +102,9 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
     }
     const mems = spec.operands.filter((o) => o.kind === 'mem').map((o) => field(insn, o.name) as MemRef);
     const cost = costOf(insn, cfg);
+    const gm = isGmPath(cost.path);
+    // the operand 0 of every copy family is its destination
+    const gmOperand = gm ? mems.findIndex((m) => m.buf === 'GM') : -1;
     return {
       insn,
       pc,
@@ -105,7 +113,10 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       family: spec.family,
       pipe,
       cost,
-      gm: isGmPath(cost.path),
+      gm,
+      gmOperand,
+      gmLayout: gm ? shapeOf(insn, cfg.cube.k0Bytes).operands[gmOperand]! : 0,
+      gmWrite: gmOperand === 0,
       mems,
       memBuf: Int8Array.from(mems.map((m) => BUF_INDEX[m.buf]!)),
       exec: execOf(spec.family),

@@ -21,6 +21,8 @@ export interface Cost {
   /** data path and bytes moved, for statistics and (GM paths) bandwidth sharing */
   path: PathName | null;
   bytes: number;
+  /** GM paths: the transfer's own streaming rate in its `bytes` per cycle, before any sharing */
+  cap: number;
   /** multiply-accumulates performed (cube only) */
   macs: number;
   /** cycles the useful MACs would take at the cube's peak rate for these types (cube only) */
@@ -28,18 +30,23 @@ export interface Cost {
 }
 
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
-const NONE: Cost = { occupancy: 0, latency: 0, minCycles: 0, path: null, bytes: 0, macs: 0, idealCycles: 0 };
+const NONE: Cost = { occupancy: 0, latency: 0, minCycles: 0, path: null, bytes: 0, cap: 0, macs: 0, idealCycles: 0 };
 
-/** A transfer of `bytes` on `path`: streaming at the path's rate, then the path's fixed latency. */
-function transfer(path: PathName, bytes: number, cfg: HwConfig): Cost {
+/**
+ * A transfer of `bytes` on `path`: streaming `rateBytes` at the path's rate, then the path's fixed
+ * latency. Its own rate in moved bytes scales by bytes / rateBytes (an int8 fixpipe writes a quarter
+ * of what it reads).
+ */
+function transfer(path: PathName, bytes: number, rateBytes: number, cfg: HwConfig): Cost {
   const p = cfg.paths[path];
-  return { occupancy: Math.max(1, ceilDiv(bytes, p.bytesPerCycle)), latency: p.fixedLatency, minCycles: p.minCycles, path, bytes, macs: 0, idealCycles: 0 };
+  const cap = rateBytes > 0 ? (p.bytesPerCycle * bytes) / rateBytes : p.bytesPerCycle;
+  return { occupancy: Math.max(1, ceilDiv(rateBytes, p.bytesPerCycle)), latency: p.fixedLatency, minCycles: p.minCycles, path, bytes, cap, macs: 0, idealCycles: 0 };
 }
 
 /** A vector instruction of `cls`: one repeat per cyclesPerRepeat, done after at least minCycles. */
 function vector(cls: VecClass, repeats: number, cfg: HwConfig): Cost {
   const v = cfg.vector.classes[cls];
-  return { occupancy: Math.max(1, repeats) * v.cyclesPerRepeat, latency: 0, minCycles: v.minCycles, path: null, bytes: repeats * REPEAT_BYTES, macs: 0, idealCycles: 0 };
+  return { occupancy: Math.max(1, repeats) * v.cyclesPerRepeat, latency: 0, minCycles: v.minCycles, path: null, bytes: repeats * REPEAT_BYTES, cap: 0, macs: 0, idealCycles: 0 };
 }
 
 /** An mmad: one cycle per 16 x K0 x 16 fractal step (f32 inputs fp32Slowdown times slower), then the cube latency. */
@@ -47,14 +54,14 @@ function cube(s: CubeShape, cfg: HwConfig): Cost {
   const c = cfg.cube;
   const slow = s.aType === 'f32' ? c.fp32Slowdown : 1;
   const idealCycles = (s.macs / (FRACTAL_ROWS * FRACTAL_ROWS * s.k0)) * slow;
-  return { occupancy: s.m1 * s.k1 * s.n1 * slow, latency: c.fixedLatency, minCycles: 0, path: null, bytes: 0, macs: s.macs, idealCycles };
+  return { occupancy: s.m1 * s.k1 * s.n1 * slow, latency: c.fixedLatency, minCycles: 0, path: null, bytes: 0, cap: 0, macs: s.macs, idealCycles };
 }
 
 /** The cost of a shape under `cfg`. Every family's shape is one of these kinds, so a new opcode or family needs no entry here. */
 function costOfShape(s: InsnShape, cfg: HwConfig): Cost {
   switch (s.kind) {
     case 'transfer':
-      return transfer(s.path, s.bytes, cfg);
+      return transfer(s.path, s.bytes, s.rateBytes ?? s.bytes, cfg);
     case 'vector':
       return vector(s.cls, s.repeats, cfg);
     case 'cube':

@@ -96,10 +96,13 @@ function* requantInGm(cfg: HwConfig, op: CubeOp, y: Uint8Array): HostProgram<Uin
   const cols = op.groups * op.n;
   const acc = new Int32Array(y.buffer, y.byteOffset, y.byteLength / 4);
   const result = new Uint8Array(acc.length);
-  for (const r of requantRuns(op, out.multipliers)) {
+  const runs = requantRuns(op, out.multipliers);
+  for (const [i, r] of runs.entries()) {
     const part = acc.subarray(r.first * op.m * cols, (r.first + r.count) * op.m * cols);
     const k = generateRequant({ rows: r.count * op.m, cols, multipliers: r.multipliers, zeroPoints: [out.zeroPoint], outType: out.outType }, cfg);
-    const gm = yield { kernel: k, gm: vectorGmImage(k, { acc: new Uint8Array(part.buffer, part.byteOffset, part.byteLength) }) };
+    // its input is rows of the GEMM's int32 output, still in the L2 if the sequence runs warm
+    const carries = [{ tensor: 'acc', back: i + 1, from: 'y', offset: r.first * op.m * cols * 4 }];
+    const gm = yield { kernel: k, gm: vectorGmImage(k, { acc: new Uint8Array(part.buffer, part.byteOffset, part.byteLength) }), carries };
     result.set(readTensor(k, gm, 'y'), r.first * op.m * cols);
   }
   return result;

@@ -4,6 +4,7 @@
  * from); whoever runs it sends each launch's GM back after the run and finally receives the output.
  * ops-nn never runs a kernel itself: the simulator is the caller's (scripts/lib/exec/driver.ts).
  */
+import type { Carry } from '../launch-sequence.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import type { Kernel } from '../kernel.js';
 import { checkNode, type NodeAttrs, type NodeInputs, type OperatorContract } from './contract.js';
@@ -25,6 +26,8 @@ export interface KernelLaunch {
   readonly gm: Uint8Array;
   /** what the host does around this launch that a user should know (added to the kernel's notes) */
   readonly hostNotes?: readonly string[];
+  /** tensors that hold what an earlier launch of the operator wrote, for the L2 (ops-nn/launch-sequence.ts) */
+  readonly carries?: readonly Carry[];
 }
 
 /** A host program: yields launches, receives each launch's GM after the run, returns its result. */

@@ -4,6 +4,7 @@
  * scripts/timing-doc.ts, which writes the file, and test/timing-model.test.ts, which checks the committed
  * file equals it. Deterministic: no dates, no paths of the machine, fixed number formats.
  */
+import { l2MicroSection } from './l2-micro.js';
 import { disassemble } from '../../isa/disasm.js';
 import { assemble } from '../../isa/asm.js';
 import { defaultMeasuredDir } from '../calibration/measured.js';
@@ -115,10 +116,12 @@ export function renderTimingDoc(dir: string = defaultMeasuredDir(), comparison?:
 How aicore-sim turns a program into cycles (section 1), every parameter of every preset with its source
 (section 2), how the default preset \`ascend910b\` compares with the vendor's measured curves when one
 instruction is simulated per measured point (section 3), and what the property tests check, including the
-cases where more hardware makes a program slower (section 4).
+cases where more hardware makes a program slower (section 4), and the L2 hit and miss microbenchmarks
+(section 5).
 
 ${rulesSection()}
 ${paramsSection(presetsSource())}
 ${validationSection(c)}
-${propertiesSection()}`;
+${propertiesSection()}
+${l2MicroSection()}`;
 }

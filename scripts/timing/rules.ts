@@ -73,12 +73,33 @@ ${moves}
 On an idle chip a transfer costs \`max(minCycles, fixedLatency + ceil(bytes / rate))\` cycles: it occupies
 its pipe for the streaming time \`ceil(bytes / rate)\` (at least 1) and completes \`fixedLatency\` later.
 \`rate\` is the path's \`bytesPerCycle\`; on a GM path (one that reads or writes GM) it is also capped by
-the core's GM port \`gm.coreBytesPerCycle\` and the chip's \`gm.chipBytesPerCycle\`.
+the core's GM port \`gm.coreBytesPerCycle\` and the chip's L2 \`l2.chipBytesPerCycle\`, and, for the
+bytes that miss the L2, by HBM (section 1.5). The fixpipe moves the bytes it writes (1 per int8
+element) but its own rate counts the L0C bytes it reads (4 per element): its cycles do not depend on the
+output type, the GM bandwidth it takes does.
 
-### 1.5 Shared GM bandwidth
-- GM transfers that overlap in time share bandwidth max-min fairly: the chip's bandwidth is split among
+### 1.5 L2 cache, HBM and shared GM bandwidth
+- Every GM access goes through the chip's L2 (hw/memory/l2-cache.ts), shared by all cores: \`l2.bytes\`
+  in lines of \`l2.lineBytes\`, \`l2.ways\`-way set-associative, least recently used replaced; the set of
+  a line is its index folded with its higher bits. Residency is by address only, so timing-only and
+  functional runs hit and miss alike. Line size, ways and replacement are not public: chosen (presets).
+- At the start of a GM transfer the L2 looks up every line its GM operand touches, in address order. A
+  read that hits is served by the L2; a read that misses allocates the line and fills all of it from HBM.
+  A write (MTE3, fixpipe) allocates without a fill and marks the line dirty (write-back,
+  write-allocate). Evicting a dirty line writes it back to HBM. With \`l2.mode: disabled\` nothing is
+  cached: every byte read or written is an HBM byte.
+- A transfer's HBM draw is \`hbm = (line fills + write-backs it causes) / bytes\` per byte it moves.
+- GM transfers that overlap in time share bandwidth max-min fairly: the chip's L2 bandwidth is split among
   the cores with active GM transfers (a core asks for the sum of its transfers' path rates, at most its
-  port), then each core's share is split among its transfers (each at most its path rate).
+  port), then each core's share is split among its transfers (each at most its path rate). A core's
+  HBM draw (the sum of rate x hbm of its transfers) is capped by \`gm.coreMissBytesPerCycle\`, and the
+  chip's HBM \`gm.chipBytesPerCycle\` is split max-min fairly among the cores' draws; a core over either
+  limit slows its HBM-drawing transfers in proportion (its hit-only transfers keep their rate; what the
+  others give up is not redistributed: a simplification).
+- A lone transfer streams at \`min(path, port, L2, min(coreMiss, HBM) / hbm)\`: a read of whole lines
+  that all miss streams at most at the core's miss rate; the same read on a warm L2 at the path's rate.
+- The L2 lives across launches when the caller passes it on (\`Launch.l2\`): the next launch starts
+  warm; otherwise each launch starts flushed. Dirty lines left at the end are reported, not charged.
 - Rates are recomputed whenever a GM transfer starts or ends. A transfer ends at the first whole cycle
   by which all its bytes have streamed, then completes \`fixedLatency\` later.
 - Sharing knows nothing about which transfer is critical. This is why more bandwidth or a faster unit can
@@ -109,7 +130,8 @@ the core's GM port \`gm.coreBytesPerCycle\` and the chip's \`gm.chipBytesPerCycl
   decrements it. More than 15 pending sets is an error (the hardware saturates).
 
 ### 1.9 Not modelled
-UB and L1 bank conflicts, the instruction cache, the split of GM traffic into 128/256/512 B requests
+UB and L1 bank conflicts, the instruction cache, L2 and HBM latency (only their bandwidths are
+modelled), L2 bank structure, the split of GM traffic into 128/256/512 B requests
 (measured transfers reach full bandwidth only from about 16 KB), same-address serialisation between
 cores, the fixpipe's shift / int16 mode, per-dtype vector costs within a class, and the cost of
 \`set_flag\` / \`wait_flag\` themselves beyond their issue.

@@ -4,19 +4,26 @@
  */
 import type { HwConfig } from '../../../hw/config/types.js';
 import { simulate } from '../../../hw/simulate.js';
-import { gmBytesMoved } from '../../../hw/stats.js';
+import { gmBytesMoved, levelTotals } from '../../../hw/stats.js';
+import { LaunchSequence } from '../../../ops-nn/launch-sequence.js';
 import { drive, operatorFor, type KernelLaunch, type NodeAttrs, type NodeInputs, type OnnxOperator } from '../../../ops-nn/onnx/index.js';
 import type { KernelRun, NodeResult, RunOptions } from './types.js';
 
-/** Runs one launch functionally; returns GM after it and the launch's record. */
-export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions): { gm: Uint8Array; run: KernelRun } {
+/**
+ * Runs one launch functionally, as the next of `sequence` (default: a sequence of its own, so a flushed
+ * L2); returns GM after it and the launch's record.
+ */
+export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions, sequence = new LaunchSequence('flushed')): { gm: Uint8Array; run: KernelRun } {
   const k = l.kernel;
+  const place = sequence.launch(k.tensors, l.gm.length, l.carries);
   const r = simulate({
     config: cfg,
     programs: k.programs,
     blockDim: k.blockDim,
     gm: l.gm,
     mode: 'functional',
+    ...(place.l2 ? { l2: place.l2 } : {}),
+    gmPlacement: place.gmPlacement,
     ...(opts.maxCycles !== undefined ? { maxCycles: opts.maxCycles } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.sanitize ? { sanitize: true } : {}),
@@ -24,7 +31,9 @@ export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions
   const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;
   const macs = r.cores.reduce((s, c) => s + c.macs, 0);
   const mac = k.usefulMacs === undefined ? {} : { macs, usefulMacs: k.usefulMacs };
-  return { gm: r.gm!, run: { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes, ...mac, ...(r.sanitizer ? { sanitizer: r.sanitizer } : {}) } };
+  sequence.finished(r);
+  const run: KernelRun = { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes, ...mac, ...(r.sanitizer ? { sanitizer: r.sanitizer } : {}), l2Start: r.l2Start, memory: levelTotals(r.cores) };
+  return { gm: r.gm!, run };
 }
 
 /**
@@ -35,8 +44,9 @@ export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions
 export function runOperator(op: OnnxOperator | string, inputs: NodeInputs, attrs: NodeAttrs, cfg: HwConfig, opts: RunOptions = {}): NodeResult {
   const o = typeof op === 'string' ? operatorFor(op) : op;
   const kernels: KernelRun[] = [];
+  const sequence = new LaunchSequence(opts.l2 ?? 'warm');
   const y = drive(o.run(inputs, attrs, cfg, opts), (l) => {
-    const r = runKernelLaunch(cfg, l, opts);
+    const r = runKernelLaunch(cfg, l, opts, sequence);
     kernels.push(r.run);
     return r.gm;
   });

@@ -29,6 +29,8 @@ export function resultToJson(r: NodeResult, name?: string): ResultJson {
     notes: [...k.notes],
     ...(k.usefulMacs === undefined ? {} : { macs: k.macs, usefulMacs: k.usefulMacs }),
     ...(k.sanitizer ? { sanitizer: k.sanitizer } : {}),
+    ...(k.l2Start ? { l2Start: k.l2Start } : {}),
+    ...(k.memory ? { memory: k.memory } : {}),
   }));
   return { ...(name === undefined ? {} : { name }), outputs, cycles: r.cycles, kernels };
 }

@@ -3,6 +3,9 @@
  * operator, its attributes and its inputs by their ONNX names; a runner turns it into simulated
  * kernel launches and returns the outputs the simulated kernels wrote, with their cycles.
  */
+import type { L2Policy } from '../../../ops-nn/launch-sequence.js';
+import type { L2Start } from '../../../hw/simulate.js';
+import type { LevelBytes } from '../../../hw/stats.js';
 import type { HwConfig } from '../../../hw/config/types.js';
 import type { SanitizerReport } from '../../../hw/sanitizer/sanitizer.js';
 import type { HostTensor, NodeAttrs, NodeInputs, OperatorOptions, TensorJson } from '../../../ops-nn/onnx/index.js';
@@ -24,6 +27,8 @@ export interface RunOptions extends OperatorOptions {
   readonly maxInstructions?: number;
   /** run every kernel under the sanitizer (hw/sanitizer): findings are reported per kernel */
   readonly sanitize?: boolean;
+  /** the L2 between an operator's launches: warm from the previous one (default) or flushed before each */
+  readonly l2?: L2Policy;
 }
 
 export interface KernelRun {
@@ -36,6 +41,9 @@ export interface KernelRun {
   readonly usefulMacs?: number;
   /** with RunOptions.sanitize: what the sanitizer found in this kernel */
   readonly sanitizer?: SanitizerReport;
+  /** how the launch's L2 started, and its GM bytes by level (absent in results read from older JSON) */
+  readonly l2Start?: L2Start;
+  readonly memory?: LevelBytes;
 }
 
 export interface NodeResult {
