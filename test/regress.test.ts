@@ -5,6 +5,7 @@
  * non-zero exit without touching the baseline. Also checks that the regression kernels time the
  * same kernels `exec` and `run matmul` run (same cycles), so a baseline means what users expect.
  */
+import { timeLaunches } from '../scripts/lib/regress/measure.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -181,8 +182,11 @@ const scalarF = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: 
 const scalarI8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
 /** Per-channel w scales that make the requant multipliers 2^-10, 2^-11, 2^-12 (fixpipe-exact). */
 const wScales = (n: number): HostTensor => ({ dtype: 'float32', dims: [n], data: Float32Array.from({ length: n }, (_, i) => f32(2 ** -(6 + (i % 3)))) });
-const timed = (kernel: string, preset: string, params: unknown): number =>
-  KERNELS[kernel]!.bind(params, undefined)(loadConfig(preset)).reduce((s, k) => s + k.cycles, 0);
+/** Cycles of an entry's launches timed as regress times them: one warm sequence, as exec runs an operator. */
+const timed = (kernel: string, preset: string, params: unknown): number => {
+  const cfg = loadConfig(preset);
+  return timeLaunches(cfg, KERNELS[kernel]!.bind(params, undefined)(cfg), 'warm').reduce((s, k) => s + k.cycles, 0);
+};
 
 describe('regress kernels time the kernels exec and run matmul run (same cycles)', () => {
   const variants = [

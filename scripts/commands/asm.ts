@@ -54,6 +54,7 @@ function runAsmCli(a: Args, io: CliIo): number {
     maxCycles: a.maxCycles,
     maxInstructions: a.maxInstructions,
     sanitize: a.sanitize ?? false,
+    l2: a.l2,
     trace: a.out === undefined ? undefined : { dir: a.out },
   });
   const san = j.result.sanitizer;

@@ -3,6 +3,7 @@
  * the matching ops-nn kernels (the contract: docs/exec.md). CASE holds one case or an array;
  * RESULT holds one result or an array in the same order, written only when every case succeeded.
  */
+import { L2_POLICIES } from '../../ops-nn/launch-sequence.js';
 import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { loadConfig } from '../../hw/config/load.js';
@@ -22,6 +23,7 @@ const OPTIONS = {
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles per kernel'),
   'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions per kernel, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,
+  l2: { choices: L2_POLICIES, default: 'warm' as const, describe: "the L2 between an operator's launches: warm (each starts with the L2 the previous one left) or flushed (empty before each); every case starts flushed" },
 } as const satisfies Record<string, Options>;
 
 type Args = ArgumentsCamelCase<InferredOptionTypes<typeof OPTIONS>>;
@@ -43,7 +45,7 @@ function readCases(file: string): unknown {
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
-  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}) });
+  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2 });
   const toStdout = a.out === '-';
   const file = openOutputFile(a.out, ctx.io.out);
   try {

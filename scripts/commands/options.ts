@@ -65,6 +65,11 @@ export const HW_OPTIONS = {
       return integer('cores')(v);
     },
   },
+  l2: {
+    choices: ['flushed', 'warm'] as const,
+    default: 'flushed' as const,
+    describe: 'the L2 at the start: flushed (empty), or warm: the same launch runs once first and the reported run finds the L2 as it left it (as profilers measure repeated runs)',
+  },
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles'),
   'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,

@@ -103,6 +103,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     maxCycles: a.maxCycles,
     maxInstructions: a.maxInstructions,
     sanitize: a.sanitize ?? false,
+    l2: a.l2,
     trace: a.out === undefined ? undefined : { dir: a.out },
   };
 }

@@ -5,6 +5,8 @@
  * five files into the folder only after the run succeeded. A failed run leaves the folder as it was:
  * an earlier run's complete set, or the user's files, stay untouched.
  */
+import type { L2Policy } from '../../ops-nn/launch-sequence.js';
+
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simulate, type Launch, type SimResult } from '../../hw/simulate.js';
@@ -24,6 +26,8 @@ import {
 } from '../../traces/index.js';
 import { JobError } from './job-error.js';
 import { StagedOutputs } from './staged-outputs.js';
+
+const gmSizeOf = (gm: Uint8Array | number): number => (typeof gm === 'number' ? gm : gm.length);
 
 /** The files a traced run writes, in the order they are listed. */
 export const OUTPUT_FILES = {
@@ -89,11 +93,13 @@ function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): F
 }
 
 /**
- * Runs `launch`; with `trace`, writes trace.json, insns.csv, ops.csv, summary.csv and stats.csv into
+ * Runs `launch` (on a flushed L2, or on the L2 an identical launch left: `l2`); with `trace`, writes trace.json, insns.csv, ops.csv, summary.csv and stats.csv into
  * `trace.dir`. `label` names the run in the summary and the trace. Throws whatever the run throws,
  * with no output file left behind.
  */
-export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: TraceOptions, usefulMacs?: number): LaunchRun {
+export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: TraceOptions, usefulMacs?: number, l2: L2Policy = 'flushed'): LaunchRun {
+  // warm: an identical launch first (timing-only: only its L2 is kept, and timing never depends on data)
+  if (l2 === 'warm') launch = { ...launch, l2: simulate({ ...launch, gm: gmSizeOf(launch.gm), mode: 'timing', sanitize: false }).l2 };
   if (!trace) {
     const result = simulate(launch);
     return { result, summary: summarise(result, label, usefulMacs) };

@@ -3,6 +3,7 @@
  * default, since a hand-written program comes without input data; functional on a zeroed GM) and
  * optionally write the trace and reports. Launch defaults come from the file's directives.
  */
+import type { L2Policy } from '../../ops-nn/launch-sequence.js';
 import { basename } from 'node:path';
 import { loadConfig } from '../../hw/config/load.js';
 import type { CoreKind, HwConfig } from '../../hw/config/types.js';
@@ -42,6 +43,8 @@ export interface AsmJobOptions {
   /** run under the sanitizer (hw/sanitizer); its report is in result.sanitizer */
   readonly sanitize?: boolean;
   readonly trace?: TraceOptions;
+  /** the L2 at the start: flushed (default), or warm from an identical launch run first */
+  readonly l2?: L2Policy;
 }
 
 /** What an asm job produced, with the launch it settled on. */
@@ -78,6 +81,6 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
     ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}),
     ...(o.sanitize ? { sanitize: true } : {}),
   };
-  const run = runLaunch(launch, basename(source), o.trace);
+  const run = runLaunch(launch, basename(source), o.trace, undefined, o.l2);
   return { config, program, kind, blockDim, gmBytes, directives, ...run };
 }

@@ -4,6 +4,7 @@
  * random data (checked bit-exact against the reference: floats by their bits) or in timing-only mode,
  * and optionally write the trace and reports. Scripts sweep it; the CLI prints it.
  */
+import type { L2Policy } from '../../ops-nn/launch-sequence.js';
 import { loadConfig } from '../../hw/config/load.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import type { SimMode, SimResult } from '../../hw/simulate.js';
@@ -61,6 +62,8 @@ export interface MatmulJobOptions {
   readonly sanitize?: boolean;
   /** write trace.json, insns.csv, ops.csv, summary.csv and stats.csv into `trace.dir` */
   readonly trace?: TraceOptions;
+  /** the L2 at the start: flushed (default), or warm from an identical launch run first */
+  readonly l2?: L2Policy;
 }
 
 /** The first output element that differs from the reference. */
@@ -112,7 +115,7 @@ export function runMatmul(o: MatmulJobOptions): MatmulJobResult {
   const job = o.dtype === 'f16' ? f16Job(o, config, tiling, r, mode) : int8Job(o, config, tiling, r, mode);
   const label = `matmul ${o.m}x${o.k}x${o.n}${o.dtype === 'f16' ? ' f16' : ''}`;
   const launch = { config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
-  const run = runLaunch(launch, label, o.trace, job.kernel.usefulMacs);
+  const run = runLaunch(launch, label, o.trace, job.kernel.usefulMacs, o.l2);
   const mismatch = mode === 'functional' && run.result.gm ? job.check(run.result.gm) : undefined;
   return {
     config,

@@ -1,5 +1,6 @@
 /**
- * Baseline files: the cycles and per-pipe busy cycles a manifest produced, keyed by entry id.
+ * Baseline files: the cycles and per-pipe busy cycles a manifest produced, keyed by entry id, with
+ * the L2 policy, GM bytes by level and MACs of each entry (recorded, not compared).
  * Written only by code (`aicore-sim regress --update`, `npm run golden:update`) in one canonical
  * form (entries sorted by id, one entry per line, pipes in PIPES order) so the same run gives the
  * same bytes and a changed entry is a one-line diff in review.
@@ -23,7 +24,8 @@ const byId = (a: Measurement, b: Measurement): number => (a.id < b.id ? -1 : a.i
 /** The canonical text of a baseline. */
 export function baselineText(ms: Iterable<Measurement>): string {
   const lines = [...ms].sort(byId).map((m) => {
-    const body = { kernel: m.kernel, preset: m.preset, cycles: m.cycles, pipes: m.pipes, kernels: m.kernels };
+    const more = m.l2 === undefined ? {} : { l2: m.l2, memory: m.memory, macs: m.macs, usefulMacs: m.usefulMacs };
+    const body = { kernel: m.kernel, preset: m.preset, cycles: m.cycles, pipes: m.pipes, kernels: m.kernels, ...more };
     return `    ${JSON.stringify(m.id)}: ${JSON.stringify(body)}`;
   });
   return `{\n  "format": ${JSON.stringify(BASELINE_FORMAT)},\n  "entries": {\n${lines.join(',\n')}\n  }\n}\n`;
@@ -48,7 +50,9 @@ function parseEntry(id: string, v: unknown): Measurement {
   const kernels = v.kernels;
   if (!Array.isArray(kernels) || !kernels.every((k) => isObject(k) && typeof k.name === 'string' && isCount(k.cycles)))
     throw new Error(`${at}.kernels must be a list of { name, cycles }`);
-  return { id, kernel: v.kernel, preset: v.preset, cycles: v.cycles, pipes: parsePipes(v.pipes, at), kernels: kernels as Measurement['kernels'] };
+  // what the memory system adds (l2, memory, macs, usefulMacs) is kept as written: only cycles and pipes are compared
+  const more = v.l2 === undefined ? {} : { l2: v.l2, memory: v.memory, macs: v.macs, usefulMacs: v.usefulMacs } as Partial<Measurement>;
+  return { id, kernel: v.kernel, preset: v.preset, cycles: v.cycles, pipes: parsePipes(v.pipes, at), kernels: kernels as Measurement['kernels'], ...more };
 }
 
 /** Validates a parsed baseline file. */

@@ -10,7 +10,6 @@ import { seededRandom } from '../rng.js';
 import { CONV_FIELDS, convOf } from './conv-fields.js';
 import { bool, oneOf, withDefault } from './fields.js';
 import { defineKernel, dim, GEMM_TILING } from './kernel-def.js';
-import { timeKernel } from './measure.js';
 import { QUANT_GEMM_FIELDS, runQuantGemm } from './quant-gemm.js';
 
 const C0_INT8 = 32; // int8 elements per 32-byte block: K of img2col is in whole blocks
@@ -30,7 +29,7 @@ export const matmul = defineKernel({
   run: (p, cfg, tiling) => {
     // The scales `run matmul` draws with its default seed: the same kernel, so the same cycles.
     const quant = randomQuant({ ...p }, seededRandom(1));
-    return [timeKernel(cfg, generateMatmul({ m: p.m, k: p.k, n: p.n, bias: p.bias, quant, outType: p.outType, relu: p.relu }, cfg, tiling))];
+    return [{ kernel: generateMatmul({ m: p.m, k: p.k, n: p.n, bias: p.bias, quant, outType: p.outType, relu: p.relu }, cfg, tiling) }];
   },
 });
 
@@ -38,7 +37,7 @@ export const matmulF16 = defineKernel({
   describe: 'FP16 matmul: fp16 in, fp32 accumulate and bias, fp16 out',
   params: { ...MATMUL_SHAPE, bias: withDefault(bool(), true) },
   tiling: GEMM_TILING,
-  run: (p, cfg, tiling) => [timeKernel(cfg, generateMatmulF16(p, cfg, tiling))],
+  run: (p, cfg, tiling) => [{ kernel: generateMatmulF16(p, cfg, tiling) }],
 });
 
 export const qlinearMatmul = defineKernel({
@@ -63,5 +62,5 @@ export const convF16 = defineKernel({
   describe: 'FP16 convolution on the img2col GEMM: fp16 in, fp32 accumulate and bias, fp16 out',
   params: { ...CONV_FIELDS, bias: withDefault(bool(), true) },
   tiling: GEMM_TILING,
-  run: (p, cfg, tiling) => [timeKernel(cfg, generateConvF16(convOf(p), p.bias, cfg, tiling))],
+  run: (p, cfg, tiling) => [{ kernel: generateConvF16(convOf(p), p.bias, cfg, tiling) }],
 });

@@ -73,9 +73,11 @@ export function formatReport(c: Comparison): string {
   return [...formatTable(c), ...(changes.length ? ['', 'changes:', ...changes.map((l) => `  ${l}`)] : []), '', formatSummary(c)].join('\n');
 }
 
-/** The entries of a fresh baseline: id, kernel, preset, cycles. */
+/** The entries of a fresh baseline: id, kernel, preset, cycles, the L2 between its launches, HBM bytes and useful MACs. */
 export function formatMeasurements(ms: readonly Measurement[]): string[] {
-  return textTable([['entry', 'kernel', 'preset', 'cycles'], ...ms.map((m) => [m.id, m.kernel, m.preset, String(m.cycles)])], 'lllr');
+  const head = ['entry', 'kernel', 'preset', 'cycles', 'l2', 'HBM read', 'HBM write', 'useful MACs'];
+  const rows = ms.map((m) => [m.id, m.kernel, m.preset, String(m.cycles), m.l2 ?? '-', cell(m.memory?.hbmRead ?? null), cell(m.memory?.hbmWrite ?? null), cell(m.usefulMacs ?? null)]);
+  return textTable([head, ...rows], 'lllrlrrr');
 }
 
 /** One line naming the entries that fail a comparison and why. */

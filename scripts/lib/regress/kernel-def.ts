@@ -6,7 +6,7 @@
  */
 import type { HwConfig } from '../../../hw/config/types.js';
 import { bool, int, oneOf, parseAll, parseSome, type Schema, type Values } from './fields.js';
-import type { KernelMeasure } from './measure.js';
+import type { PlannedLaunch } from './measure.js';
 
 export interface KernelDef<P extends Schema, T extends Schema> {
   /** one line for docs and `--help` */
@@ -14,8 +14,8 @@ export interface KernelDef<P extends Schema, T extends Schema> {
   readonly params: P;
   /** tiling fields a manifest may fix; the rest come from the kernel's default tiler */
   readonly tiling: T;
-  /** generates and times the kernels of one entry, in launch order */
-  readonly run: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>) => KernelMeasure[];
+  /** generates the kernels of one entry, in launch order (run.ts times them as one sequence) */
+  readonly run: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>) => PlannedLaunch[];
 }
 
 /** A kernel of the table, its schemas erased. */
@@ -24,7 +24,7 @@ export interface RegressKernel {
   readonly paramNames: readonly string[];
   readonly tilingNames: readonly string[];
   /** Validates raw params and tiling (throws an Error naming the field) and returns the runner. */
-  bind(params: unknown, tiling: unknown): (cfg: HwConfig) => KernelMeasure[];
+  bind(params: unknown, tiling: unknown): (cfg: HwConfig) => PlannedLaunch[];
 }
 
 export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {

@@ -5,7 +5,7 @@
  *                    "config": { ...preset overrides... }, "params": { "m": 512, ... },
  *                    "tiling": { "baseM": 128, ... }, "note": "free text" } ] }
  *
- * `config`, `tiling` and `note` are optional. Everything is validated before anything runs, so a
+ * `config`, `tiling`, `note` and `l2` ('warm' or 'flushed': the L2 between an entry's launches) are optional. Everything is validated before anything runs, so a
  * typo in the last entry does not cost a whole run; every error is one line naming the file, the
  * entry and the field.
  */
@@ -15,7 +15,8 @@ import type { HwConfig } from '../../../hw/config/types.js';
 import { JobError } from '../job-error.js';
 import { isObject, shown } from './fields.js';
 import { KERNELS, kernelNames } from './kernels.js';
-import type { KernelMeasure } from './measure.js';
+import type { PlannedLaunch } from './measure.js';
+import { L2_POLICIES, type L2Policy } from '../../../ops-nn/launch-sequence.js';
 
 /** An entry as written in the manifest. */
 export interface ManifestEntry {
@@ -26,13 +27,17 @@ export interface ManifestEntry {
   readonly params: unknown;
   readonly tiling?: unknown;
   readonly note?: string;
+  /** 'warm' (default): each launch after the first starts with the L2 the previous one left; 'flushed': empty */
+  readonly l2?: string;
 }
 
 /** A validated entry, ready to run. */
 export interface PreparedEntry {
   readonly entry: ManifestEntry;
   readonly config: HwConfig;
-  readonly run: (cfg: HwConfig) => KernelMeasure[];
+  readonly run: (cfg: HwConfig) => PlannedLaunch[];
+  /** the L2 between the entry's launches (the first always starts flushed) */
+  readonly l2: L2Policy;
 }
 
 export interface Manifest {
@@ -41,7 +46,7 @@ export interface Manifest {
   readonly entries: readonly PreparedEntry[];
 }
 
-const ENTRY_KEYS = ['id', 'kernel', 'preset', 'config', 'params', 'tiling', 'note'] as const;
+const ENTRY_KEYS = ['id', 'kernel', 'preset', 'config', 'params', 'tiling', 'note', 'l2'] as const;
 const REQUIRED_KEYS = ['id', 'kernel', 'preset', 'params'] as const;
 
 /** Ids show up in tables, diffs and file keys: keep them to one printable word. */
@@ -54,6 +59,7 @@ function checkEntryShape(raw: unknown): ManifestEntry {
   for (const key of REQUIRED_KEYS) if (raw[key] === undefined) throw new Error(`field ${key} is missing`);
   if (typeof raw.id !== 'string' || !ID_PATTERN.test(raw.id))
     throw new Error(`id must be a word of letters, digits and . _ : / + - (starting with a letter or digit), got ${shown(raw.id)}`);
+  if (raw.l2 !== undefined && !(L2_POLICIES as readonly unknown[]).includes(raw.l2)) throw new Error(`l2 must be one of ${L2_POLICIES.join(', ')}, got ${shown(raw.l2)}`);
   for (const key of ['kernel', 'preset', 'note'] as const)
     if (raw[key] !== undefined && typeof raw[key] !== 'string') throw new Error(`${key} must be a string, got ${shown(raw[key])}`);
   return raw as unknown as ManifestEntry;
@@ -69,7 +75,7 @@ function prepare(e: ManifestEntry): PreparedEntry {
   } catch (err) {
     throw new Error(`config: ${(err as Error).message}`);
   }
-  return { entry: e, config, run: kernel.bind(e.params, e.tiling) };
+  return { entry: e, config, run: kernel.bind(e.params, e.tiling), l2: (e.l2 as L2Policy | undefined) ?? 'warm' };
 }
 
 /** Validates a parsed manifest; errors are JobErrors naming `source`, the entry and the field. */

@@ -4,7 +4,8 @@
  * weight piece; the activation zero point folded into the always-present int32 bias), with the
  * epilogue where the fusion variant puts it. The requant multipliers are powers of two, which fit
  * the fixpipe's 10 mantissa bits, so every variant is legal and exact. Variant `gm` is two kernels:
- * the int32 GEMM, then the standalone requant kernel over its rows; their cycles and pipes add.
+ * the int32 GEMM, then the standalone requant kernel over its rows; their cycles and pipes add, and
+ * the requant kernels read the GEMM's output from the L2 when the entry runs warm.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
 import { generateGemm, type GemmProblem, type GemmShape, type GemmTiling } from '../../../ops-nn/gemm/index.js';
@@ -12,7 +13,7 @@ import { OpError } from '../../../ops-nn/kernel.js';
 import { generateRequant } from '../../../ops-nn/quant/index.js';
 import { cubeProblem, FUSIONS, requantRuns, type Fusion } from '../../../ops-nn/onnx/index.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
-import { timeKernel, type KernelMeasure } from './measure.js';
+import type { PlannedLaunch } from './measure.js';
 
 /** Fields every quantised cube operator takes besides its shape. */
 export const QUANT_GEMM_FIELDS = {
@@ -38,15 +39,17 @@ function problem(s: GemmShape, o: QuantGemmOptions, multipliers: readonly number
   return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: 0, fusion: o.fusion }, cfg);
 }
 
-/** Generates and times the kernels of one quantised cube operator. */
-export function runQuantGemm(s: GemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): KernelMeasure[] {
+/** Generates the kernels of one quantised cube operator, in launch order. */
+export function runQuantGemm(s: GemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): PlannedLaunch[] {
   const multipliers = Array.from({ length: s.bCount * s.n }, (_, i) => multiplierOf(o.perChannel, i));
-  const gemm = timeKernel(cfg, generateGemm(problem(s, o, multipliers, cfg), cfg, tiling, name));
+  const gemm = { kernel: generateGemm(problem(s, o, multipliers, cfg), cfg, tiling, name) };
   if (o.fusion !== 'gm') return [gemm];
-  // The requant launches of the operator (one over every row: all row blocks share multipliers).
+  // The requant launches of the operator (one over every row: all row blocks share multipliers),
+  // each reading its rows of the GEMM's int32 output (a carry: warm in the L2 if the entry runs warm).
   const cols = s.groups * s.n;
-  const rq = requantRuns(s, multipliers).map((r) =>
-    timeKernel(cfg, generateRequant({ rows: r.count * s.m, cols, multipliers: r.multipliers, zeroPoints: [o.zeroPoint], outType: 's8' }, cfg)),
-  );
+  const rq = requantRuns(s, multipliers).map((r, i) => ({
+    kernel: generateRequant({ rows: r.count * s.m, cols, multipliers: r.multipliers, zeroPoints: [o.zeroPoint], outType: 's8' }, cfg),
+    carries: [{ tensor: 'acc', back: i + 1, from: 'y', offset: r.first * s.m * cols * 4 }],
+  }));
   return [gemm, ...rq];
 }

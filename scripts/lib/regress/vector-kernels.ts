@@ -7,7 +7,6 @@ import { OpError } from '../../../ops-nn/kernel.js';
 import { generateDequantizeLinear, generateQuantizeLinear, generateRequant } from '../../../ops-nn/quant/index.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
 import { defineKernel, dim, VECTOR_TILING } from './kernel-def.js';
-import { timeKernel } from './measure.js';
 
 const TENSOR = {
   elements: int(1, 2 ** 28),
@@ -34,7 +33,7 @@ export const quantize = defineKernel({
   tiling: VECTOR_TILING,
   run: (p, cfg, tiling) => {
     const dims = dimsOf('quantize', p.elements, p.channels);
-    return [timeKernel(cfg, generateQuantizeLinear({ dims, xType: p.xType, scale: scales(p.channels), zeroPoint: [p.zeroPoint], outType: p.outType }, cfg, tiling))];
+    return [{ kernel: generateQuantizeLinear({ dims, xType: p.xType, scale: scales(p.channels), zeroPoint: [p.zeroPoint], outType: p.outType }, cfg, tiling) }];
   },
 });
 
@@ -49,7 +48,7 @@ export const dequantize = defineKernel({
   tiling: VECTOR_TILING,
   run: (p, cfg, tiling) => {
     const dims = dimsOf('dequantize', p.elements, p.channels);
-    return [timeKernel(cfg, generateDequantizeLinear({ dims, qType: p.qType, scale: scales(p.channels), zeroPoint: [p.zeroPoint], outType: p.outType }, cfg, tiling))];
+    return [{ kernel: generateDequantizeLinear({ dims, qType: p.qType, scale: scales(p.channels), zeroPoint: [p.zeroPoint], outType: p.outType }, cfg, tiling) }];
   },
 });
 
@@ -65,6 +64,6 @@ export const requant = defineKernel({
   tiling: VECTOR_TILING,
   run: (p, cfg, tiling) => {
     const multipliers = Array.from({ length: p.perChannel ? p.cols : 1 }, (_, i) => 2 ** -(10 + (i % 3)));
-    return [timeKernel(cfg, generateRequant({ rows: p.rows, cols: p.cols, multipliers, zeroPoints: [p.zeroPoint], outType: p.outType }, cfg, tiling))];
+    return [{ kernel: generateRequant({ rows: p.rows, cols: p.cols, multipliers, zeroPoints: [p.zeroPoint], outType: p.outType }, cfg, tiling) }];
   },
 });
