@@ -43,7 +43,7 @@ const scalarStallColumns = SCALAR_BLOCK.filter((w) => w !== 'none').map((w) =>
   col<SummaryRow>(`scalar_stall_${w}`, 'cycles', `scalar unit stalled: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.scalar[w] ?? 0),
 );
 
-const STALL_REASONS: readonly (keyof PipeStalls)[] = ['flag', 'barrier', 'bandwidth'];
+const STALL_REASONS: readonly (keyof PipeStalls)[] = ['flag', 'barrier', 'bandwidth', 'bank'];
 const pipeStallColumns = PIPES.filter((p): p is Exclude<Pipe, 'S'> => p !== 'S').flatMap((p) =>
   STALL_REASONS.map((w) =>
     col<SummaryRow>(`${p}_stall_${w}`, 'cycles', `${p} head blocked: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.pipes[p]?.[w] ?? null),

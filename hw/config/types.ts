@@ -76,10 +76,30 @@ export interface HwParams {
   vector: {
     classes: Record<VecClass, VecCost>;
   };
+  /** on-chip buffer banks that slow accesses down when they collide */
+  banks: {
+    ub: UbBankParams | null;
+  };
   /** hardware features that change which instructions are legal */
   features: {
     nd2nz: boolean;
   };
+}
+
+/**
+ * UB bank structure and the cost of a conflict (docs/hardware.md §UB and L1 banks). A 32 B row of the
+ * UB is one bank row; rows are interleaved across every bank of every group (the mapping the timing
+ * model chooses, hw/timing/banks.ts). `null` on presets whose structure is not public: no conflicts.
+ */
+export interface UbBankParams {
+  /** bank groups; two reads or two writes to one group in one cycle conflict */
+  groups: number;
+  /** banks in each group; a read and a write to one bank in one cycle conflict */
+  banksPerGroup: number;
+  /** bytes of one bank row, the unit consecutive addresses move from bank to bank in */
+  rowBytes: number;
+  /** extra cycles a vector repeat takes for each access it has to serialise behind a conflict */
+  conflictCycles: number;
 }
 
 /** A validated, frozen configuration with derived values. */

@@ -16,6 +16,7 @@
  *   wait_flag blocks its pipe until the flag is set, then clears it. pipe_barrier holds its pipe until
  *   all earlier work of the pipe has completed.
  * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts).
+ * - A vector instruction whose UB accesses collide in a bank occupies its pipe longer (timing/banks.ts).
  * - Functional effects are applied when an instruction starts; a correctly synchronised program
  *   cannot observe the difference. Timing never depends on data.
  */
@@ -29,6 +30,7 @@ import { EventQueue, PRIORITY } from './event-queue.js';
 import { SimError } from './errors.js';
 import { BLOCK, CoreState, PipeState, SCALAR_BLOCK, type QueueEntry } from './core-state.js';
 import type { Sanitizer } from '../sanitizer/sanitizer.js';
+import { bankExtraCycles } from '../timing/banks.js';
 import type { InsnRecord, TraceSink } from './records.js';
 
 const EV_TRY = 0;
@@ -401,7 +403,10 @@ export class Chip {
       this.bandwidth.start(now, t);
       return;
     }
-    this.complete(c, p, now + d.cost.occupancy);
+    // UB bank conflicts lengthen the occupancy (docs/hardware.md §UB and L1 banks); addresses only, never data
+    const banks = d.banks === null ? 0 : bankExtraCycles(d.banks, e.addr);
+    p.stallBankCycles += banks;
+    this.complete(c, p, now + d.cost.occupancy + banks);
   }
 
   /** Ends the occupancy of the current instruction at `occEnd` and books its completion. */

@@ -11,6 +11,8 @@ import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
 import { formatInsn } from '../../isa/disasm.js';
 import { PATHS, type CoreKind, type HwConfig } from '../config/types.js';
 import { costOf, isGmPath, type Cost } from '../timing/cost.js';
+import { bankCheckOf, type BankCheck } from '../timing/banks.js';
+import { shapeOf } from '../../isa/shapes.js';
 import { execOf, type ExecFn } from '../exec/index.js';
 import { extentsOf } from '../exec/footprint.js';
 import { SimError } from './errors.js';
@@ -39,6 +41,8 @@ export interface DecodedInsn {
   readonly extents: Float64Array;
   /** set_flag / wait_flag: flag index; cross_*: flag id; pipe_barrier: pipe */
   readonly arg: number;
+  /** UB bank conflicts to add to the occupancy once the addresses are known; null: none possible */
+  readonly banks: BankCheck | null;
 }
 
 export interface DecodedProgram {
@@ -111,6 +115,7 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       exec: execOf(spec.family),
       extents: extentsOf(insn, cfg),
       arg,
+      banks: bankCheckOf(shapeOf(insn, cfg.cube.k0Bytes), spec.family, mems.map((m) => m.buf), cfg),
     };
   });
   return { program, insns, text };
