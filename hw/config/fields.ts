@@ -155,6 +155,7 @@ const MAX = {
   bankGroups: { value: 256, why: '16x the 16 UB bank groups of arch 2201; a conflict check counts accesses per group' },
   banksPerGroup: { value: 16, why: 'about 5x the 3 of arch 2201' },
   rowBytes: { value: 1024, why: '32x the 32 B bank row of arch 2201' },
+  bankRows: { value: 1 << 16, why: '512x the 128 rows of a 2201 UB bank' },
   conflictCycles: { value: 1000, why: 'a conflict costs a cycle or a few; 1000x the preset choice' },
 } as const satisfies Record<string, Max>;
 
@@ -196,8 +197,9 @@ export const FIELDS: readonly Field[] = [
   { path: 'banks.ub', kind: sectionOrNull('an object of the fields below'), unit: '', meaning: 'UB bank structure; null: no UB bank conflicts are modelled (the structure is not public for 910 and 310P)', source: BANKS },
   { path: 'banks.ub.groups', kind: int(1, MAX.bankGroups), unit: 'groups', meaning: 'UB bank groups: two reads, or two writes, to one group in one repeat are serialised', source: BANKS },
   { path: 'banks.ub.banksPerGroup', kind: int(1, MAX.banksPerGroup), unit: 'banks', meaning: 'banks in each group: a read and a write to one bank in one repeat are serialised', source: BANKS },
-  { path: 'banks.ub.rowBytes', kind: powerOfTwo(MAX.rowBytes), unit: 'bytes', meaning: 'bytes of a bank row: consecutive rows go to consecutive banks, every bank of every group in turn (a chosen mapping)', source: `${BANKS}; the mapping is chosen (docs/timing-model.md)` },
-  { path: 'banks.ub.conflictCycles', ...cycles('extra cycles a vector repeat takes per access serialised behind a bank conflict', 0, MAX.conflictCycles, 'chosen: no penalty is published (docs/timing-model.md)') },
+  { path: 'banks.ub.bankRows', kind: int(1, MAX.bankRows), unit: 'rows', meaning: 'rows in one bank: after groups x bankRows rows the addresses move on to the next bank of each group (past the last bank they wrap to the first)', source: BANKS },
+  { path: 'banks.ub.rowBytes', kind: powerOfTwo(MAX.rowBytes), unit: 'bytes', meaning: 'bytes of a bank row: consecutive rows go to consecutive bank groups', source: `${BANKS} (the address map is inferred from the vendor's examples)` },
+  { path: 'banks.ub.conflictCycles', ...cycles('extra cycles a vector repeat takes per access serialised behind a bank conflict', 0, MAX.conflictCycles, `${BANKS} (8 blocks in one group: 8 cycles a repeat)`) },
   { path: 'features.nd2nz', kind: bool, unit: '', meaning: 'DataCopy GM -> L1 with ND -> NZ conversion exists', source: 'HW §Data movement instructions' },
 ];
 

@@ -47,15 +47,17 @@ const VECTOR_910B: Record<VecClass, VecCost> = {
 };
 
 /**
- * UB banks of arch 2201. The structure is published; how addresses map onto banks is not (choice:
- * 32 B rows interleaved over all 48 banks, as the 3510 UB interleaves its groups on the low address
- * bits), nor is the cost of a conflict (choice: one cycle per serialised access). hw/timing/banks.ts.
+ * UB banks of arch 2201. The address map is not stated as such; it is the one the vendor's worked
+ * examples imply (HW §UB and L1 banks: 0x10000 in bank 16, 0x10020 in bank 17, 0x20020 in bank 33,
+ * group = bank mod 16): group = bits 8:5, row in the bank = bits 15:9, bank in the group = the 64 KB
+ * block. hw/timing/banks.ts.
  */
 const UB_BANKS_2201: UbBankParams = {
   groups: 16, // HW §UB and L1 banks: UB on 2201 is 16 bank groups
   banksPerGroup: 3, // HW §UB and L1 banks: of 3 banks of 4 KB each
+  bankRows: 128, // HW §UB and L1 banks: a bank is 128 rows of 32 B
   rowBytes: 32, // HW §UB and L1 banks: a bank is 128 rows of 32 B
-  conflictCycles: 1, // chosen: no penalty is published (docs/timing-model.md)
+  conflictCycles: 1, // HW §UB and L1 banks: 8 blocks of a repeat in one group take 8 cycles, so 1 per serialised access
 };
 
 const SCALAR = { aluCycles: 1, branchTakenCycles: 1, issueCycles: 1 }; // assumed: no public scalar timing
@@ -234,7 +236,8 @@ export const tinySep: HwParams = {
     aiv: { buffers: { UB: { bytes: 32 * KB, align: 32 } }, pipes: ['S', 'MTE2', 'MTE3', 'V'] },
   },
   fixpipe: { quantModes: ['none', 'f322f16', 'deqf16', 'vdeqf16', 'req8', 'vreq8'] },
-  banks: { ub: UB_BANKS_2201 }, // 2201-style: the UB banks of ascend910b
+  // 2201-style banks scaled to the 32 KB UB: 16 groups of 2 banks of 32 rows, mapped as on ascend910b
+  banks: { ub: { ...UB_BANKS_2201, banksPerGroup: 2, bankRows: 32 } },
 };
 
 export const PRESETS: Readonly<Record<string, HwParams>> = {

@@ -87,16 +87,19 @@ export interface HwParams {
 }
 
 /**
- * UB bank structure and the cost of a conflict (docs/hardware.md §UB and L1 banks). A 32 B row of the
- * UB is one bank row; rows are interleaved across every bank of every group (the mapping the timing
- * model chooses, hw/timing/banks.ts). `null` on presets whose structure is not public: no conflicts.
+ * UB bank structure and the cost of a conflict (docs/hardware.md §UB and L1 banks). The UB is rows of
+ * `rowBytes`; consecutive rows go to consecutive bank groups, a bank holds `bankRows` rows of each
+ * group, and the banks of a group follow each other (hw/timing/banks.ts). `null` on presets whose
+ * structure is not public: no conflicts are modelled.
  */
 export interface UbBankParams {
   /** bank groups; two reads or two writes to one group in one cycle conflict */
   groups: number;
   /** banks in each group; a read and a write to one bank in one cycle conflict */
   banksPerGroup: number;
-  /** bytes of one bank row, the unit consecutive addresses move from bank to bank in */
+  /** rows of one bank */
+  bankRows: number;
+  /** bytes of one row, the unit consecutive addresses move from group to group in */
   rowBytes: number;
   /** extra cycles a vector repeat takes for each access it has to serialise behind a conflict */
   conflictCycles: number;

@@ -16,7 +16,7 @@
  *   wait_flag blocks its pipe until the flag is set, then clears it. pipe_barrier holds its pipe until
  *   all earlier work of the pipe has completed.
  * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts).
- * - A vector instruction whose UB accesses collide in a bank occupies its pipe longer (timing/banks.ts).
+ * - A vector instruction whose UB accesses collide in a bank occupies its pipe longer (hw/timing/banks.ts).
  * - Functional effects are applied when an instruction starts; a correctly synchronised program
  *   cannot observe the difference. Timing never depends on data.
  */

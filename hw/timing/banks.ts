@@ -1,26 +1,28 @@
 /**
- * UB bank conflicts of vector instructions (docs/hardware.md §UB and L1 banks; the rule and its choices
- * are in docs/timing-model.md, section 1.7).
+ * UB bank conflicts of vector instructions (docs/hardware.md §UB and L1 banks; the rule is in
+ * docs/timing-model.md, section 1.7).
  *
- * Structure (preset `banks.ub`): `groups` bank groups of `banksPerGroup` banks each. In one cycle a
- * group serves one read and one write, to different banks of it; two reads, or two writes, to one group
- * conflict, and so do a read and a write to one bank.
+ * Structure (preset `banks.ub`): `groups` bank groups of `banksPerGroup` banks of `bankRows` rows. In
+ * one cycle a group serves one read and one write, to different banks of it: two reads, or two writes,
+ * to one group conflict, and so do a read and a write to one bank.
  *
- * Chosen, because neither is published for arch 2201:
- * - Mapping: the UB is a sequence of `rowBytes` rows interleaved over all banks: row n is in bank
- *   n mod (groups x banksPerGroup), and bank b is in group b mod groups. Consecutive rows therefore
- *   walk through every group before they reuse one, as the 3510 UB interleaves its groups on the low
- *   address bits.
+ * Address map, as the vendor's worked examples imply it for arch 2201 (it is not stated as a map): row
+ * n = addr / rowBytes is in group n mod groups, at depth (n / groups) mod bankRows, in bank
+ * n / (groups x bankRows) of its group (mod banksPerGroup). So consecutive rows walk through the
+ * groups, and each bank of a group is one contiguous 64 KB block of the 2201 UB.
+ *
+ * Choices (not published):
  * - What is compared: all the accesses one repeat makes (its source rows read, its destination rows
- *   written; vaxpy's destination both). A repeat whose accesses need k cycles at one access per group
- *   port and per bank costs (k - 1) x `conflictCycles` extra. The pipeline skew between a repeat's reads
- *   and its writes is not public, so an in-place instruction (dst = src) conflicts with itself.
- * - Every block of a repeat counts, whatever the mask (the mask is not address state).
+ *   written; vaxpy's destination both), as the vendor's examples compare an instruction's operands.
+ *   A repeat whose accesses need k cycles at one read and one write per group and one access per bank
+ *   costs (k - 1) x `conflictCycles` extra (the vendor: 8 blocks in one group take 8 cycles a repeat).
+ *   An in-place instruction (dst = src) reads and writes the same banks, so it conflicts; vaxpy's
+ *   read and write of its own destination (the addend) do not: they are in the fitted axpy cost.
+ * - Every block of a repeat counts, whatever the mask.
  *
- * Timing depends on addresses only, never on data, so functional and timing-only runs agree. The work
- * is split: decode (bankCheckOf) turns the instruction's operand layouts (isa/shapes.ts) into row
- * offsets once; at run time (bankExtraCycles) only the operands' base addresses vary, and the answer
- * depends only on their bank offsets from each other, which a small per-instruction memo keys on.
+ * Timing depends on addresses only, never on data, so functional and timing-only runs agree. Decode
+ * (bankCheckOf) turns the operand layouts (isa/shapes.ts) into byte spans once; at run time
+ * (bankExtraCycles) only the base addresses vary, and a small memo per instruction keys on them.
  */
 import type { Family } from '../../isa/opcodes.js';
 import type { Layout, InsnShape } from '../../isa/shapes.js';
@@ -59,16 +61,15 @@ export interface BankCheck {
   readonly params: UbBankParams;
   readonly operands: readonly OperandRows[];
   readonly repeats: number;
-  /** repeats after which every operand is back at the same bank offsets (<= repeats) */
-  readonly period: number;
-  /** extra cycles by the operands' bank offsets from the first operand */
-  readonly memo: Map<number, number>;
+  /** the extra cycles when they do not depend on the base addresses, else -1 */
+  readonly fixed: number;
+  /** extra cycles by the operands' base rows (a number when it is exact as one, else text) */
+  readonly memo: Map<number | string, number>;
+  readonly numericKey: boolean;
 }
 
-/** The memo is keyed by bank offsets, so it is bounded by banks^(operands - 1); this caps it anyway. */
+/** Distinct base-address combinations remembered per instruction; a kernel loop reuses a few. */
 const MEMO_LIMIT = 4096;
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** Byte spans of one repeat's part of a layout (a repeat is a list of blocks, or one run of bytes). */
 function spansOf(l: Layout, at: number, out: number[]): void {
@@ -81,40 +82,41 @@ function spansOf(l: Layout, at: number, out: number[]): void {
 
 /**
  * The bank check of a decoded instruction, or null when it cannot conflict: the preset has no UB banks,
- * the instruction is not a vector instruction with UB operands, or its only operand conflicts the same
- * way wherever it is placed and does not conflict.
+ * the instruction is not a vector instruction with UB operands, or it has one operand, which it only
+ * reads or only writes, and that does not conflict with itself.
  */
 export function bankCheckOf(shape: InsnShape, family: Family, memBufs: readonly string[], cfg: HwConfig): BankCheck | null {
   const params = cfg.banks.ub;
   const roles = ROLES[family];
-  if (params === null || roles === undefined || shape.kind !== 'vector') return null;
-  const repeats = shape.repeats;
+  if (params === null || roles === undefined || shape.kind !== 'vector' || shape.repeats === 0) return null;
   const operands: OperandRows[] = [];
-  const banks = params.groups * params.banksPerGroup;
-  let period = 1;
   shape.operands.forEach((layout, mem) => {
     const role = roles[mem];
-    if (role === undefined || memBufs[mem] !== 'UB' || layout === 0 || repeats === 0) return;
+    if (role === undefined || memBufs[mem] !== 'UB' || layout === 0) return;
     const spans: number[] = [];
-    let repeatStride = -1;
-    let total = 0;
-    if (typeof layout === 'number') {
-      total = layout; // split over the repeats: repeat r touches its share of the bytes
-      period = repeats;
-    } else {
-      spansOf(layout.each, 0, spans);
-      repeatStride = layout.stride;
-      // rows move by stride / rowBytes banks per repeat: back where they started after banks / gcd repeats
-      const step = repeatStride % params.rowBytes === 0 ? (repeatStride / params.rowBytes) % banks : -1;
-      const own = step < 0 ? repeats : banks / gcd(banks, step);
-      period = (period * own) / gcd(period, own);
-    }
-    operands.push({ mem, reads: role !== 'write', writes: role !== 'read', spans: Int32Array.from(spans), repeatStride, total });
+    // a plain byte count is split evenly over the repeats (vreduce: one result per repeat)
+    if (typeof layout !== 'number') spansOf(layout.each, 0, spans);
+    operands.push({
+      mem,
+      reads: role !== 'write',
+      writes: role !== 'read',
+      spans: Int32Array.from(spans),
+      repeatStride: typeof layout === 'number' ? -1 : layout.stride,
+      total: typeof layout === 'number' ? layout : 0,
+    });
   });
   if (operands.length === 0) return null;
-  const check: BankCheck = { params, operands, repeats, period: Math.min(period, repeats), memo: new Map() };
-  // one operand: its conflicts do not depend on where it is (every row shifts by the same banks)
-  if (operands.length === 1 && conflictCycles(check, [0]) === 0) return null;
+  const rowsInUb = params.groups * params.banksPerGroup * params.bankRows;
+  const numericKey = rowsInUb ** operands.length <= Number.MAX_SAFE_INTEGER;
+  const check = { params, operands, repeats: shape.repeats, fixed: -1, memo: new Map<number | string, number>(), numericKey };
+  // Only reads or only writes: a bank sees no more accesses than its group, and groups are row mod
+  // groups, so moving the operand by whole rows only renames them: the cost does not depend on where.
+  const o = operands[0]!;
+  if (operands.length === 1 && o.reads !== o.writes) {
+    const alone = conflictCycles(check, [0]);
+    if (alone === 0) return null;
+    check.fixed = alone;
+  }
   return check;
 }
 
@@ -126,17 +128,17 @@ const baseRows: number[] = [];
 
 /** Extra cycles of the instruction with its operands' base rows at `rows` (one per operand). */
 function conflictCycles(check: BankCheck, rows: readonly number[]): number {
-  const { groups, banksPerGroup, rowBytes, conflictCycles: penalty } = check.params;
+  const { groups, banksPerGroup, bankRows, rowBytes, conflictCycles: penalty } = check.params;
   const banks = groups * banksPerGroup;
-  if (bankAccesses.length < banks) {
+  const rowsPerBankSet = groups * bankRows;
+  if (bankAccesses.length < banks || groupReads.length < groups) {
     groupReads = new Int32Array(groups);
     groupWrites = new Int32Array(groups);
     bankAccesses = new Int32Array(banks);
   }
-  let perPeriod = 0;
-  let firstPart = 0; // the sum over the repeats of the last, partial period
-  const partial = check.repeats % check.period;
-  for (let r = 0; r < check.period; r++) {
+  const repeats = check.repeats;
+  let extra = 0;
+  for (let r = 0; r < repeats; r++) {
     groupReads.fill(0, 0, groups);
     groupWrites.fill(0, 0, groups);
     bankAccesses.fill(0, 0, banks);
@@ -144,54 +146,49 @@ function conflictCycles(check: BankCheck, rows: readonly number[]): number {
     for (let i = 0; i < check.operands.length; i++) {
       const o = check.operands[i]!;
       const base = rows[i]!;
-      let lo: number;
-      let hi: number;
-      const count = o.repeatStride < 0 ? 1 : o.spans.length / 2;
+      const split = o.repeatStride < 0;
+      const count = split ? 1 : o.spans.length / 2;
       for (let s = 0; s < count; s++) {
-        if (o.repeatStride < 0) {
-          lo = Math.floor((r * o.total) / check.repeats);
-          hi = Math.floor(((r + 1) * o.total) / check.repeats);
-          if (hi <= lo) continue;
-        } else {
-          lo = o.spans[2 * s]! + r * o.repeatStride;
-          hi = o.spans[2 * s + 1]! + r * o.repeatStride;
-        }
-        for (let row = Math.floor(lo / rowBytes), last = Math.floor((hi - 1) / rowBytes); row <= last; row++) {
-          const bank = (((base + row) % banks) + banks) % banks;
-          const group = bank % groups;
-          if (o.reads) worst = Math.max(worst, ++groupReads[group]!, ++bankAccesses[bank]!);
-          if (o.writes) worst = Math.max(worst, ++groupWrites[group]!, ++bankAccesses[bank]!);
+        const lo = split ? Math.floor((r * o.total) / repeats) : o.spans[2 * s]! + r * o.repeatStride;
+        const hi = split ? Math.floor(((r + 1) * o.total) / repeats) : o.spans[2 * s + 1]! + r * o.repeatStride;
+        for (let row = base + Math.floor(lo / rowBytes), last = base + Math.floor((hi - 1) / rowBytes); row <= last; row++) {
+          const group = row % groups;
+          const bank = (Math.floor(row / rowsPerBankSet) % banksPerGroup) * groups + group;
+          // vaxpy's read and write of its own destination rows are one read-modify-write of the bank
+          // (part of the measured cost of class axpy), so the bank counts it once
+          if (o.reads) worst = Math.max(worst, ++groupReads[group]!);
+          if (o.writes) worst = Math.max(worst, ++groupWrites[group]!);
+          worst = Math.max(worst, ++bankAccesses[bank]!);
         }
       }
     }
-    const extra = worst > 1 ? (worst - 1) * penalty : 0;
-    perPeriod += extra;
-    if (r < partial) firstPart += extra;
+    if (worst > 1) extra += (worst - 1) * penalty;
   }
-  return Math.floor(check.repeats / check.period) * perPeriod + firstPart;
+  return extra;
 }
 
 /**
  * Extra cycles of a vector instruction from UB bank conflicts, with its mem operands at `addr` (the
- * queue entry's resolved addresses). Bases are whole rows: banks.ub.rowBytes is at most the UB alignment.
+ * queue entry's resolved, checked addresses). Bases are whole rows: banks.ub.rowBytes is at most the
+ * UB alignment.
  */
 export function bankExtraCycles(check: BankCheck, addr: Float64Array): number {
-  const { groups, banksPerGroup, rowBytes } = check.params;
-  const banks = groups * banksPerGroup;
+  if (check.fixed >= 0) return check.fixed;
+  const { groups, banksPerGroup, bankRows, rowBytes } = check.params;
+  const rowsInUb = groups * banksPerGroup * bankRows;
   const ops = check.operands;
-  const first = Math.floor(addr[ops[0]!.mem]! / rowBytes);
   let key = 0;
   baseRows.length = ops.length;
-  baseRows[0] = 0;
-  for (let i = 1; i < ops.length; i++) {
-    const offset = (((Math.floor(addr[ops[i]!.mem]! / rowBytes) - first) % banks) + banks) % banks;
-    baseRows[i] = offset;
-    key = key * banks + offset;
+  for (let i = 0; i < ops.length; i++) {
+    // the map repeats every rowsInUb rows (a UB larger than its banks wraps), so the key stays exact
+    const row = Math.floor(addr[ops[i]!.mem]! / rowBytes) % rowsInUb;
+    baseRows[i] = row;
+    key = key * rowsInUb + row;
   }
-  const known = check.memo.get(key);
+  const known = check.memo.get(check.numericKey ? key : baseRows.join(','));
   if (known !== undefined) return known;
   const extra = conflictCycles(check, baseRows);
   if (check.memo.size >= MEMO_LIMIT) check.memo.clear();
-  check.memo.set(key, extra);
+  check.memo.set(check.numericKey ? key : baseRows.join(','), extra);
   return extra;
 }
