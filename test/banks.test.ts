@@ -158,7 +158,7 @@ describe('the bank check agrees with a plain count over every repeat', () => {
       fc.property(
         fc.array(fc.integer({ min: 0, max: 2500 }), { minLength: 3, maxLength: 3 }),
         fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 6, maxLength: 6 }),
-        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 40 }),
         (bases, strides, repeats) => {
           const [blkD, blkA, blkB, repD, repA, repB] = strides as [number, number, number, number, number, number];
           const text = `vadd f16, UB[${bases[0]! * 32}], UB[${bases[1]! * 32}], UB[${bases[2]! * 32}], ${repeats}, ${blkD}, ${blkA}, ${blkB}, ${repD}, ${repA}, ${repB}\nend`;

@@ -63,6 +63,8 @@ export interface BankCheck {
   readonly repeats: number;
   /** the extra cycles when they do not depend on the base addresses, else -1 */
   readonly fixed: number;
+  /** every repeat stride is whole rows, so a repeat is the previous one shifted (sameAsPrevious) */
+  readonly shiftable: boolean;
   /** extra cycles by the operands' base rows (a number when it is exact as one, else text) */
   readonly memo: Map<number | string, number>;
   readonly numericKey: boolean;
@@ -108,7 +110,8 @@ export function bankCheckOf(shape: InsnShape, family: Family, memBufs: readonly 
   if (operands.length === 0) return null;
   const rowsInUb = params.groups * params.banksPerGroup * params.bankRows;
   const numericKey = rowsInUb ** operands.length <= Number.MAX_SAFE_INTEGER;
-  const check = { params, operands, repeats: shape.repeats, fixed: -1, memo: new Map<number | string, number>(), numericKey };
+  const shiftable = operands.every((o) => o.repeatStride % params.rowBytes === 0 || o.repeatStride < 0);
+  const check = { params, operands, repeats: shape.repeats, fixed: -1, shiftable, memo: new Map<number | string, number>(), numericKey };
   // Only reads or only writes: a bank sees no more accesses than its group, and groups are row mod
   // groups, so moving the operand by whole rows only renames them: the cost does not depend on where.
   const o = operands[0]!;
@@ -137,21 +140,30 @@ function conflictCycles(check: BankCheck, rows: readonly number[]): number {
     bankAccesses = new Int32Array(banks);
   }
   const repeats = check.repeats;
+  const ops = check.operands;
+  if (signature.length < 3 * ops.length) signature = new Int32Array(3 * ops.length);
   let extra = 0;
+  let last = -1; // extra cycles of the previous repeat, when its signature is in `signature`
   for (let r = 0; r < repeats; r++) {
+    // A repeat like the previous one up to a common shift of all its rows costs the same; most
+    // instructions step every operand by the same stride, so most repeats end here.
+    if (check.shiftable && sameAsPrevious(check, rows, r, last >= 0)) {
+      extra += last;
+      continue;
+    }
     groupReads.fill(0, 0, groups);
     groupWrites.fill(0, 0, groups);
     bankAccesses.fill(0, 0, banks);
     let worst = 0;
-    for (let i = 0; i < check.operands.length; i++) {
-      const o = check.operands[i]!;
+    for (let i = 0; i < ops.length; i++) {
+      const o = ops[i]!;
       const base = rows[i]!;
       const split = o.repeatStride < 0;
       const count = split ? 1 : o.spans.length / 2;
       for (let s = 0; s < count; s++) {
         const lo = split ? Math.floor((r * o.total) / repeats) : o.spans[2 * s]! + r * o.repeatStride;
         const hi = split ? Math.floor(((r + 1) * o.total) / repeats) : o.spans[2 * s + 1]! + r * o.repeatStride;
-        for (let row = base + Math.floor(lo / rowBytes), last = base + Math.floor((hi - 1) / rowBytes); row <= last; row++) {
+        for (let row = base + Math.floor(lo / rowBytes), end = base + Math.floor((hi - 1) / rowBytes); row <= end; row++) {
           const group = row % groups;
           const bank = (Math.floor(row / rowsPerBankSet) % banksPerGroup) * groups + group;
           // vaxpy's read and write of its own destination rows are one read-modify-write of the bank
@@ -162,9 +174,50 @@ function conflictCycles(check: BankCheck, rows: readonly number[]): number {
         }
       }
     }
-    if (worst > 1) extra += (worst - 1) * penalty;
+    last = worst > 1 ? (worst - 1) * penalty : 0;
+    extra += last;
   }
   return extra;
+}
+
+let signature = new Int32Array(0);
+
+/**
+ * Whether repeat r's rows are the previous repeat's moved by one common shift, as far as banks can
+ * tell: every operand's first row in the same group relative to the first operand's, its rows in one
+ * bank of their groups (the same as before) and as many rows as before. Stores r's signature for the
+ * next repeat; `compare` false only stores it. Needs every repeat stride a whole number of rows.
+ */
+function sameAsPrevious(check: BankCheck, rows: readonly number[], r: number, compare: boolean): boolean {
+  const { groups, banksPerGroup, bankRows, rowBytes } = check.params;
+  const rowsPerBankSet = groups * bankRows;
+  const ops = check.operands;
+  let same = compare;
+  let valid = true;
+  let phase0 = 0;
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i]!;
+    const split = o.repeatStride < 0;
+    const lo = split ? Math.floor((r * o.total) / check.repeats) : o.spans[0]! + r * o.repeatStride;
+    const hi = split ? Math.floor(((r + 1) * o.total) / check.repeats) : o.spans[o.spans.length - 1]! + r * o.repeatStride;
+    const first = rows[i]! + Math.floor(lo / rowBytes);
+    const end = rows[i]! + Math.floor((hi - 1) / rowBytes);
+    const block = Math.floor(first / rowsPerBankSet);
+    if (block !== Math.floor(end / rowsPerBankSet)) valid = false; // crosses into the next bank
+    if (i === 0) phase0 = first % groups;
+    const phase = (((first % groups) - phase0) % groups + groups) % groups;
+    const bank = block % banksPerGroup;
+    const length = end - first;
+    if (signature[3 * i] !== phase || signature[3 * i + 1] !== bank || signature[3 * i + 2] !== length) same = false;
+    signature[3 * i] = phase;
+    signature[3 * i + 1] = bank;
+    signature[3 * i + 2] = length;
+  }
+  if (!valid) {
+    signature[1] = -1; // no later repeat can match this one
+    return false;
+  }
+  return same;
 }
 
 /**
