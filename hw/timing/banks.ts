@@ -22,7 +22,8 @@
  *
  * Timing depends on addresses only, never on data, so functional and timing-only runs agree. Decode
  * (bankCheckOf) turns the operand layouts (isa/shapes.ts) into byte spans once; at run time
- * (bankExtraCycles) only the base addresses vary, and a small memo per instruction keys on them.
+ * (bankExtraCycles) only the base addresses vary: a small memo per instruction keys on them, and a
+ * repeat that is the previous one shifted as a whole reuses its cost.
  */
 import type { Family } from '../../isa/opcodes.js';
 import type { Layout, InsnShape } from '../../isa/shapes.js';
