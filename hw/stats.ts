@@ -22,6 +22,7 @@ export interface PipeSummary {
   readonly stallFlagCycles: number;
   readonly stallBarrierCycles: number;
   readonly stallBandwidthCycles: number;
+  readonly stallBankCycles: number;
 }
 
 export interface CoreSummary {
@@ -80,6 +81,7 @@ export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
       stallFlagCycles: p.stallFlagCycles,
       stallBarrierCycles: p.stallBarrierCycles,
       stallBandwidthCycles: p.stallBandwidthCycles,
+      stallBankCycles: p.stallBankCycles,
     };
   }
   const ops: Record<string, { count: number; cycles: number }> = {};
@@ -130,6 +132,7 @@ export function statList(cores: readonly CoreSummary[], cycles: number, cfg: HwC
       add(`${n}.pipe.${pipe}.stall.flag`, p.stallFlagCycles, 'cycles', 'head blocked in wait_flag / cross_wait');
       add(`${n}.pipe.${pipe}.stall.barrier`, p.stallBarrierCycles, 'cycles', 'held by pipe_barrier');
       add(`${n}.pipe.${pipe}.stall.bandwidth`, p.stallBandwidthCycles, 'cycles', 'GM transfers slower than alone, from sharing bandwidth');
+      add(`${n}.pipe.${pipe}.stall.bank`, p.stallBankCycles, 'cycles', 'extra occupancy from UB bank conflicts');
     }
     for (const [path, b] of Object.entries(c.pathBytes)) add(`${n}.bytes.${path}`, b, 'bytes', `bytes moved on ${path}`);
     for (const [path, lv] of Object.entries(c.levelBytes)) for (const k of LEVELS) add(`${n}.bytes.${path}.${k}`, lv[k], 'bytes', `${path}: ${LEVEL_DESC[k]}`);

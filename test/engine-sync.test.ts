@@ -67,7 +67,7 @@ describe('cross-core flags on tiny-sep', () => {
     'cross_set M, 3',
     'end',
   );
-  const aiv = lines('cross_wait V, 3', 'vadds f16, UB[0], UB[0], 1, 4, 1, 1, 8, 8', 'end');
+  const aiv = lines('cross_wait V, 3', 'vadds f16, UB[256], UB[0], 1, 4, 1, 1, 8, 8', 'end');
 
   it('the AIVs of a group start their vector op exactly when their AIC\'s flag fires; the other group is not released', () => {
     const r = run(cfg, { aic, aiv }, { blockDim: 2 });
@@ -97,7 +97,7 @@ describe('cross-core flags on tiny-sep', () => {
 
   it('a set from an AIV reaches only its own AIC, which counts both AIVs\' sets', () => {
     // Each AIV sets flag 5 after its vector op; the AIC waits twice on M, then runs an mmad.
-    const aivSet = lines('vadds f16, UB[0], UB[0], 1, 6, 1, 1, 8, 8', 'cross_set V, 5', 'end');
+    const aivSet = lines('vadds f16, UB[256], UB[0], 1, 6, 1, 1, 8, 8', 'cross_set V, 5', 'end');
     const aicWait = lines('cross_wait M, 5', 'cross_wait M, 5', 'mmad L0C[0], L0A[0], L0B[0], BT[0], 16, 32, 16, s8, s8, zero', 'end');
     const r = run(cfg, { aic: aicWait, aiv: aivSet }, { blockDim: 2 });
     const fire = vecCycles(cfg, 'unary', 6); // both AIVs start at 0 and complete at the same cycle

@@ -52,10 +52,16 @@ const scalarStallColumns = SCALAR_BLOCK.filter((w) => w !== 'none').map((w) =>
   col<SummaryRow>(`scalar_stall_${w}`, 'cycles', `scalar unit stalled: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.scalar[w] ?? 0),
 );
 
-const STALL_REASONS: readonly (keyof PipeStalls)[] = ['flag', 'barrier', 'bandwidth'];
+/** Each pipe stall reason, as its column describes it. */
+const STALL_REASONS: Readonly<Record<keyof PipeStalls, string>> = {
+  flag: 'head blocked: flag',
+  barrier: 'head blocked: barrier',
+  bandwidth: 'head blocked: bandwidth',
+  bank: 'occupied longer by UB bank conflicts',
+};
 const pipeStallColumns = PIPES.filter((p): p is Exclude<Pipe, 'S'> => p !== 'S').flatMap((p) =>
-  STALL_REASONS.map((w) =>
-    col<SummaryRow>(`${p}_stall_${w}`, 'cycles', `${p} head blocked: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.pipes[p]?.[w] ?? null),
+  (Object.keys(STALL_REASONS) as (keyof PipeStalls)[]).map((w) =>
+    col<SummaryRow>(`${p}_stall_${w}`, 'cycles', `${p} ${STALL_REASONS[w]} (total row: summed over cores)`, (r) => r.usage.stalls.pipes[p]?.[w] ?? null),
   ),
 );
 

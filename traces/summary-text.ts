@@ -16,6 +16,7 @@ const PIPE_STALL_TEXT: Readonly<Record<keyof PipeStalls, string>> = {
   flag: 'waiting on flags',
   barrier: 'held by pipe_barrier',
   bandwidth: 'slowed by shared GM bandwidth',
+  bank: 'slowed by UB bank conflicts',
 };
 
 const pct = (ratio: number) => `${(100 * ratio).toFixed(1)} %`;

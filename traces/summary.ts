@@ -21,6 +21,8 @@ export interface PipeStalls {
   readonly flag: number;
   readonly barrier: number;
   readonly bandwidth: number;
+  /** extra occupancy from UB bank conflicts */
+  readonly bank: number;
 }
 
 export interface Stalls {
@@ -144,6 +146,7 @@ function stallsOf(cores: readonly CoreSummary[]): Stalls {
       flag: have.reduce((s, x) => s + x.stallFlagCycles, 0),
       barrier: have.reduce((s, x) => s + x.stallBarrierCycles, 0),
       bandwidth: have.reduce((s, x) => s + x.stallBandwidthCycles, 0),
+      bank: have.reduce((s, x) => s + x.stallBankCycles, 0),
     };
   }
   return { scalar, pipes };

@@ -4,7 +4,7 @@
  * path and what a legal value looks like.
  */
 import { FRACTAL_ROWS } from '../../isa/shapes.js';
-import { FIELDS, PLACEHOLDERS, RULES, requiredKinds, type Placeholder } from './fields.js';
+import { FIELDS, NULLABLE_SECTIONS, PLACEHOLDERS, RULES, requiredKinds, type Placeholder } from './fields.js';
 import type { HwConfig, HwParams } from './types.js';
 
 /** A configuration problem; the message names the field and how to fix it. */
@@ -29,6 +29,7 @@ function* valuesAt(h: HwParams, node: unknown, segments: readonly string[], path
     yield [path, node];
     return;
   }
+  if (node === null && NULLABLE_SECTIONS.has(path)) return; // a null section has no fields to check
   const [segment, ...rest] = segments as [string, ...string[]];
   const placeholder = /^<(\w+)>$/.exec(segment)?.[1] as Placeholder | undefined;
   if (!placeholder) {

@@ -23,6 +23,8 @@ export interface ValueKind {
   readonly check: (v: unknown) => Problem | undefined;
   /** the largest legal value of a number, with its reason (docs/config.md lists them) */
   readonly max?: Max;
+  /** a section that may be null: its own fields are then absent and not checked */
+  readonly nullable?: true;
 }
 
 const got = (v: unknown) => `, got ${JSON.stringify(v)}`;
@@ -70,6 +72,13 @@ export const bool: ValueKind = {
   range: 'true or false',
   check: (v) => (typeof v === 'boolean' ? undefined : problem(`must be true or false${got(v)}`)),
 };
+
+/** An object of fields, or null for "the chip has none of this" (`legal` names the object). */
+export const sectionOrNull = (legal: string): ValueKind => ({
+  range: `${legal}, or null`,
+  nullable: true,
+  check: (v) => (v === null || (typeof v === 'object' && !Array.isArray(v)) ? undefined : problem(`must be ${legal} or null${got(v)}`)),
+});
 
 /** A string; `nonEmpty` rejects ''. */
 export const text = (nonEmpty: boolean): ValueKind => ({
@@ -145,12 +154,18 @@ const MAX = {
   bandwidth: { value: 64 * 1024, why: 'about 16x the fastest preset figure, the 910B L2 at 3889 B/cycle' },
   l2Bytes: { value: 4096 * MiB, why: '21x the 192 MiB of the largest preset; residency state is allocated per line' },
   ways: { value: 64, why: '4x the 16 ways chosen for every preset; a lookup scans a set' },
+  bankGroups: { value: 256, why: '16x the 16 UB bank groups of arch 2201; a conflict check counts accesses per group' },
+  banksPerGroup: { value: 16, why: 'about 5x the 3 of arch 2201' },
+  rowBytes: { value: 1024, why: '32x the 32 B bank row of arch 2201' },
+  bankRows: { value: 1 << 16, why: '512x the 128 rows of a 2201 UB bank' },
+  conflictCycles: { value: 1000, why: 'a conflict costs a cycle or a few; 1000x the preset choice' },
 } as const satisfies Record<string, Max>;
 
 const cycles = (meaning: string, min: 0 | 1, max: Max, source: string): Pick<Field, 'kind' | 'unit' | 'meaning' | 'source'> => ({ kind: int(min, max), unit: 'cycles', meaning, source });
 
 const FIT_PATHS = 'fitted to docs/measured/dma.csv and load-repeat.csv (docs/timing-model.md); HW §Data paths';
 const FIT_VECTOR = 'fitted to docs/measured/vector.csv (docs/timing-model.md); HW §Vector unit';
+const BANKS = 'HW §UB and L1 banks';
 
 /** Every field, in the order validation checks them. "HW §X" is section X of docs/hardware.md. */
 export const FIELDS: readonly Field[] = [
@@ -187,6 +202,12 @@ export const FIELDS: readonly Field[] = [
   { path: 'paths.<path>.minCycles', ...cycles('no transfer on the path completes in fewer cycles', 0, MAX.latency, FIT_PATHS) },
   { path: 'vector.classes.<class>.cyclesPerRepeat', ...cycles('cycles one repeat occupies the vector pipe', 1, MAX.repeatCycles, FIT_VECTOR) },
   { path: 'vector.classes.<class>.minCycles', ...cycles('no instruction of the class completes in fewer cycles', 0, MAX.latency, FIT_VECTOR) },
+  { path: 'banks.ub', kind: sectionOrNull('an object of the fields below'), unit: '', meaning: 'UB bank structure; null: no UB bank conflicts are modelled (the structure is not public for 910 and 310P)', source: BANKS },
+  { path: 'banks.ub.groups', kind: int(1, MAX.bankGroups), unit: 'groups', meaning: 'UB bank groups: two reads, or two writes, to one group in one repeat are serialised', source: BANKS },
+  { path: 'banks.ub.banksPerGroup', kind: int(1, MAX.banksPerGroup), unit: 'banks', meaning: 'banks in each group: a read and a write to one bank in one repeat are serialised', source: BANKS },
+  { path: 'banks.ub.bankRows', kind: int(1, MAX.bankRows), unit: 'rows', meaning: 'rows in one bank: after groups x bankRows rows the addresses move on to the next bank of each group (past the last bank they wrap to the first)', source: BANKS },
+  { path: 'banks.ub.rowBytes', kind: powerOfTwo(MAX.rowBytes), unit: 'bytes', meaning: 'bytes of a bank row: consecutive rows go to consecutive bank groups', source: `${BANKS} (the address map is inferred from the vendor's examples)` },
+  { path: 'banks.ub.conflictCycles', ...cycles('extra cycles a vector repeat takes per access serialised behind a bank conflict', 0, MAX.conflictCycles, `${BANKS} (8 blocks in one group: 8 cycles a repeat)`) },
   { path: 'features.nd2nz', kind: bool, unit: '', meaning: 'DataCopy GM -> L1 with ND -> NZ conversion exists', source: 'HW §Data movement instructions' },
 ];
 
@@ -220,7 +241,23 @@ export const RULES: readonly Rule[] = [
     rule: 'a multiple of l2.lineBytes x l2.ways (whole sets)',
     check: (h) => (h.l2.bytes % (h.l2.lineBytes * h.l2.ways) !== 0 ? { path: 'l2.bytes', what: `must be a multiple of l2.lineBytes x l2.ways = ${h.l2.lineBytes * h.l2.ways}${got(h.l2.bytes)}` } : undefined),
   },
+  {
+    fields: 'banks.ub.rowBytes',
+    rule: 'at most the UB alignment of every core kind with a UB, so every access starts on a bank row',
+    check: (h) => {
+      const row = h.banks.ub?.rowBytes;
+      if (row === undefined) return undefined;
+      for (const kind of requiredKinds(h)) {
+        const ub = h.coreKinds[kind]!.buffers.UB;
+        if (ub && row > ub.align) return { path: 'banks.ub.rowBytes', what: `must be at most the UB alignment ${ub.align} of ${kind} cores${got(row)}` };
+      }
+      return undefined;
+    },
+  },
 ];
+
+/** Paths of the sections that may be null (their fields are then absent): validation and merging skip into them. */
+export const NULLABLE_SECTIONS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.kind.nullable).map((f) => f.path));
 
 /**
  * Fields that no longer exist, with what replaced them: a config file that still sets one gets

@@ -5,12 +5,16 @@
 import { readInputText } from '../input-file.js';
 import { PRESETS } from './presets.js';
 import { ConfigError, deriveConfig } from './derive.js';
-import { REMOVED_FIELDS } from './fields.js';
+import { NULLABLE_SECTIONS, REMOVED_FIELDS } from './fields.js';
 import type { HwConfig, HwParams } from './types.js';
 
-/** Deep-merges `over` onto `base`: objects merge key by key, arrays and scalars replace. */
+/**
+ * Deep-merges `over` onto `base`: objects merge key by key, arrays and scalars replace. A section that
+ * may be null (NULLABLE_SECTIONS) is switched off by null and replaced whole when the base is null.
+ */
 export function mergeParams<T>(base: T, over: unknown, path = ''): T {
   if (over === undefined) return base;
+  if (over === null && NULLABLE_SECTIONS.has(path)) return over as T;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return over as T;
   if (typeof over !== 'object' || over === null || Array.isArray(over))
     throw new ConfigError(`config field ${path || '(root)'} must be an object, got ${JSON.stringify(over)}`);

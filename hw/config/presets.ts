@@ -6,7 +6,7 @@
  * per point); the coupled presets have no measured curves and reuse them. What each field means, its
  * unit and legal values: hw/config/fields.ts (docs/config.md).
  */
-import type { HwParams, PathName, PathParams, VecClass, VecCost } from './types.js';
+import type { HwParams, PathName, PathParams, UbBankParams, VecClass, VecCost } from './types.js';
 
 const KB = 1024;
 const MiB = 1024 * KB;
@@ -59,6 +59,20 @@ const VECTOR_910B: Record<VecClass, VecCost> = {
   reduce: { cyclesPerRepeat: 7, minCycles: 0 }, // fit VCADD f16 7.0 r, VCMAX f32 7.0 r; HW §Vector unit: reductions ~7 (VCADD f32 is 3: not modelled per dtype)
   dup: { cyclesPerRepeat: 1, minCycles: 3 }, // fit VECTORDUP f16/s16/s32: max(3, r)
   mask: { cyclesPerRepeat: 1, minCycles: 1 }, // HW §Vector unit: each mask change costs 1 cycle (ADK)
+};
+
+/**
+ * UB banks of arch 2201. The address map is not stated as such; it is the one the vendor's worked
+ * examples imply (HW §UB and L1 banks: 0x10000 in bank 16, 0x10020 in bank 17, 0x20020 in bank 33,
+ * group = bank mod 16): group = bits 8:5, row in the bank = bits 15:9, bank in the group = the 64 KB
+ * block. hw/timing/banks.ts.
+ */
+const UB_BANKS_2201: UbBankParams = {
+  groups: 16, // HW §UB and L1 banks: UB on 2201 is 16 bank groups
+  banksPerGroup: 3, // HW §UB and L1 banks: of 3 banks of 4 KB each
+  bankRows: 128, // HW §UB and L1 banks: a bank is 128 rows of 32 B
+  rowBytes: 32, // HW §UB and L1 banks: a bank is 128 rows of 32 B
+  conflictCycles: 1, // HW §UB and L1 banks: 8 blocks of a repeat in one group take 8 cycles, so 1 per serialised access
 };
 
 const SCALAR = { aluCycles: 1, branchTakenCycles: 1, issueCycles: 1 }; // assumed: no public scalar timing
@@ -133,6 +147,7 @@ export const ascend910b: HwParams = {
   },
   paths: PATHS_910B,
   vector: { classes: VECTOR_910B },
+  banks: { ub: UB_BANKS_2201 },
   features: { nd2nz: true }, // HW §Data movement instructions: ND -> NZ DataCopy exists on 2201 (ADK)
 };
 
@@ -163,6 +178,7 @@ export const ascend910: HwParams = {
   },
   paths: PATHS_910B, // open: no measured curves for 1001; the 2201 fits are reused per cycle
   vector: { classes: VECTOR_910B }, // open: as above
+  banks: { ub: null }, // HW §UB and L1 banks: the UB banks of 910 and 310P are not public, so no conflicts are modelled
   features: { nd2nz: false }, // HW §Data movement instructions: ND -> NZ DataCopy is arch 2201 only; 1001 gets NZ data from the host
 };
 
@@ -233,6 +249,7 @@ export const tiny: HwParams = {
     (Object.keys(PATHS_910B) as PathName[]).map((p) => [p, { fixedLatency: 10, bytesPerCycle: p.startsWith('GM') || p.endsWith('GM') ? 64 : 128, minCycles: 0 }]),
   ) as Record<PathName, PathParams>,
   vector: { classes: VECTOR_910B },
+  banks: { ub: null }, // coupled like 910 and 310P, whose UB banks are not public
   features: { nd2nz: true },
 };
 
@@ -258,6 +275,8 @@ export const tinySep: HwParams = {
     aiv: { buffers: { UB: { bytes: 32 * KB, align: 32 } }, pipes: ['S', 'MTE2', 'MTE3', 'V'] },
   },
   fixpipe: { quantModes: ['none', 'f322f16', 'deqf16', 'vdeqf16', 'req8', 'vreq8'] },
+  // 2201-style banks scaled to the 32 KB UB: 16 groups of 2 banks of 32 rows, mapped as on ascend910b
+  banks: { ub: { ...UB_BANKS_2201, banksPerGroup: 2, bankRows: 32 } },
 };
 
 export const PRESETS: Readonly<Record<string, HwParams>> = {

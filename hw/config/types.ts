@@ -93,10 +93,33 @@ export interface HwParams {
   vector: {
     classes: Record<VecClass, VecCost>;
   };
+  /** on-chip buffer banks that slow accesses down when they collide */
+  banks: {
+    ub: UbBankParams | null;
+  };
   /** hardware features that change which instructions are legal */
   features: {
     nd2nz: boolean;
   };
+}
+
+/**
+ * UB bank structure and the cost of a conflict (docs/hardware.md §UB and L1 banks). The UB is rows of
+ * `rowBytes`; consecutive rows go to consecutive bank groups, a bank holds `bankRows` rows of each
+ * group, and the banks of a group follow each other (hw/timing/banks.ts). `null` on presets whose
+ * structure is not public: no conflicts are modelled.
+ */
+export interface UbBankParams {
+  /** bank groups; two reads or two writes to one group in one cycle conflict */
+  groups: number;
+  /** banks in each group; a read and a write to one bank in one cycle conflict */
+  banksPerGroup: number;
+  /** rows of one bank */
+  bankRows: number;
+  /** bytes of one row, the unit consecutive addresses move from group to group in */
+  rowBytes: number;
+  /** extra cycles a vector repeat takes for each access it has to serialise behind a conflict */
+  conflictCycles: number;
 }
 
 /** A validated, frozen configuration with derived values. */

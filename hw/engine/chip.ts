@@ -18,6 +18,7 @@
  * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts); the L2
  *   (hw/memory/l2-cache.ts) decides at the start of each which of its bytes hit and what HBM traffic
  *   its misses cost, from its addresses alone.
+ * - A vector instruction whose UB accesses collide in a bank occupies its pipe longer (hw/timing/banks.ts).
  * - Functional effects are applied when an instruction starts; a correctly synchronised program
  *   cannot observe the difference. Timing never depends on data.
  */
@@ -33,6 +34,7 @@ import { EventQueue, PRIORITY } from './event-queue.js';
 import { SimError } from './errors.js';
 import { BLOCK, CoreState, PipeState, SCALAR_BLOCK, type QueueEntry } from './core-state.js';
 import type { Sanitizer } from '../sanitizer/sanitizer.js';
+import { bankExtraCycles } from '../timing/banks.js';
 import type { InsnRecord, TraceSink } from './records.js';
 
 const EV_TRY = 0;
@@ -444,7 +446,10 @@ export class Chip {
       this.bandwidth.start(now, t);
       return;
     }
-    this.complete(c, p, now + d.cost.occupancy);
+    // UB bank conflicts lengthen the occupancy (docs/hardware.md §UB and L1 banks); addresses only, never data
+    const banks = d.banks === null ? 0 : bankExtraCycles(d.banks, e.addr);
+    p.stallBankCycles += banks;
+    this.complete(c, p, now + d.cost.occupancy + banks);
   }
 
   /** Ends the occupancy of the current instruction at `occEnd` and books its completion. */

@@ -62,6 +62,8 @@ export class PipeState {
   stallFlagCycles = 0;
   stallBarrierCycles = 0;
   stallBandwidthCycles = 0;
+  /** extra occupancy from UB bank conflicts (hw/timing/banks.ts) */
+  stallBankCycles = 0;
 
   constructor(
     readonly index: number,

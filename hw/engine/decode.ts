@@ -11,6 +11,7 @@ import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
 import { formatInsn } from '../../isa/disasm.js';
 import { PATHS, type CoreKind, type HwConfig } from '../config/types.js';
 import { costOf, isGmPath, type Cost } from '../timing/cost.js';
+import { bankCheckOf, type BankCheck } from '../timing/banks.js';
 import { execOf, type ExecFn } from '../exec/index.js';
 import { extentsOf } from '../exec/footprint.js';
 import { shapeOf, type Layout } from '../../isa/shapes.js';
@@ -44,6 +45,8 @@ export interface DecodedInsn {
   readonly extents: Float64Array;
   /** set_flag / wait_flag: flag index; cross_*: flag id; pipe_barrier: pipe */
   readonly arg: number;
+  /** UB bank conflicts to add to the occupancy once the addresses are known; null: none possible */
+  readonly banks: BankCheck | null;
 }
 
 export interface DecodedProgram {
@@ -102,6 +105,7 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
     }
     const mems = spec.operands.filter((o) => o.kind === 'mem').map((o) => field(insn, o.name) as MemRef);
     const cost = costOf(insn, cfg);
+    const shape = shapeOf(insn, cfg.cube.k0Bytes);
     const gm = isGmPath(cost.path);
     // the operand 0 of every copy family is its destination
     const gmOperand = gm ? mems.findIndex((m) => m.buf === 'GM') : -1;
@@ -115,13 +119,14 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       cost,
       gm,
       gmOperand,
-      gmLayout: gm ? shapeOf(insn, cfg.cube.k0Bytes).operands[gmOperand]! : 0,
+      gmLayout: gm ? shape.operands[gmOperand]! : 0,
       gmWrite: gmOperand === 0,
       mems,
       memBuf: Int8Array.from(mems.map((m) => BUF_INDEX[m.buf]!)),
       exec: execOf(spec.family),
       extents: extentsOf(insn, cfg),
       arg,
+      banks: bankCheckOf(shape, spec.family, mems.map((m) => m.buf), cfg),
     };
   });
   return { program, insns, text };

@@ -117,7 +117,22 @@ output type, the GM bandwidth it takes does.
 - A vector instruction of \`r\` repeats occupies V for \`max(1, r) x cyclesPerRepeat\` of its class and
   completes no earlier than \`minCycles\` after it starts (no latency beyond that). Each opcode's class is in
   section 2.5; a mask change costs one repeat of class \`mask\`.
-- Not modelled: UB bank conflicts, and costs that differ by data type within a class.
+- UB bank conflicts (presets with \`banks.ub\`: ascend910b and tiny-sep; docs/hardware.md §UB and L1 banks).
+  The UB is rows of \`rowBytes\` (32 B): row n is in bank group n mod \`groups\` (16), and in bank
+  n / (\`groups\` x \`bankRows\`) of its group (on 2201 each of a group's 3 banks is one 64 KB block). This
+  map is inferred from the vendor's worked examples (0x10000 in bank 16, 0x10020 in bank 17, 0x20020 in
+  bank 33, a group being banks b, b + 16 and b + 32); it is not published as a map. In one cycle a group
+  serves one read and one write, and a bank one access. The accesses of one repeat (its source rows read,
+  its destination rows written) are served in k cycles, k the largest number of reads of one group,
+  writes of one group or accesses of one bank; the repeat occupies V \`(k - 1) x conflictCycles\` cycles
+  more, counted as the stall reason \`bank\` of V. The vendor gives 8 cycles a repeat for 8 blocks in one
+  group, hence \`conflictCycles\` 1.
+- Choices in that rule (not published): a repeat's reads are compared with its own writes, so an in-place
+  instruction (dst = src) conflicts, while vaxpy's read and write of its own destination count once at the
+  bank (they are in its fitted cost); every block counts whatever the mask; the fitted class costs are
+  taken as conflict-free (the measuring layouts of section 3 have no conflict). 910 and 310P have no
+  public bank structure, so no conflicts there (\`banks.ub\` null).
+- Not modelled: costs that differ by data type within a class.
 
 ### 1.8 Synchronisation
 - \`set_flag src, dst, id\` sets its flag once every earlier instruction of \`src\` has completed, without
@@ -130,8 +145,11 @@ output type, the GM bandwidth it takes does.
   decrements it. More than 15 pending sets is an error (the hardware saturates).
 
 ### 1.9 Not modelled
-UB and L1 bank conflicts, the instruction cache, L2 and HBM latency (only their bandwidths are
-modelled), L2 bank structure, the split of GM traffic into 128/256/512 B requests
+L1 bank conflicts (the structure is in docs/hardware.md; no instruction reads and writes L1, or reads it
+twice, so any conflict would be between pipes, MTE1 reading while MTE2 or FIX write, which needs a
+per-cycle account of the transfers' rows), UB bank conflicts between instructions of different pipes
+(MTE2 or MTE3 against V) and on 910 and 310P, the instruction cache, L2 and HBM latency (only their
+bandwidths are modelled), L2 bank structure, the split of GM traffic into 128/256/512 B requests
 (measured transfers reach full bandwidth only from about 16 KB), same-address serialisation between
 cores, the fixpipe's shift / int16 mode, per-dtype vector costs within a class, and the cost of
 \`set_flag\` / \`wait_flag\` themselves beyond their issue.
