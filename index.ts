@@ -6,13 +6,15 @@
  */
 
 // Simulator and hardware configurations
-export { simulate, type Launch, type SimMode, type SimResult } from './hw/simulate.js';
+export { simulate, type L2Start, type Launch, type SimMode, type SimResult } from './hw/simulate.js';
+export { L2Cache, type L2Outcome } from './hw/memory/l2-cache.js';
+export { chipAddress, type GmPlacement, type GmSegment } from './hw/memory/placement.js';
 export { SimError } from './hw/engine/errors.js';
 export { DEFAULT_MAX_CYCLES, DEFAULT_MAX_INSTRUCTIONS, MAX_FUNCTIONAL_BYTES, MAX_TIMING_GM_BYTES } from './hw/launch-limits.js';
 export type { SanitizerReport } from './hw/sanitizer/sanitizer.js';
 export { FINDING_KINDS, formatFindings, type Finding, type FindingKind, type InsnRef } from './hw/sanitizer/findings.js';
 export type { CoreInfo, InsnRecord, TraceSink } from './hw/engine/records.js';
-export type { CoreSummary, Stat } from './hw/stats.js';
+export { LEVELS, levelTotals, type CoreSummary, type LevelBytes, type Stat } from './hw/stats.js';
 export { loadConfig, mergeParams, presetNames, presetParams, readOverrides } from './hw/config/load.js';
 export { ConfigError, deriveConfig } from './hw/config/derive.js';
 export { PRESETS } from './hw/config/presets.js';
@@ -29,6 +31,7 @@ export { BUFFERS, PIPES, type BufferName, type Dtype, type Pipe } from './isa/ty
 
 // Operator library: kernel generators, and the ONNX operators as host programs over them
 export { OpError, type Kernel, type Layout, type TensorDesc } from './ops-nn/kernel.js';
+export { LaunchSequence, L2_POLICIES, type Carry, type L2Policy } from './ops-nn/launch-sequence.js';
 export * from './ops-nn/matmul/index.js';
 export * as gemm from './ops-nn/gemm/index.js';
 export * as conv from './ops-nn/conv/index.js';

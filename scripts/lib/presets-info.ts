@@ -1,6 +1,6 @@
 /**
  * The key numbers of each preset, for `aicore-sim presets`: organisation, cores, clock, buffer sizes
- * per core kind, int8 MAC rate and GM bandwidth, derived from the validated configs.
+ * per core kind, int8 MAC rate, HBM bandwidth and L2 size, derived from the validated configs.
  */
 import { loadConfig, presetNames } from '../../hw/config/load.js';
 import { ON_CHIP_BUFFERS, type CoreKind, type HwConfig } from '../../hw/config/types.js';
@@ -18,8 +18,10 @@ export interface PresetInfo {
   readonly macsPerCycleInt8: number;
   /** all cubes at the preset clock, 1e12 int8 ops per second */
   readonly peakInt8Tops: number;
-  /** chip-wide GM bandwidth in GB/s (1e9 bytes) */
+  /** chip-wide HBM / DDR bandwidth in GB/s (1e9 bytes) */
   readonly gmGBps: number;
+  /** the shared L2: its size in bytes (0 when disabled) */
+  readonly l2Bytes: number;
   /** buffer capacities in bytes per core kind */
   readonly buffers: Readonly<Partial<Record<CoreKind, Readonly<Record<string, number>>>>>;
   readonly description: string;
@@ -42,6 +44,7 @@ export function presetInfo(c: HwConfig): PresetInfo {
     macsPerCycleInt8: macs,
     peakInt8Tops: (2 * macs * c.cores * c.clockMHz) / 1e6,
     gmGBps: (c.gm.chipBytesPerCycle * c.clockMHz) / 1e3,
+    l2Bytes: c.l2.mode === 'disabled' ? 0 : c.l2.bytes,
     buffers,
     description: c.description,
   };
@@ -58,7 +61,7 @@ const buffersText = (i: PresetInfo) =>
 
 /** The presets as a text table, one row each. */
 export function presetTable(infos: readonly PresetInfo[]): string {
-  const head = ['preset', 'arch', 'organisation', 'cores', 'clock MHz', 'int8 MACs/cycle', 'peak int8 TOPS', 'GM GB/s', 'buffers per core'];
+  const head = ['preset', 'arch', 'organisation', 'cores', 'clock MHz', 'int8 MACs/cycle', 'peak int8 TOPS', 'HBM GB/s', 'L2', 'buffers per core'];
   const rows = infos.map((i) => [
     i.name,
     String(i.arch),
@@ -68,7 +71,8 @@ export function presetTable(infos: readonly PresetInfo[]): string {
     String(i.macsPerCycleInt8),
     i.peakInt8Tops.toFixed(1),
     i.gmGBps.toFixed(0),
+    i.l2Bytes === 0 ? 'off' : i.l2Bytes >= 1 << 20 ? `${i.l2Bytes / (1 << 20)}M` : kib(i.l2Bytes),
     buffersText(i),
   ]);
-  return textTable([head, ...rows], 'lrllrrrrl').join('\n');
+  return textTable([head, ...rows], 'lrllrrrrrl').join('\n');
 }
