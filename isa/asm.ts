@@ -3,17 +3,15 @@
  *
  * On top of the canonical syntax it accepts comments (`#` or `//` to end of line), blank lines,
  * free whitespace, labels on the same line as an instruction (`loop: addi x1, x1, 1`) and hex
- * integers (`0x1F`, `-0x10`). Mnemonics, dtypes, round/quant/init modes are lowercase; buffers and
+ * integers (`0x1F`, `-0x10`). Mnemonics, dtypes, round/quant/init/l2hint modes are lowercase; buffers and
  * pipes are uppercase. Every error is an IsaError of one line: `source:line: problem (hint)`.
  */
 import { formatFloat, formatSignature, LABEL_NAME } from './disasm.js';
 import { isLegalConv, CONV_PAIRS } from './casts.js';
 import { MNEMONICS, OPCODES, type Mnemonic, type OpSpec } from './opcodes.js';
-import type { OperandSpec } from './operands.js';
+import { ENUM_WORDS, type OperandSpec } from './operands.js';
 import type { Insn, Program } from './program.js';
-import { BUFFERS, INIT_MODES, NUM_REGS, PIPES, QUANT_MODES, type BufferName, type Dtype, type MemRef } from './types.js';
-import { DTYPES } from './numeric/dtype.js';
-import { ROUND_MODES } from './numeric/round-mode.js';
+import { BUFFERS, NUM_REGS, type BufferName, type Dtype, type MemRef } from './types.js';
 import { checkInsn, IsaError } from './validate.js';
 
 /** Thrown inside the parser; `assemble` adds the source name and line. */
@@ -58,13 +56,7 @@ const oneOfHint = (word: string, words: readonly string[]): string => {
   return sameCase ? `write '${sameCase}'` : `one of ${words.join(', ')}`;
 };
 
-const ENUMS: Record<string, readonly string[]> = {
-  dtype: DTYPES,
-  round: ROUND_MODES,
-  pipe: PIPES,
-  quant: QUANT_MODES,
-  init: INIT_MODES,
-};
+const ENUMS: Readonly<Record<string, readonly string[]>> = ENUM_WORDS;
 
 /** An unsigned decimal or 0x hex safe integer, or undefined if `s` is not one. */
 const parseUnsigned = (s: string): number | undefined => {

@@ -48,7 +48,7 @@ export function formatOperand(spec: OperandSpec, value: unknown, labelOf: (pc: n
       return formatMem(value as MemRef);
     case 'label':
       return labelOf(value as number);
-    default: // dtype, round, pipe, quant, init: the bare word
+    default: // an enumerated kind (dtype, round, pipe, quant, init, l2hint): the bare word
       return String(value);
   }
 }

@@ -3,7 +3,7 @@
  * the assembler/disassembler and the numeric helpers. Re-exports only.
  */
 export * from './types.js';
-export type { KindValue, OperandKind, OperandSpec } from './operands.js';
+export { ENUM_WORDS, type EnumKind, type KindValue, type OperandKind, type OperandSpec } from './operands.js';
 export * from './opcodes.js';
 export * from './program.js';
 export * from './timing.js';

@@ -229,6 +229,12 @@ export const OPCODES = {
   bidx: { pipe: 'S', family: 'scalar', operands: [rd], doc: 'rd = this core\'s block index' },
   bdim: { pipe: 'S', family: 'scalar', operands: [rd], doc: 'rd = number of blocks (cores of this kind) in the launch' },
   nop: { pipe: 'S', family: 'scalar', operands: [], doc: 'one scalar cycle' },
+  set_l2_hint: {
+    pipe: 'S',
+    family: 'scalar',
+    operands: [op('mode', 'l2hint', 'normal: GM transfers allocate in the L2; disable: they bypass it (resident lines serve, none is allocated)')],
+    doc: 'SetL2CacheHint: the L2 mode of every GM transfer issued after it, until the next set_l2_hint (normal at launch)',
+  },
   beq: branch('if rs1 == rs2 goto target'),
   bne: branch('if rs1 != rs2 goto target'),
   blt: branch('if rs1 < rs2 goto target'),

@@ -2,7 +2,9 @@
  * Operand kinds and reusable operand lists for the opcode table. A kind fixes how an operand is
  * written in assembly and what value it has in a decoded instruction.
  */
-import type { BufferName, Dtype, InitMode, MemRef, Pipe, QuantMode, RoundMode } from './types.js';
+import { INIT_MODES, L2_HINTS, PIPES, QUANT_MODES, type BufferName, type Dtype, type InitMode, type L2Hint, type MemRef, type Pipe, type QuantMode, type RoundMode } from './types.js';
+import { DTYPES } from './numeric/dtype.js';
+import { ROUND_MODES } from './numeric/round-mode.js';
 
 /** Value of each operand kind in a decoded instruction. */
 export interface KindValue {
@@ -15,9 +17,25 @@ export interface KindValue {
   pipe: Pipe;
   quant: QuantMode;
   init: InitMode;
+  l2hint: L2Hint;
   label: number; // branch target pc; written as a label name
 }
 export type OperandKind = keyof KindValue;
+/** Kinds written as one word of a fixed list. */
+export type EnumKind = Exclude<OperandKind, 'reg' | 'imm' | 'fimm' | 'mem' | 'label'>;
+
+/**
+ * The words of each enumerated kind, in one table so that the assembler, the validator and the fuzz
+ * generators agree (a new enumerated kind does not compile until it is listed here).
+ */
+export const ENUM_WORDS: { readonly [K in EnumKind]: readonly KindValue[K][] } = {
+  dtype: DTYPES,
+  round: ROUND_MODES,
+  pipe: PIPES,
+  quant: QUANT_MODES,
+  init: INIT_MODES,
+  l2hint: L2_HINTS,
+};
 
 export interface OperandSpec {
   readonly name: string;

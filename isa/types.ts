@@ -26,6 +26,14 @@ export type QuantMode = (typeof QUANT_MODES)[number];
 export const INIT_MODES = ['acc', 'zero', 'bias'] as const;
 export type InitMode = (typeof INIT_MODES)[number];
 
+/**
+ * L2 cache hint of GM transfers (Ascend C GlobalTensor::SetL2CacheHint): normal allocates lines in
+ * the L2, disable bypasses it (resident lines still serve, none is allocated). The 950 generation's
+ * persistent mode is not modelled.
+ */
+export const L2_HINTS = ['normal', 'disable'] as const;
+export type L2Hint = (typeof L2_HINTS)[number];
+
 /** A memory operand as written: `L1[x3+256]` is { buf: 'L1', base: 3, off: 256 }; base -1 means none. */
 export interface MemRef {
   readonly buf: BufferName;

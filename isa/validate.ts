@@ -5,9 +5,9 @@
 import { OPCODES, type OpSpec } from './opcodes.js';
 import type { Insn } from './program.js';
 import { field } from './program.js';
-import { BUFFERS, INIT_MODES, NUM_REGS, PIPES, QUANT_MODES, type MemRef, type QuantMode } from './types.js';
-import { DTYPES, intRange, isFloat, type Dtype } from './numeric/dtype.js';
-import { ROUND_MODES } from './numeric/round-mode.js';
+import { BUFFERS, NUM_REGS, type MemRef, type QuantMode } from './types.js';
+import { intRange, isFloat, type Dtype } from './numeric/dtype.js';
+import { ENUM_WORDS } from './operands.js';
 import { isLegalConv } from './casts.js';
 
 /** A user-facing ISA error: what is wrong with which instruction. */
@@ -17,16 +17,15 @@ export class IsaError extends Error {
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
+const oneOf = (words: readonly unknown[]) => (v: unknown) => (words.includes(v) ? undefined : `must be one of ${words.join(', ')}`);
+
 const KIND_CHECKS: Record<string, (v: unknown) => string | undefined> = {
   reg: (v) => (isInt(v) && v >= 0 && v < NUM_REGS ? undefined : `must be a register x0..x${NUM_REGS - 1}`),
   imm: (v) => (isInt(v) ? undefined : 'must be an integer'),
   fimm: (v) => (typeof v === 'number' && (Math.fround(v) === v || Number.isNaN(v)) ? undefined : 'must be a float32 value'),
   label: (v) => (isInt(v) && v >= 0 ? undefined : 'must be a label'),
-  dtype: (v) => ((DTYPES as readonly unknown[]).includes(v) ? undefined : `must be one of ${DTYPES.join(', ')}`),
-  round: (v) => ((ROUND_MODES as readonly unknown[]).includes(v) ? undefined : `must be one of ${ROUND_MODES.join(', ')}`),
-  pipe: (v) => ((PIPES as readonly unknown[]).includes(v) ? undefined : `must be one of ${PIPES.join(', ')}`),
-  quant: (v) => ((QUANT_MODES as readonly unknown[]).includes(v) ? undefined : `must be one of ${QUANT_MODES.join(', ')}`),
-  init: (v) => ((INIT_MODES as readonly unknown[]).includes(v) ? undefined : `must be one of ${INIT_MODES.join(', ')}`),
+  // enumerated kinds (dtype, round, pipe, ...): one of their words
+  ...Object.fromEntries(Object.entries(ENUM_WORDS).map(([kind, words]) => [kind, oneOf(words)])),
   mem: (v) => {
     const m = v as MemRef;
     if (typeof m !== 'object' || m === null) return 'must be a memory operand BUF[xN+off]';

@@ -12,11 +12,11 @@ import {
   CONV_PAIRS,
   disassemble,
   DTYPES,
+  ENUM_WORDS,
   FAMILIES,
   FIXPIPE_TYPES,
   formatFloat,
   formatInsn,
-  INIT_MODES,
   intRange,
   isFloat,
   IsaError,
@@ -24,10 +24,7 @@ import {
   MNEMONICS,
   NUM_REGS,
   OPCODES,
-  PIPES,
   ProgramBuilder,
-  QUANT_MODES,
-  ROUND_MODES,
   type Dtype,
   type Insn,
   type Mnemonic,
@@ -114,7 +111,6 @@ const DTYPE_CHOICES: Record<string, readonly Dtype[]> = {
   'mmad.bType': ['s8', 's8', 'f16'],
 };
 const CONVS = Object.entries(CONV_PAIRS).flatMap(([src, dsts]) => (dsts ?? []).map((dst) => [src, dst] as const));
-const ENUM_WORDS: Record<string, readonly string[]> = { round: ROUND_MODES, pipe: PIPES, quant: QUANT_MODES, init: INIT_MODES };
 const pick = <T,>(list: readonly T[], i: number): T => list[i % list.length] as T;
 
 /**
@@ -159,7 +155,7 @@ function operandValue(m: Mnemonic, o: OperandSpec, v: number, i: number, targets
     case 'label':
       return pick(targets, v + i);
     default:
-      return pick(ENUM_WORDS[o.kind] ?? [], v + i);
+      return pick((ENUM_WORDS as Readonly<Record<string, readonly string[]>>)[o.kind] ?? [], v + i);
   }
 }
 

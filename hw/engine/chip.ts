@@ -17,7 +17,8 @@
  *   all earlier work of the pipe has completed.
  * - GM transfers stream at a rate shared with every other active GM transfer (bandwidth.ts); the L2
  *   (hw/memory/l2-cache.ts) decides at the start of each which of its bytes hit and what HBM traffic
- *   its misses cost, from its addresses alone.
+ *   its misses cost, from its addresses alone. A transfer issued while the core's hint is disable
+ *   (set_l2_hint) bypasses the L2: the hint is captured at issue, whenever its pipe starts it.
  * - A vector instruction whose UB accesses collide in a bank occupies its pipe longer (hw/timing/banks.ts).
  * - Functional effects are applied when an instruction starts; a correctly synchronised program
  *   cannot observe the difference. Timing never depends on data.
@@ -25,7 +26,7 @@
 import { PIPES } from '../../isa/types.js';
 import type { InsnOf } from '../../isa/program.js';
 import type { HwConfig } from '../config/types.js';
-import { BRANCH_TAKEN, SCALAR_ALU } from '../exec/scalar.js';
+import { BRANCH_TAKEN, SCALAR_ALU, SCALAR_MODE_SETTERS } from '../exec/scalar.js';
 import { aloneRate, GmBandwidth, type BandwidthRates } from './bandwidth.js';
 import { emptyOutcome, type L2Cache, type L2Outcome } from '../memory/l2-cache.js';
 import { chipAddress, type GmPlacement } from '../memory/placement.js';
@@ -169,6 +170,9 @@ export class Chip {
           const v = alu(c.regs, insn as never, c);
           if (!Number.isSafeInteger(v)) this.fail(c, d, `scalar result ${v} is not an integer in the safe range (division by zero or overflow)`);
           c.regs[(insn as InsnOf<'add'>).rd] = v;
+        } else {
+          // no register result: set_l2_hint sets a mode of the core instead (nop has nothing to do)
+          SCALAR_MODE_SETTERS[insn.op]?.(c, insn);
         }
         this.scalarRecord(c, d, c.t, cfg.scalar.aluCycles);
         c.t += cfg.scalar.aluCycles;
@@ -286,6 +290,8 @@ export class Chip {
     const slot = p.slots[(p.head + p.size) % p.slots.length]!;
     slot.d = d;
     slot.issue = c.t;
+    // the hint in force now, not when the pipe gets to it: a later set_l2_hint must not reach back
+    slot.l2Bypass = d.gm && c.l2Bypass;
     if (this.opts.sanitizer) slot.vc = this.opts.sanitizer.scalarClock(c);
     const mems = d.mems;
     for (let i = 0; i < mems.length; i++) {

@@ -9,6 +9,7 @@ import type { CoreKind, HwConfig } from '../config/types.js';
 import type { ExecContext } from '../exec/context.js';
 import type { Transfer } from './bandwidth.js';
 import type { DecodedInsn, DecodedProgram } from './decode.js';
+import type { ScalarModes } from '../exec/scalar.js';
 
 /** Why the scalar unit is not issuing. */
 export const SCALAR_BLOCK = ['none', 'sync', 'queueFull', 'waitFlag', 'barrierAll', 'crossWait'] as const;
@@ -76,7 +77,7 @@ export class PipeState {
   }
 }
 
-export class CoreState {
+export class CoreState implements ScalarModes {
   pc = 0;
   /** scalar unit's local time: it may run ahead of the global clock until it needs to synchronise */
   t = 0;
@@ -103,6 +104,9 @@ export class CoreState {
   readonly bufSize = new Float64Array(BUFFERS.length);
   readonly bufAlign = new Float64Array(BUFFERS.length).fill(1);
   readonly mask = new Uint8Array(128).fill(1);
+  /** set_l2_hint: the L2 hint in force at the scalar unit is DISABLE (normal at launch); copied into
+   * each GM transfer's queue entry at issue */
+  l2Bypass = false;
   ctx: ExecContext | null = null;
   // statistics
   readonly scalarStall = new Float64Array(SCALAR_BLOCK.length);

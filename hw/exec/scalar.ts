@@ -3,7 +3,8 @@
  * integers; a result outside the safe-integer range is an error, never a silent wrap.
  */
 import type { Mnemonic } from '../../isa/opcodes.js';
-import type { Insn } from '../../isa/program.js';
+import type { Insn, InsnOf } from '../../isa/program.js';
+import { L2_HINT_BYPASS } from '../memory/l2-cache.js';
 
 type R = Float64Array;
 type Alu = (r: R, i: Insn & Record<string, number>, ctx: { blockIdx: number; blockDim: number }) => number;
@@ -33,6 +34,22 @@ export const SCALAR_ALU: Readonly<Partial<Record<Mnemonic, Alu>>> = {
   shri: imm((x, y) => Math.floor(x / 2 ** y)),
   bidx: (_r, _i, c) => c.blockIdx,
   bdim: (_r, _i, c) => c.blockDim,
+};
+
+/** The part of a core's state that scalar instructions without a destination register set. */
+export interface ScalarModes {
+  /** L2 hint in force at the scalar unit: GM transfers issued now bypass the L2 */
+  l2Bypass: boolean;
+}
+
+/**
+ * Scalar opcodes that set a mode of the core instead of a register. The mode is read when a later
+ * instruction is issued, so each issued instruction keeps the mode in force at its issue.
+ */
+export const SCALAR_MODE_SETTERS: Readonly<Partial<Record<Mnemonic, (core: ScalarModes, i: Insn) => void>>> = {
+  set_l2_hint: (core, i) => {
+    core.l2Bypass = L2_HINT_BYPASS[(i as InsnOf<'set_l2_hint'>).mode];
+  },
 };
 
 /** Branch condition per conditional branch opcode. */

@@ -15,7 +15,11 @@
  * The state survives a launch, so a later launch can start warm (`flush` empties it).
  */
 import type { Layout } from '../../isa/shapes.js';
+import type { L2Hint } from '../../isa/types.js';
 import type { HwConfig } from '../config/types.js';
+
+/** Whether a transfer issued under each hint (set_l2_hint) bypasses the L2: the `bypass` of `access`. */
+export const L2_HINT_BYPASS: Readonly<Record<L2Hint, boolean>> = { normal: false, disable: true };
 
 /** What one access costs, in bytes: filled by `access`, so the hot path allocates nothing. */
 export interface L2Outcome {

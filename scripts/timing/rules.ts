@@ -88,6 +88,11 @@ output type, the GM bandwidth it takes does.
   A write (MTE3, fixpipe) allocates without a fill and marks the line dirty (write-back,
   write-allocate). Evicting a dirty line writes it back to HBM. With \`l2.mode: disabled\` nothing is
   cached: every byte read or written is an HBM byte.
+- \`set_l2_hint disable\` (Ascend C \`SetL2CacheHint\`) makes the GM transfers the core issues after it
+  bypass the L2: a line already resident still serves them, but none is allocated, so a missing read
+  costs its own bytes from HBM (no line fill) and a missing write goes straight to HBM.
+  \`set_l2_hint normal\` (the state at launch) restores allocation. The hint is per core, costs
+  \`scalar.aluCycles\`, and is taken when the transfer is issued, not when its pipe starts it.
 - A transfer's HBM draw is \`hbm = (line fills + write-backs it causes) / bytes\` per byte it moves.
 - GM transfers that overlap in time share bandwidth max-min fairly: the chip's L2 bandwidth is split among
   the cores with active GM transfers (a core asks for the sum of its transfers' path rates, at most its

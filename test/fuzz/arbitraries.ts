@@ -5,15 +5,12 @@
  */
 import fc from 'fast-check';
 import { MNEMONICS, OPCODES, type Mnemonic } from '../../isa/opcodes.js';
-import type { OperandSpec } from '../../isa/operands.js';
-import { DTYPES } from '../../isa/numeric/dtype.js';
-import { ROUND_MODES } from '../../isa/numeric/round-mode.js';
-import { INIT_MODES, PIPES, QUANT_MODES } from '../../isa/types.js';
+import { ENUM_WORDS, type OperandSpec } from '../../isa/operands.js';
 
 /** How many runs each property makes: a quick seeded run in npm test, more with FUZZ_RUNS. */
 export const runs = (quick: number): number => Number(process.env['FUZZ_RUNS'] ?? quick);
 
-const ENUMS: Readonly<Record<string, readonly string[]>> = { dtype: DTYPES, round: ROUND_MODES, pipe: PIPES, quant: QUANT_MODES, init: INIT_MODES };
+const ENUMS: Readonly<Record<string, readonly string[]>> = ENUM_WORDS;
 
 /** Something no operand accepts. */
 const junk = fc.oneof(fc.constant(''), fc.constant('?'), fc.string({ maxLength: 6 }), fc.integer().map(String), fc.constant('UB[-1]'), fc.constant('x32'));
