@@ -39,13 +39,14 @@ export class L2Cache {
   readonly lineBytes: number;
   readonly ways: number;
   readonly sets: number;
-  /** line index + 1 per way (0: empty). Large typed arrays are zero pages until touched, so a big
-   * L2 costs memory only for the sets a run uses. */
-  private readonly tags: Float64Array;
-  /** last-use stamp per way (LRU) */
-  private readonly stamps: Float64Array;
-  private readonly dirty: Uint8Array;
-  private clock = 0;
+  /**
+   * Each set's ways in recency order, most recent first: (line index + 1) * 2, plus 1 when dirty; 0
+   * marks an empty way (empties are always last). A hit moves its line to the front, a fill evicts the
+   * last way: exact LRU with no stamps. Stored way by way (plane w holds way w of every set, made on
+   * first use): a run that keeps few lines per set touches a plane or two, not the whole L2, and the
+   * most recent way of a set, where hits usually are, is one load.
+   */
+  private planes: (Float64Array | null)[];
   private dirtyLines = 0;
   private residentLines = 0;
   /** identifies the geometry, so a warm L2 is only reused by a chip with the same one */
@@ -56,10 +57,13 @@ export class L2Cache {
     this.lineBytes = l2.lineBytes;
     this.ways = l2.ways;
     this.sets = Math.max(1, Math.floor(l2.bytes / (l2.lineBytes * l2.ways)));
-    this.tags = new Float64Array(this.sets * this.ways);
-    this.stamps = new Float64Array(this.sets * this.ways);
-    this.dirty = new Uint8Array(this.sets * this.ways);
     this.geometry = L2Cache.geometryOf(cfg);
+    this.planes = this.noPlanes();
+  }
+
+  /** A packed array of missing planes (a holey one is slower to index on the hot path). */
+  private noPlanes(): (Float64Array | null)[] {
+    return new Array<Float64Array | null>(this.ways).fill(null);
   }
 
   static geometryOf(cfg: HwConfig): string {
@@ -68,9 +72,7 @@ export class L2Cache {
 
   /** Empties the cache (dirty lines are dropped: the caller counts them first if it cares). */
   flush(): void {
-    this.tags.fill(0);
-    this.stamps.fill(0);
-    this.dirty.fill(0);
+    this.planes = this.noPlanes();
     this.dirtyLines = this.residentLines = 0;
   }
 
@@ -89,63 +91,107 @@ export class L2Cache {
    * outcome to `out`. `write`: the transfer writes GM; `bypass`: the DISABLE hint.
    */
   access(base: number, layout: Layout, write: boolean, bypass: boolean, out: L2Outcome): void {
-    if (typeof layout === 'number') {
-      this.range(base, layout, write, bypass, out);
-      return;
-    }
-    for (let i = 0; i < layout.count; i++) this.access(base + i * layout.stride, layout.each, write, bypass, out);
+    if (typeof layout === 'number') this.rows(base, 1, 0, layout, write, bypass, out);
+    else if (typeof layout.each === 'number') this.rows(base, layout.count, layout.stride, layout.each, write, bypass, out);
+    else for (let i = 0; i < layout.count; i++) this.access(base + i * layout.stride, layout.each, write, bypass, out);
   }
 
-  /** Bytes [start, start + bytes) line by line. */
-  private range(start: number, bytes: number, write: boolean, bypass: boolean, out: L2Outcome): void {
-    if (bytes <= 0) return;
+  /**
+   * `count` runs of `len` bytes, `stride` apart from `base`, line by line: the hot path of every GM
+   * transfer, so the lookup is written out here with everything in locals.
+   */
+  private rows(base: number, count: number, stride: number, len: number, write: boolean, bypass: boolean, out: L2Outcome): void {
+    if (len <= 0) return;
     const L = this.lineBytes;
-    const end = start + bytes;
-    for (let line = Math.floor(start / L); line * L < end; line++) {
-      const inLine = Math.min(end, (line + 1) * L) - Math.max(start, line * L);
-      this.line(line, inLine, write, bypass, out);
+    const ways = this.ways;
+    const planes = this.planes;
+    let hit = 0;
+    let miss = 0;
+    let hbmRead = 0;
+    let hbmWrite = 0;
+    for (let r = 0; r < count; r++) {
+      const start = base + r * stride;
+      const end = start + len;
+      const lastLine = Math.floor((end - 1) / L);
+      // below 2^31 the line index stays a small integer, which keeps the loop's arithmetic integer
+      for (let line = end <= 0x7fffffff ? (start / L) | 0 : Math.floor(start / L); line <= lastLine; line++) {
+        const lineStart = line * L;
+        const inLine = (line === lastLine ? end : lineStart + L) - (lineStart > start ? lineStart : start);
+        const set = this.setOf(line);
+        const key = (line + 1) * 2;
+        // most recent first: a hit is usually in way 0, where it changes nothing unless it dirties a clean line
+        const p0 = planes[0]!;
+        if (p0 !== null) {
+          const v0 = p0[set]!;
+          if (v0 === key + 1 || (v0 === key && !write)) {
+            hit += inLine;
+            continue;
+          }
+        }
+        let at = -1;
+        let empty = ways - 1; // the way a fill evicts: the first empty one, else the least recently used
+        for (let w = 0; w < ways; w++) {
+          const plane = planes[w]!;
+          const v = plane === null ? 0 : plane[set]!;
+          if (v === key || v === key + 1) {
+            at = w;
+            break;
+          }
+          if (v === 0) {
+            empty = w;
+            break;
+          }
+        }
+        if (at >= 0) {
+          hit += inLine;
+          let now = planes[at]![set]!;
+          if (write && now === key) {
+            now = key + 1;
+            this.dirtyLines++;
+          }
+          if (at > 0 || now !== planes[0]![set]) {
+            for (let j = at; j > 0; j--) planes[j]![set] = planes[j - 1]![set]!;
+            planes[0]![set] = now;
+          }
+          continue;
+        }
+        miss += inLine;
+        if (bypass) {
+          if (write) hbmWrite += inLine;
+          else hbmRead += inLine;
+          continue;
+        }
+        const victim = (planes[empty] ?? this.newPlane(empty))[set]!;
+        if (victim === 0) this.residentLines++;
+        else if (victim % 2 === 1) {
+          hbmWrite += L;
+          this.dirtyLines--;
+        }
+        for (let j = empty; j > 0; j--) planes[j]![set] = planes[j - 1]![set]!;
+        planes[0]![set] = write ? key + 1 : key;
+        if (write) this.dirtyLines++;
+        else hbmRead += L;
+      }
     }
+    out.hitBytes += hit;
+    out.missBytes += miss;
+    out.hbmReadBytes += hbmRead;
+    out.hbmWriteBytes += hbmWrite;
   }
 
-  private line(line: number, inLine: number, write: boolean, bypass: boolean, out: L2Outcome): void {
-    const ways = this.ways;
-    const first = this.setOf(line) * ways;
-    const tag = line + 1;
-    const tags = this.tags;
-    const stamp = ++this.clock;
-    let victim = first;
-    for (let w = first; w < first + ways; w++) {
-      if (tags[w] === tag) {
-        out.hitBytes += inLine;
-        this.stamps[w] = stamp;
-        if (write && this.dirty[w] === 0) {
-          this.dirty[w] = 1;
-          this.dirtyLines++;
-        }
-        return;
-      }
-      if (this.stamps[w]! < this.stamps[victim]!) victim = w;
-    }
-    out.missBytes += inLine;
-    if (bypass) {
-      if (write) out.hbmWriteBytes += inLine;
-      else out.hbmReadBytes += inLine;
-      return;
-    }
-    if (tags[victim] === 0) this.residentLines++;
-    if (this.dirty[victim] === 1) {
-      out.hbmWriteBytes += this.lineBytes;
-      this.dirtyLines--;
-    }
-    tags[victim] = tag;
-    this.stamps[victim] = stamp;
-    this.dirty[victim] = write ? 1 : 0;
-    if (write) this.dirtyLines++;
-    if (!write) out.hbmReadBytes += this.lineBytes;
+  private newPlane(w: number): Float64Array {
+    const plane = new Float64Array(this.sets);
+    this.planes[w] = plane;
+    return plane;
   }
 
   /** Set of a line: its index folded with its higher bits, so 2^k strides do not pile into one set. */
   private setOf(line: number): number {
+    // int32 arithmetic below 2^31 lines (256 GiB of 128 B lines): the same fold, faster
+    if (line < 0x80000000) {
+      const lo = line & 0xfffff;
+      return (lo ^ (lo >>> 11) ^ (line >>> 20)) % this.sets;
+    }
     const lo = line % 0x100000;
     const hi = Math.floor(line / 0x100000);
     return ((lo ^ (lo >>> 11) ^ hi) >>> 0) % this.sets;
