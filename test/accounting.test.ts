@@ -10,12 +10,13 @@ import { loadConfig } from '../hw/config/load.js';
 import { simulate } from '../hw/simulate.js';
 import { generateConvF16 } from '../ops-nn/conv/index.js';
 import type { Kernel } from '../ops-nn/kernel.js';
-import { generateMatmul, generateMatmulF16 } from '../ops-nn/matmul/index.js';
+import { generateMatmul } from '../ops-nn/matmul/index.js';
 import { summarise } from '../traces/index.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './support/cli.js';
+import { randomMatmulKernel } from './support/random-matmul.js';
 import { loadFixture } from './support/fixtures.js';
 
 const summaryOf = (preset: string, k: Kernel) => {
@@ -71,18 +72,7 @@ describe('chip-wide against launched-core utilisation', () => {
         fc.record({ m: fc.integer({ min: 1, max: 300 }), k: fc.integer({ min: 1, max: 300 }), n: fc.integer({ min: 1, max: 300 }), f16: fc.boolean(), blocks: fc.integer({ min: 1, max: 24 }), preset: fc.constantFrom('ascend910b', 'ascend310p') }),
         ({ m, k, n, f16, blocks, preset }) => {
           const cfg = loadConfig(preset);
-          const blockDim = Math.min(blocks, cfg.cores);
-          const generate = (tiling: { blockDim?: number }) =>
-            f16
-              ? generateMatmulF16({ m, k, n, bias: false }, cfg, tiling)
-              : generateMatmul({ m, k, n, bias: false, quant: { scale: 0.0078125, offset: 0 }, outType: 's8', relu: false }, cfg, tiling);
-          // more blocks than output tiles is not a tiling: then the default (one per tile)
-          let kernel: Kernel;
-          try {
-            kernel = generate({ blockDim });
-          } catch {
-            kernel = generate({});
-          }
+          const kernel = randomMatmulKernel(cfg, { m, k, n, f16, blocks });
           const s = summaryOf(preset, kernel);
           expect(s.usefulMacs!).toBeLessThanOrEqual(s.macs);
           expect(s.chipCubeUtilization!).toBeLessThanOrEqual(s.cubeUtilization + 1e-12);

@@ -13,6 +13,7 @@ import { gmBytesMoved, levelTotals } from '../hw/stats.js';
 import type { Kernel } from '../ops-nn/kernel.js';
 import { generateMatmul, generateMatmulF16 } from '../ops-nn/matmul/index.js';
 import { summarise } from '../traces/index.js';
+import { randomMatmulKernel } from './support/random-matmul.js';
 
 const roundUp = (a: number, b: number) => Math.ceil(a / b) * b;
 
@@ -30,16 +31,7 @@ describe('bytes by level and lower bounds', () => {
         }),
         ({ m, k, n, f16, blocks, preset }) => {
           const cfg = loadConfig(preset);
-          const generate = (tiling: { blockDim?: number }) =>
-            f16
-              ? generateMatmulF16({ m, k, n, bias: false }, cfg, tiling)
-              : generateMatmul({ m, k, n, bias: false, quant: { scale: 0.0078125, offset: 0 }, outType: 's8', relu: false }, cfg, tiling);
-          let kernel: Kernel;
-          try {
-            kernel = generate({ blockDim: Math.min(blocks, cfg.cores) });
-          } catch {
-            kernel = generate({}); // more blocks than output tiles: the default tiling
-          }
+          const kernel = randomMatmulKernel(cfg, { m, k, n, f16, blocks });
           const r = simulate({ config: cfg, programs: kernel.programs, blockDim: kernel.blockDim, gm: kernel.gmBytes, mode: 'timing' });
           const s = summarise(r, '', kernel.usefulMacs);
           const lv = levelTotals(r.cores);
