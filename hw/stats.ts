@@ -23,6 +23,8 @@ export interface PipeSummary {
   readonly stallBarrierCycles: number;
   readonly stallBandwidthCycles: number;
   readonly stallBankCycles: number;
+  /** cycles its L1 reads streamed beside another pipe's writes to the same L1 banks (charged or not) */
+  readonly l1BankOverlapCycles: number;
 }
 
 export interface CoreSummary {
@@ -82,6 +84,7 @@ export function summariseCore(c: CoreState, totalCycles: number): CoreSummary {
       stallBarrierCycles: p.stallBarrierCycles,
       stallBandwidthCycles: p.stallBandwidthCycles,
       stallBankCycles: p.stallBankCycles,
+      l1BankOverlapCycles: p.l1BankOverlapCycles,
     };
   }
   const ops: Record<string, { count: number; cycles: number }> = {};
@@ -132,7 +135,8 @@ export function statList(cores: readonly CoreSummary[], cycles: number, cfg: HwC
       add(`${n}.pipe.${pipe}.stall.flag`, p.stallFlagCycles, 'cycles', 'head blocked in wait_flag / cross_wait');
       add(`${n}.pipe.${pipe}.stall.barrier`, p.stallBarrierCycles, 'cycles', 'held by pipe_barrier');
       add(`${n}.pipe.${pipe}.stall.bandwidth`, p.stallBandwidthCycles, 'cycles', 'GM transfers slower than alone, from sharing bandwidth');
-      add(`${n}.pipe.${pipe}.stall.bank`, p.stallBankCycles, 'cycles', 'extra occupancy from UB bank conflicts');
+      add(`${n}.pipe.${pipe}.stall.bank`, p.stallBankCycles, 'cycles', 'extra occupancy from UB and L1 bank conflicts');
+      add(`${n}.pipe.${pipe}.l1BankOverlap`, p.l1BankOverlapCycles, 'cycles', 'L1 reads streaming beside another pipe writing the same L1 banks (charged banks.l1.conflictCycles each)');
     }
     for (const [path, b] of Object.entries(c.pathBytes)) add(`${n}.bytes.${path}`, b, 'bytes', `bytes moved on ${path}`);
     for (const [path, lv] of Object.entries(c.levelBytes)) for (const k of LEVELS) add(`${n}.bytes.${path}.${k}`, lv[k], 'bytes', `${path}: ${LEVEL_DESC[k]}`);

@@ -57,7 +57,7 @@ const STALL_REASONS: Readonly<Record<keyof PipeStalls, string>> = {
   flag: 'head blocked: flag',
   barrier: 'head blocked: barrier',
   bandwidth: 'head blocked: bandwidth',
-  bank: 'occupied longer by UB bank conflicts',
+  bank: 'occupied longer by UB or L1 bank conflicts',
 };
 const pipeStallColumns = PIPES.filter((p): p is Exclude<Pipe, 'S'> => p !== 'S').flatMap((p) =>
   (Object.keys(STALL_REASONS) as (keyof PipeStalls)[]).map((w) =>

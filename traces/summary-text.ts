@@ -16,7 +16,7 @@ const PIPE_STALL_TEXT: Readonly<Record<keyof PipeStalls, string>> = {
   flag: 'waiting on flags',
   barrier: 'held by pipe_barrier',
   bandwidth: 'slowed by shared GM bandwidth',
-  bank: 'slowed by UB bank conflicts',
+  bank: 'slowed by UB or L1 bank conflicts',
 };
 
 const pct = (ratio: number) => `${(100 * ratio).toFixed(1)} %`;
@@ -87,5 +87,6 @@ function memoryLines(s: OpSummary): string[] {
   return [
     `  GM bytes by level (L2 ${s.l2Start} at the start; ${grouped(s.l2DirtyBytes)} dirty bytes left in the L2, not yet written to HBM)`,
     ...(paths.length ? rows : ['    none']),
+    ...(s.l1BankOverlapCycles > 0 ? [`  L1 reads streaming beside writes to their banks: ${grouped(s.l1BankOverlapCycles)} cycles (summed over cores; their cost is banks.l1.conflictCycles each)`] : []),
   ];
 }

@@ -49,6 +49,8 @@ export interface Usage {
   readonly bytes: Readonly<Partial<Record<PathName, number>>>;
   /** GM bytes by level (L2 hits and misses, HBM reads and writes): in all, and per GM path */
   readonly memory: MemoryUse;
+  /** cycles L1 reads streamed beside another pipe's writes to their L1 banks, summed over cores (charged or not) */
+  readonly l1BankOverlapCycles: number;
   readonly macs: number;
   /** 2 * MACs / run time, in 1e12 ops per second */
   readonly achievedTops: number;
@@ -135,6 +137,9 @@ function sumRecords<K extends string>(keys: readonly K[], records: readonly Read
   return out;
 }
 
+const l1OverlapOf = (cores: readonly CoreSummary[]): number =>
+  cores.reduce((s, c) => s + Object.values(c.pipes).reduce((t, p) => t + p.l1BankOverlapCycles, 0), 0);
+
 function stallsOf(cores: readonly CoreSummary[]): Stalls {
   const reasons = [...new Set(cores.flatMap((c) => Object.keys(c.scalarStall)))].filter((r) => r !== 'none');
   const scalar = Object.fromEntries(reasons.map((r) => [r, cores.reduce((s, c) => s + (c.scalarStall[r] ?? 0), 0)]));
@@ -168,6 +173,7 @@ function coreUsage(c: CoreSummary, total: number, cfg: HwConfig): CoreUsage {
     cubeUtilization: c.pipes.M ? ratioOf(c.cubeIdealCycles, total) : 0,
     bytes: sumRecords(PATHS, [c.pathBytes as Partial<Record<PathName, number>>]),
     memory: memoryOf([c]),
+    l1BankOverlapCycles: l1OverlapOf([c]),
     macs: c.macs,
     achievedTops: topsOf(c.macs, total, cfg.clockMHz),
     memoryBound: memoryBoundOf(ratios),
@@ -210,6 +216,7 @@ export function summarise(result: SimResult, label = '', usefulMacs?: number): O
     cubeUtilization,
     bytes: sumRecords(PATHS, perCore.map((c) => c.bytes)),
     memory: memoryOf(result.cores),
+    l1BankOverlapCycles: l1OverlapOf(result.cores),
     l2Start: result.l2Start,
     l2DirtyBytes: result.l2DirtyBytes,
     macs,

@@ -156,6 +156,7 @@ const MAX = {
   ways: { value: 64, why: '4x the 16 ways chosen for every preset; a lookup scans a set' },
   bankGroups: { value: 256, why: '16x the 16 UB bank groups of arch 2201; a conflict check counts accesses per group' },
   banksPerGroup: { value: 16, why: 'about 5x the 3 of arch 2201' },
+  l1Groups: { value: 16, why: '2x the 8 L1 bank groups of arch 2201; a span is a bit mask of groups' },
   rowBytes: { value: 1024, why: '32x the 32 B bank row of arch 2201' },
   bankRows: { value: 1 << 16, why: '512x the 128 rows of a 2201 UB bank' },
   conflictCycles: { value: 1000, why: 'a conflict costs a cycle or a few; 1000x the preset choice' },
@@ -208,6 +209,12 @@ export const FIELDS: readonly Field[] = [
   { path: 'banks.ub.bankRows', kind: int(1, MAX.bankRows), unit: 'rows', meaning: 'rows in one bank: after groups x bankRows rows the addresses move on to the next bank of each group (past the last bank they wrap to the first)', source: BANKS },
   { path: 'banks.ub.rowBytes', kind: powerOfTwo(MAX.rowBytes), unit: 'bytes', meaning: 'bytes of a bank row: consecutive rows go to consecutive bank groups', source: `${BANKS} (the address map is inferred from the vendor's examples)` },
   { path: 'banks.ub.conflictCycles', ...cycles('extra cycles a vector repeat takes per access serialised behind a bank conflict', 0, MAX.conflictCycles, `${BANKS} (8 blocks in one group: 8 cycles a repeat)`) },
+  { path: 'banks.l1', kind: sectionOrNull('an object of the fields below'), unit: '', meaning: 'L1 bank structure; null: L1 bank conflicts are not modelled (the structure is not public for 910 and 310P)', source: BANKS },
+  { path: 'banks.l1.groups', kind: int(1, MAX.l1Groups), unit: 'groups', meaning: 'L1 bank groups: consecutive rows go to consecutive groups', source: BANKS },
+  { path: 'banks.l1.banksPerGroup', kind: int(1, MAX.banksPerGroup), unit: 'banks', meaning: 'banks in each L1 group: one read or one write per bank per cycle', source: BANKS },
+  { path: 'banks.l1.bankRows', kind: int(1, MAX.bankRows), unit: 'rows', meaning: 'rows in one L1 bank: after groups x bankRows rows the addresses move on to the next bank of each group', source: BANKS },
+  { path: 'banks.l1.rowBytes', kind: powerOfTwo(MAX.rowBytes), unit: 'bytes', meaning: 'bytes of an L1 bank row', source: BANKS },
+  { path: 'banks.l1.conflictCycles', ...cycles('extra cycles of an L1 read per cycle it streams beside another pipe writing one of its banks (0: counted, not charged)', 0, MAX.conflictCycles, `${BANKS} (no penalty is published)`) },
   { path: 'features.nd2nz', kind: bool, unit: '', meaning: 'DataCopy GM -> L1 with ND -> NZ conversion exists', source: 'HW §Data movement instructions' },
 ];
 
@@ -240,6 +247,11 @@ export const RULES: readonly Rule[] = [
     fields: 'l2.bytes',
     rule: 'a multiple of l2.lineBytes x l2.ways (whole sets)',
     check: (h) => (h.l2.bytes % (h.l2.lineBytes * h.l2.ways) !== 0 ? { path: 'l2.bytes', what: `must be a multiple of l2.lineBytes x l2.ways = ${h.l2.lineBytes * h.l2.ways}${got(h.l2.bytes)}` } : undefined),
+  },
+  {
+    fields: 'banks.l1.groups',
+    rule: 'groups x banksPerGroup at most 30 (a span of L1 banks is a bit mask)',
+    check: (h) => (h.banks.l1 && h.banks.l1.groups * h.banks.l1.banksPerGroup > 30 ? { path: 'banks.l1.groups', what: `times banks.l1.banksPerGroup must be at most 30${got(h.banks.l1.groups * h.banks.l1.banksPerGroup)}` } : undefined),
   },
   {
     fields: 'banks.ub.rowBytes',

@@ -75,6 +75,21 @@ const UB_BANKS_2201: UbBankParams = {
   conflictCycles: 1, // HW §UB and L1 banks: 8 blocks of a repeat in one group take 8 cycles, so 1 per serialised access
 };
 
+/**
+ * L1 on 2201: 16 banks of 32 KB in 8 groups of 2, address map {BANK[0], DEPTH[9:0], BG[2:0], WIDTH[4:0]}
+ * (HW §UB and L1 banks): 32 B rows walk through the 8 groups, 1024 rows deep, and address bit 18 picks
+ * the bank of the group. One read or one write per bank per cycle. No cycle penalty is published, so
+ * the preset charges none: runs count the cycles reads stream beside writes to their banks
+ * (`l1BankOverlap`), and `conflictCycles` prices them in a what-if.
+ */
+const L1_BANKS_2201 = {
+  groups: 8, // HW §UB and L1 banks: 8 groups of 2 banks
+  banksPerGroup: 2, // HW §UB and L1 banks: 8 groups of 2 banks
+  bankRows: 1024, // HW §UB and L1 banks: DEPTH[9:0], banks of 32 KB
+  rowBytes: 32, // HW §UB and L1 banks: WIDTH[4:0]
+  conflictCycles: 0, // HW §UB and L1 banks: no penalty is published
+} as const;
+
 const SCALAR = { aluCycles: 1, branchTakenCycles: 1, issueCycles: 1 }; // assumed: no public scalar timing
 
 const CUBE_BASE = {
@@ -147,7 +162,7 @@ export const ascend910b: HwParams = {
   },
   paths: PATHS_910B,
   vector: { classes: VECTOR_910B },
-  banks: { ub: UB_BANKS_2201 },
+  banks: { ub: UB_BANKS_2201, l1: L1_BANKS_2201 },
   features: { nd2nz: true }, // HW §Data movement instructions: ND -> NZ DataCopy exists on 2201 (ADK)
 };
 
@@ -178,7 +193,7 @@ export const ascend910: HwParams = {
   },
   paths: PATHS_910B, // open: no measured curves for 1001; the 2201 fits are reused per cycle
   vector: { classes: VECTOR_910B }, // open: as above
-  banks: { ub: null }, // HW §UB and L1 banks: the UB banks of 910 and 310P are not public, so no conflicts are modelled
+  banks: { ub: null, l1: null }, // HW §UB and L1 banks: the UB and L1 banks of 910 and 310P are not public, so no conflicts are modelled
   features: { nd2nz: false }, // HW §Data movement instructions: ND -> NZ DataCopy is arch 2201 only; 1001 gets NZ data from the host
 };
 
@@ -249,7 +264,7 @@ export const tiny: HwParams = {
     (Object.keys(PATHS_910B) as PathName[]).map((p) => [p, { fixedLatency: 10, bytesPerCycle: p.startsWith('GM') || p.endsWith('GM') ? 64 : 128, minCycles: 0 }]),
   ) as Record<PathName, PathParams>,
   vector: { classes: VECTOR_910B },
-  banks: { ub: null }, // coupled like 910 and 310P, whose UB banks are not public
+  banks: { ub: null, l1: null }, // coupled like 910 and 310P, whose banks are not public
   features: { nd2nz: true },
 };
 
@@ -276,7 +291,7 @@ export const tinySep: HwParams = {
   },
   fixpipe: { quantModes: ['none', 'f322f16', 'deqf16', 'vdeqf16', 'req8', 'vreq8'] },
   // 2201-style banks scaled to the 32 KB UB: 16 groups of 2 banks of 32 rows, mapped as on ascend910b
-  banks: { ub: { ...UB_BANKS_2201, banksPerGroup: 2, bankRows: 32 } },
+  banks: { ub: { ...UB_BANKS_2201, banksPerGroup: 2, bankRows: 32 }, l1: { ...L1_BANKS_2201, bankRows: 128 } }, // 2201's banks, scaled to its 64 KB L1
 };
 
 export const PRESETS: Readonly<Record<string, HwParams>> = {

@@ -96,6 +96,7 @@ export interface HwParams {
   /** on-chip buffer banks that slow accesses down when they collide */
   banks: {
     ub: UbBankParams | null;
+    l1: L1BankParams | null;
   };
   /** hardware features that change which instructions are legal */
   features: {
@@ -119,6 +120,21 @@ export interface UbBankParams {
   /** bytes of one row, the unit consecutive addresses move from group to group in */
   rowBytes: number;
   /** extra cycles a vector repeat takes for each access it has to serialise behind a conflict */
+  conflictCycles: number;
+}
+
+/**
+ * L1 bank structure (docs/hardware.md §UB and L1 banks), with the UB's address map: rows of `rowBytes`
+ * go to consecutive groups, a bank holds `bankRows` rows of each group, the banks of a group follow
+ * each other. A bank serves one read or one write per cycle, so a read that streams while another
+ * pipe writes the same bank shares it (hw/timing/l1-banks.ts). `null`: not modelled.
+ */
+export interface L1BankParams {
+  groups: number;
+  banksPerGroup: number;
+  bankRows: number;
+  rowBytes: number;
+  /** extra cycles of a read for each cycle it streams beside a write to one of its banks (no cost is published) */
   conflictCycles: number;
 }
 

@@ -25,7 +25,7 @@
  */
 import { PIPES } from '../../isa/types.js';
 import type { InsnOf } from '../../isa/program.js';
-import type { HwConfig } from '../config/types.js';
+import type { HwConfig, L1BankParams } from '../config/types.js';
 import { BRANCH_TAKEN, SCALAR_ALU, SCALAR_MODE_SETTERS } from '../exec/scalar.js';
 import { aloneRate, GmBandwidth, type BandwidthRates } from './bandwidth.js';
 import { emptyOutcome, type L2Cache, type L2Outcome } from '../memory/l2-cache.js';
@@ -36,6 +36,7 @@ import { SimError } from './errors.js';
 import { BLOCK, CoreState, PipeState, SCALAR_BLOCK, type QueueEntry } from './core-state.js';
 import type { Sanitizer } from '../sanitizer/sanitizer.js';
 import { bankExtraCycles } from '../timing/banks.js';
+import { l1Span, logL1 } from '../timing/l1-banks.js';
 import type { InsnRecord, TraceSink } from './records.js';
 
 const EV_TRY = 0;
@@ -78,6 +79,7 @@ export class Chip {
     private readonly placement?: GmPlacement,
   ) {
     this.l2Disabled = cfg.l2.mode === 'disabled';
+    this.l1Banks = cfg.banks.l1;
     this.rates = {
       l2: this.l2Disabled ? Infinity : cfg.l2.chipBytesPerCycle,
       port: cfg.gm.coreBytesPerCycle,
@@ -88,6 +90,7 @@ export class Chip {
   }
 
   private readonly l2Disabled: boolean;
+  private readonly l1Banks: L1BankParams | null;
   private readonly rates: BandwidthRates;
   private readonly outcome: L2Outcome = emptyOutcome();
 
@@ -368,7 +371,8 @@ export class Chip {
    * it arriving before the wait's cycle (an error on the real timeline).
    */
   private canRunAhead(d: DecodedInsn): boolean {
-    if (!this.opts.runAhead || d.gm) return false;
+    // a priced L1 read's cost depends on what other pipes stream at its start: it starts on the clock
+    if (!this.opts.runAhead || d.gm || (this.l1Banks !== null && this.l1Banks.conflictCycles > 0 && d.l1Read >= 0)) return false;
     const op = d.insn.op;
     return op !== 'wait_flag' && op !== 'cross_wait';
   }
@@ -438,6 +442,14 @@ export class Chip {
     p.current = d;
     p.currentStart = now;
     p.currentIssue = e.issue;
+    if (this.l1Banks !== null && d.l1Write >= 0) {
+      p.l1WriteSpan = l1Span(this.l1Banks, e.addr[d.l1Write]!, d.extents[d.l1Write]!);
+      p.l1WriteGm = d.gm;
+      p.l1WriteUntil = d.gm ? -1 : now + d.cost.occupancy;
+      if (d.gm) c.l1GmWriteStart = now;
+      // a GM transfer's streaming ends when the bandwidth manager says: logged then (transfersEnd)
+      if (!d.gm) logL1(c, now, now + d.cost.occupancy, p.l1WriteSpan, -1 - p.index, this.l1Horizon(c, now));
+    }
     if (d.gm) {
       const t = p.xfer;
       t.core = c.id;
@@ -452,10 +464,38 @@ export class Chip {
       this.bandwidth.start(now, t);
       return;
     }
-    // UB bank conflicts lengthen the occupancy (docs/hardware.md §UB and L1 banks); addresses only, never data
-    const banks = d.banks === null ? 0 : bankExtraCycles(d.banks, e.addr);
+    // UB and L1 bank conflicts lengthen the occupancy (docs/hardware.md §UB and L1 banks); addresses only, never data
+    const banks = (d.banks === null ? 0 : bankExtraCycles(d.banks, e.addr)) + (this.l1Banks !== null && d.l1Read >= 0 ? this.l1Conflict(c, p, d, e, now) : 0);
     p.stallBankCycles += banks;
     this.complete(c, p, now + d.cost.occupancy + banks);
+  }
+
+  /**
+   * An L1 read starting now: it is logged (the overlaps are counted from the log once the run is over,
+   * hw/timing/l1-banks.ts), and with a priced conflict it costs banks.l1.conflictCycles for each cycle
+   * it streams beside writes another pipe of the core is streaming into its banks now (until their
+   * predicted end).
+   */
+  private l1Conflict(c: CoreState, p: PipeState, d: DecodedInsn, e: QueueEntry, now: number): number {
+    const b = this.l1Banks!;
+    const span = l1Span(b, e.addr[d.l1Read]!, d.extents[d.l1Read]!);
+    logL1(c, now, now + d.cost.occupancy, span, p.index, this.l1Horizon(c, now));
+    if (b.conflictCycles === 0) return 0;
+    let overlap = 0;
+    for (const q of c.pipes) {
+      if (q === undefined || q === p || (q.l1WriteSpan & span) === 0) continue;
+      const until = q.l1WriteGm ? (q.transfer !== null ? q.transfer.end : -1) : q.l1WriteUntil;
+      if (until > now) overlap += Math.min(d.cost.occupancy, until - now);
+    }
+    return overlap * b.conflictCycles;
+  }
+
+  /**
+   * The earliest start anything logged from now on can have on core `c`: the global clock, or the
+   * start of a GM transfer into L1 still streaming (it is logged when it ends).
+   */
+  private l1Horizon(c: CoreState, now: number): number {
+    return Math.min(now, this.now, c.l1GmWriteStart);
   }
 
   /** Ends the occupancy of the current instruction at `occEnd` and books its completion. */
@@ -484,6 +524,10 @@ export class Chip {
       const p = this.transferOwner[t.core * PIPES.length + t.owner]!;
       p.transfer = null;
       const d = p.current!;
+      if (this.l1Banks !== null && d.l1Write >= 0) {
+        c.l1GmWriteStart = Infinity;
+        logL1(c, p.currentStart, now, p.l1WriteSpan, -1 - p.index, this.l1Horizon(c, now));
+      }
       const alone = Math.max(1, Math.ceil(d.cost.bytes / aloneRate(this.rates, t.cap, t.hbm) - 1e-9));
       p.stallBandwidthCycles += Math.max(0, now - p.currentStart - alone);
       this.complete(c, p, now);

@@ -65,6 +65,12 @@ export class PipeState {
   stallBandwidthCycles = 0;
   /** extra occupancy from UB bank conflicts (hw/timing/banks.ts) */
   stallBankCycles = 0;
+  /** cycles this pipe's L1 reads streamed beside another pipe's writes to the same L1 banks (hw/timing/l1-banks.ts) */
+  l1BankOverlapCycles = 0;
+  /** the L1 write in flight: the banks it touches, and until when it streams (-1: none; a GM transfer: while it lasts) */
+  l1WriteSpan = 0;
+  l1WriteUntil = -1;
+  l1WriteGm = false;
 
   constructor(
     readonly index: number,
@@ -115,6 +121,10 @@ export class CoreState implements ScalarModes {
   readonly opCount = new Float64Array(MNEMONICS.length);
   readonly opCycles = new Float64Array(MNEMONICS.length);
   readonly pathBytes = new Float64Array(PATHS.length);
+  /** L1 streaming intervals of the run, 4 numbers each: start, end, (bank, group) span, pipe (reads: its index; writes: -1 - its index) */
+  readonly l1Log: number[] = [];
+  /** start of the GM -> L1 transfer streaming now (one MTE2 pipe: at most one), or Infinity */
+  l1GmWriteStart = Infinity;
   /** GM bytes per path by level: served by the L2, missing it, read from and written to HBM */
   readonly l2HitBytes = new Float64Array(PATHS.length);
   readonly l2MissBytes = new Float64Array(PATHS.length);

@@ -4,7 +4,7 @@
  * engine's inner loop never looks at the opcode table or parses anything. Preset-dependent legality
  * is checked here, once.
  */
-import { MNEMONICS, OPCODES, type Family, type OpSpec } from '../../isa/opcodes.js';
+import { COPY_FAMILIES, MNEMONICS, OPCODES, type Family, type OpSpec } from '../../isa/opcodes.js';
 import type { Insn, Program } from '../../isa/program.js';
 import { field } from '../../isa/program.js';
 import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
@@ -47,6 +47,9 @@ export interface DecodedInsn {
   readonly arg: number;
   /** UB bank conflicts to add to the occupancy once the addresses are known; null: none possible */
   readonly banks: BankCheck | null;
+  /** copy families: the mem operand written in L1 (operand 0, the destination) and the one read from L1, or -1 */
+  readonly l1Write: number;
+  readonly l1Read: number;
 }
 
 export interface DecodedProgram {
@@ -107,6 +110,7 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
     const cost = costOf(insn, cfg);
     const shape = shapeOf(insn, cfg.cube.k0Bytes);
     const gm = isGmPath(cost.path);
+    const isCopy = (COPY_FAMILIES as readonly string[]).includes(spec.family);
     // the operand 0 of every copy family is its destination
     const gmOperand = gm ? mems.findIndex((m) => m.buf === 'GM') : -1;
     return {
@@ -126,6 +130,8 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       exec: execOf(spec.family),
       extents: extentsOf(insn, cfg),
       arg,
+      l1Write: isCopy && mems[0]?.buf === 'L1' ? 0 : -1,
+      l1Read: isCopy ? mems.findIndex((m, i) => i > 0 && m.buf === 'L1') : -1,
       banks: bankCheckOf(shape, spec.family, mems.map((m) => m.buf), cfg),
     };
   });

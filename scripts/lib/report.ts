@@ -17,6 +17,7 @@ export function summaryJson(s: OpSummary) {
     ratios: s.ratios,
     bytes: s.bytes,
     memory: s.memory,
+    l1BankOverlapCycles: s.l1BankOverlapCycles,
     l2Start: s.l2Start,
     l2DirtyBytes: s.l2DirtyBytes,
     macs: s.macs,

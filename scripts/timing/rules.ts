@@ -137,6 +137,17 @@ output type, the GM bandwidth it takes does.
   bank (they are in its fitted cost); every block counts whatever the mask; the fitted class costs are
   taken as conflict-free (the measuring layouts of section 3 have no conflict). 910 and 310P have no
   public bank structure, so no conflicts there (\`banks.ub\` null).
+- L1 bank conflicts (presets with \`banks.l1\`: ascend910b and tiny-sep). The L1 of 2201 is 16 banks of
+  32 KB in 8 groups of 2 with the map {BANK[0], DEPTH[9:0], BG[2:0], WIDTH[4:0]}: 32 B rows walk through
+  the groups and address bit 18 picks the bank of a group; a bank serves one read or one write a cycle.
+  No instruction reads and writes L1 itself, so conflicts are between pipes: when an L1 read (MTE1's
+  loads, the L1 -> BT / FB copies) starts, each L1 write another pipe of the core still streams (an
+  MTE2 GM -> L1 transfer until its predicted end, a fixpipe into L1 until its occupancy ends) that
+  touches one of the read's (bank, group) pairs overlaps it for min(read occupancy, write's remaining
+  time) cycles: counted as \`l1BankOverlap\`, and charged \`banks.l1.conflictCycles\` each as the stall
+  reason \`bank\`. No penalty is published, so the presets charge 0 and a \`--config\` prices it. Such reads
+  start on the clock (no run-ahead), so the overlap is the same in every mode. Not modelled: the write
+  slowing down, and a write that starts while a read streams.
 - Not modelled: costs that differ by data type within a class.
 
 ### 1.8 Synchronisation
@@ -150,9 +161,7 @@ output type, the GM bandwidth it takes does.
   decrements it. More than 15 pending sets is an error (the hardware saturates).
 
 ### 1.9 Not modelled
-L1 bank conflicts (the structure is in docs/hardware.md; no instruction reads and writes L1, or reads it
-twice, so any conflict would be between pipes, MTE1 reading while MTE2 or FIX write, which needs a
-per-cycle account of the transfers' rows), UB bank conflicts between instructions of different pipes
+the cost of L1 bank conflicts (counted, charged 0: none is published), UB bank conflicts between instructions of different pipes
 (MTE2 or MTE3 against V) and on 910 and 310P, the instruction cache, L2 and HBM latency (only their
 bandwidths are modelled), L2 bank structure, the split of GM traffic into 128/256/512 B requests
 (measured transfers reach full bandwidth only from about 16 KB), same-address serialisation between
