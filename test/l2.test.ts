@@ -155,3 +155,12 @@ describe('the L2 disabled (a what-if)', () => {
     expect(second.cycles).toBe(first.cycles);
   });
 });
+
+describe('L2 configuration checks', () => {
+  it('refuses lines under 32 B, more lines than the residency state allows, and partial sets', () => {
+    expect(() => loadConfig('ascend910b', { l2: { lineBytes: 16 } })).toThrow(/config field l2.lineBytes must be at least 32, got 16/);
+    expect(() => loadConfig('ascend910b', { l2: { bytes: 2 ** 32, lineBytes: 32 } })).toThrow(/config field l2.bytes holds 134217728 lines .* at most 16777216/);
+    expect(() => loadConfig('ascend910b', { l2: { bytes: 128 * 16 * 3 + 128 } })).toThrow(/config field l2.bytes must be a multiple of l2.lineBytes x l2.ways = 2048/);
+    expect(() => loadConfig('ascend910b', { l2: { mode: 'off' } })).toThrow(/config field l2.mode must be one of normal, disabled/);
+  });
+});

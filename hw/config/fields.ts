@@ -227,6 +227,9 @@ export interface Rule {
   readonly check: (h: HwParams) => { path: string; what: string } | undefined;
 }
 
+/** Lines an L2 may hold: 8 bytes of residency state each, so at most 128 MiB of it (192 MiB / 128 B lines is 1.5 M). */
+const MAX_L2_LINES = 2 ** 24;
+
 export const RULES: readonly Rule[] = [
   {
     fields: 'aivPerAic',
@@ -242,6 +245,16 @@ export const RULES: readonly Rule[] = [
           if (p.bytes % p.align !== 0) return { path: `coreKinds.${kind}.buffers.${b}.bytes`, what: `must be a multiple of its alignment ${p.align}${got(p.bytes)}` };
       return undefined;
     },
+  },
+  {
+    fields: 'l2.lineBytes',
+    rule: 'at least 32 (a DataCopy block), and l2.bytes / l2.lineBytes at most 16777216 lines (the residency state holds 8 bytes a line)',
+    check: (h) =>
+      h.l2.lineBytes < 32
+        ? { path: 'l2.lineBytes', what: `must be at least 32${got(h.l2.lineBytes)}` }
+        : h.l2.bytes / h.l2.lineBytes > MAX_L2_LINES
+          ? { path: 'l2.bytes', what: `holds ${h.l2.bytes / h.l2.lineBytes} lines of l2.lineBytes ${h.l2.lineBytes}: at most ${MAX_L2_LINES} (use larger lines or a smaller L2)` }
+          : undefined,
   },
   {
     fields: 'l2.bytes',
