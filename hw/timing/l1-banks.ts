@@ -73,12 +73,21 @@ export function logL1(c: CoreState, start: number, end: number, span: number, ta
       if (v > 0 && readPipe !== -1 - (isRead ? t0 : tag)) c.pipes[readPipe]!.l1BankOverlapCycles += v;
     }
     if (e0 <= horizon) continue; // nothing logged later can overlap it
-    log[k] = s0;
-    log[k + 1] = e0;
-    log[k + 2] = span0;
-    log[k + 3] = t0;
+    if (k !== i) {
+      log[k] = s0;
+      log[k + 1] = e0;
+      log[k + 2] = span0;
+      log[k + 3] = t0;
+    }
     k += 4;
   }
-  log.length = k;
-  log.push(start, end, span, tag);
+  if (k === log.length) {
+    log.push(start, end, span, tag);
+    return;
+  }
+  log[k] = start;
+  log[k + 1] = end;
+  log[k + 2] = span;
+  log[k + 3] = tag;
+  log.length = k + 4;
 }
