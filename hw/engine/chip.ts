@@ -448,7 +448,7 @@ export class Chip {
       p.l1WriteUntil = d.gm ? -1 : now + d.cost.occupancy;
       if (d.gm) c.l1GmWriteStart = now;
       // a GM transfer's streaming ends when the bandwidth manager says: logged then (transfersEnd)
-      if (!d.gm) logL1(c, now, now + d.cost.occupancy, p.l1WriteSpan, -1 - p.index, this.l1Horizon(c, now));
+      if (!d.gm) logL1(c, false, now, now + d.cost.occupancy, p.l1WriteSpan, p.index, this.l1Horizon(c, now));
     }
     if (d.gm) {
       const t = p.xfer;
@@ -479,7 +479,7 @@ export class Chip {
   private l1Conflict(c: CoreState, p: PipeState, d: DecodedInsn, e: QueueEntry, now: number): number {
     const b = this.l1Banks!;
     const span = l1Span(b, e.addr[d.l1Read]!, d.extents[d.l1Read]!);
-    logL1(c, now, now + d.cost.occupancy, span, p.index, this.l1Horizon(c, now));
+    logL1(c, true, now, now + d.cost.occupancy, span, p.index, this.l1Horizon(c, now));
     if (b.conflictCycles === 0) return 0;
     let overlap = 0;
     for (const q of c.pipes) {
@@ -526,7 +526,7 @@ export class Chip {
       const d = p.current!;
       if (this.l1Banks !== null && d.l1Write >= 0) {
         c.l1GmWriteStart = Infinity;
-        logL1(c, p.currentStart, now, p.l1WriteSpan, -1 - p.index, this.l1Horizon(c, now));
+        logL1(c, false, p.currentStart, now, p.l1WriteSpan, p.index, this.l1Horizon(c, now));
       }
       const alone = Math.max(1, Math.ceil(d.cost.bytes / aloneRate(this.rates, t.cap, t.hbm) - 1e-9));
       p.stallBandwidthCycles += Math.max(0, now - p.currentStart - alone);

@@ -121,8 +121,9 @@ export class CoreState implements ScalarModes {
   readonly opCount = new Float64Array(MNEMONICS.length);
   readonly opCycles = new Float64Array(MNEMONICS.length);
   readonly pathBytes = new Float64Array(PATHS.length);
-  /** L1 streaming intervals of the run, 4 numbers each: start, end, (bank, group) span, pipe (reads: its index; writes: -1 - its index) */
-  readonly l1Log: number[] = [];
+  /** L1 reads and writes that may still overlap a later one, 4 numbers each: start, end, (bank, group) span, pipe */
+  readonly l1Reads: number[] = [];
+  readonly l1Writes: number[] = [];
   /** start of the GM -> L1 transfer streaming now (one MTE2 pipe: at most one), or Infinity */
   l1GmWriteStart = Infinity;
   /** GM bytes per path by level: served by the L2, missing it, read from and written to HBM */

@@ -51,43 +51,50 @@ function groupMask(groups: number, start: number, count: number): number {
 }
 
 /**
- * Logs one L1 streaming interval of core `c` (a read: `tag` its pipe; a write: -1 - its pipe) once the
- * interval is final, and adds its overlap with every logged access of the other kind from another pipe
- * that shares a (bank, group) pair to the reading pipe's l1BankOverlapCycles. Each pair is counted once,
- * when the later of the two is logged, from the two final intervals: so the count does not depend on
- * the order the engine processes them in (run-ahead or not). `horizon`: nothing logged from now on can
- * start before it, so what ended by then is dropped.
+ * Logs one L1 streaming interval of core `c` once it is final (`pipe`: the reading or writing pipe),
+ * and adds its overlap with every logged access of the other kind from another pipe that shares a
+ * (bank, group) pair to the reading pipe's l1BankOverlapCycles. Each pair is counted once, when the
+ * later of the two is logged, from the two final intervals: so the count does not depend on the order
+ * the engine processes them in (run-ahead or not). `horizon`: nothing logged from now on can start
+ * before it, so what ended by then is dropped from the other kind's log.
  */
-export function logL1(c: CoreState, start: number, end: number, span: number, tag: number, horizon: number): void {
-  const log = c.l1Log;
-  const isRead = tag >= 0;
+export function logL1(c: CoreState, isRead: boolean, start: number, end: number, span: number, pipe: number, horizon: number): void {
+  const others = isRead ? c.l1Writes : c.l1Reads;
   let k = 0;
-  for (let i = 0; i < log.length; i += 4) {
-    const s0 = log[i]!;
-    const e0 = log[i + 1]!;
-    const span0 = log[i + 2]!;
-    const t0 = log[i + 3]!;
-    if (t0 >= 0 !== isRead && (span0 & span) !== 0) {
-      const readPipe = isRead ? tag : t0;
+  for (let i = 0; i < others.length; i += 4) {
+    const s0 = others[i]!;
+    const e0 = others[i + 1]!;
+    const span0 = others[i + 2]!;
+    const pipe0 = others[i + 3]!;
+    if ((span0 & span) !== 0 && pipe0 !== pipe) {
       const v = Math.min(end, e0) - Math.max(start, s0);
-      if (v > 0 && readPipe !== -1 - (isRead ? t0 : tag)) c.pipes[readPipe]!.l1BankOverlapCycles += v;
+      if (v > 0) c.pipes[isRead ? pipe : pipe0]!.l1BankOverlapCycles += v;
     }
-    if (e0 <= horizon) continue; // nothing logged later can overlap it
+    if (e0 <= horizon) continue; // nothing logged from now on can overlap it
     if (k !== i) {
-      log[k] = s0;
-      log[k + 1] = e0;
-      log[k + 2] = span0;
-      log[k + 3] = t0;
+      others[k] = s0;
+      others[k + 1] = e0;
+      others[k + 2] = span0;
+      others[k + 3] = pipe0;
     }
     k += 4;
   }
-  if (k === log.length) {
-    log.push(start, end, span, tag);
-    return;
+  if (k !== others.length) others.length = k;
+  const mine = isRead ? c.l1Reads : c.l1Writes;
+  // long runs of one kind (reads with no write between) would grow the log: drop what has ended
+  if (mine.length >= PRUNE_AT) prune(mine, horizon);
+  mine.push(start, end, span, pipe);
+}
+
+/** Entries a log holds before it drops the ones that have ended. */
+const PRUNE_AT = 256;
+
+function prune(log: number[], horizon: number): void {
+  let k = 0;
+  for (let i = 0; i < log.length; i += 4) {
+    if (log[i + 1]! <= horizon) continue;
+    for (let j = 0; j < 4; j++) log[k + j] = log[i + j]!;
+    k += 4;
   }
-  log[k] = start;
-  log[k + 1] = end;
-  log[k + 2] = span;
-  log[k + 3] = tag;
-  log.length = k + 4;
+  log.length = k;
 }
