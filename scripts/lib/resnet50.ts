@@ -1,0 +1,166 @@
+/**
+ * ResNet-50 v1.5 layer by layer (torchvision shapes: the stride of a downsampling block on its 3x3
+ * convolution): all 53 convolutions and the fc, each as the INT8 operator `exec` runs (QLinearConv,
+ * QLinearMatMul), timed timing-only on every core the default tiler uses, with the figures the kernel
+ * library is judged by: GM-side read bytes against the compulsory input + weight bytes, cores used
+ * against the output's 16-row blocks, chip-wide cube utilisation and the busiest unit.
+ */
+import type { HwConfig } from '../../hw/config/types.js';
+import { simulate } from '../../hw/simulate.js';
+import { isGmPath } from '../../hw/timing/cost.js';
+import { LaunchSequence } from '../../ops-nn/launch-sequence.js';
+import { summarise, type OpSummary } from '../../traces/index.js';
+import { KERNELS } from './regress/kernels.js';
+import type { PlannedLaunch } from './regress/measure.js';
+import type { PathName } from '../../hw/config/types.js';
+import { col, type Schema } from '../../traces/schema.js';
+
+export interface ConvLayer {
+  readonly kind: 'conv';
+  readonly name: string;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly oc: number;
+  readonly k: number;
+  readonly stride: number;
+  readonly pad: number;
+}
+export interface FcLayer {
+  readonly kind: 'fc';
+  readonly name: string;
+  readonly k: number;
+  readonly n: number;
+}
+export type Layer = ConvLayer | FcLayer;
+
+const conv = (name: string, c: number, hw: number, oc: number, k: number, stride = 1): ConvLayer => ({ kind: 'conv', name, c, h: hw, w: hw, oc, k, stride, pad: (k - 1) >> 1 });
+
+/** The bottleneck stages: blocks, width, output channels, input size of the stage, stride of its first block. */
+const STAGES = [
+  { blocks: 3, width: 64, out: 256, size: 56, stride: 1 },
+  { blocks: 4, width: 128, out: 512, size: 56, stride: 2 },
+  { blocks: 6, width: 256, out: 1024, size: 28, stride: 2 },
+  { blocks: 3, width: 512, out: 2048, size: 14, stride: 2 },
+] as const;
+
+/** The 53 convolutions and the fc, in network order. */
+export function resnet50Layers(): Layer[] {
+  const layers: Layer[] = [conv('conv1', 3, 224, 64, 7, 2)];
+  let channels = 64;
+  STAGES.forEach((s, si) => {
+    for (let b = 0; b < s.blocks; b++) {
+      const first = b === 0;
+      const inSize = first ? s.size : s.size / s.stride;
+      const stride = first ? s.stride : 1;
+      const at = `layer${si + 1}.${b}`;
+      layers.push(conv(`${at}.conv1`, channels, inSize, s.width, 1));
+      layers.push(conv(`${at}.conv2`, s.width, inSize, s.width, 3, stride));
+      layers.push(conv(`${at}.conv3`, s.width, inSize / stride, s.out, 1));
+      if (first) layers.push(conv(`${at}.downsample`, channels, inSize, s.out, 1, stride));
+      channels = s.out;
+    }
+  });
+  layers.push({ kind: 'fc', name: 'fc', k: 2048, n: 1000 });
+  return layers;
+}
+
+/** The epilogue the table times: fused in the fixpipe where there is one, else through UB. */
+export const tableFusion = (cfg: HwConfig): 'fixpipe' | 'ub' => (cfg.organisation === 'separated' ? 'fixpipe' : 'ub');
+
+export interface LayerRow {
+  readonly layer: Layer;
+  readonly preset: string;
+  readonly batch: number;
+  readonly fusion: string;
+  /** output rows of the GEMM (images x output pixels, or batch) and their 16-row blocks */
+  readonly outputBlocks: number;
+  readonly cores: number;
+  readonly chipCores: number;
+  readonly summary: OpSummary;
+  /** L2 hits + misses of the paths that read GM */
+  readonly gmReadBytes: number;
+  /** the input tensor and the weights, once */
+  readonly compulsoryBytes: number;
+}
+
+const outSize = (l: ConvLayer) => Math.floor((l.h + 2 * l.pad - l.k) / l.stride) + 1;
+
+/** The regress kernel and parameters that time `l` (the same kernels `exec` builds). */
+function launchesOf(l: Layer, batch: number, cfg: HwConfig): PlannedLaunch[] {
+  const fusion = tableFusion(cfg);
+  if (l.kind === 'fc') return KERNELS['qlinear-matmul']!.bind({ m: batch, k: l.k, n: l.n, fusion }, undefined)(cfg);
+  return KERNELS['qlinear-conv']!.bind({ n: batch, c: l.c, h: l.h, w: l.w, oc: l.oc, kh: l.k, kw: l.k, stride: l.stride, pad: l.pad, fusion }, undefined)(cfg);
+}
+
+/** Times one layer; its launches run as one warm sequence (the summary is of the GEMM, the first). */
+export function timeLayer(l: Layer, batch: number, cfg: HwConfig): LayerRow {
+  const launches = launchesOf(l, batch, cfg);
+  const sequence = new LaunchSequence('warm');
+  const summaries = launches.map((p) => {
+    const k = p.kernel;
+    const place = sequence.launch(k.tensors, k.gmBytes, p.carries);
+    const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing', ...(place.l2 ? { l2: place.l2 } : {}), gmPlacement: place.gmPlacement });
+    sequence.finished(r);
+    return summarise(r, `${l.name} ${k.name}`, k.usefulMacs);
+  });
+  const s = summaries[0]!;
+  const rows = l.kind === 'fc' ? batch : batch * outSize(l) * outSize(l);
+  const gmReadBytes = Object.entries(s.memory.paths)
+    .filter(([p]) => isGmPath(p as PathName) && p.startsWith('GM'))
+    .reduce((sum, [, b]) => sum + b!.l2Hit + b!.l2Miss, 0);
+  const compulsoryBytes = l.kind === 'fc' ? batch * l.k + l.k * l.n : batch * l.c * l.h * l.w + l.oc * l.c * l.k * l.k;
+  return {
+    layer: l,
+    preset: cfg.name,
+    batch,
+    fusion: tableFusion(cfg),
+    outputBlocks: Math.ceil(rows / 16),
+    cores: launches[0]!.kernel.blockDim,
+    chipCores: cfg.cores,
+    summary: s,
+    gmReadBytes,
+    compulsoryBytes,
+  };
+}
+
+/** The unit with the highest busy ratio (mean over the cores that have it): what bounds the layer. */
+export function boundBy(s: OpSummary): string {
+  const units: [string, number][] = [
+    ['cube', s.ratios.mac_ratio],
+    ['vector', s.ratios.vec_ratio],
+    ['mte2', s.ratios.mte2_ratio],
+    ['mte1', s.ratios.mte1_ratio],
+    ['mte3', s.ratios.mte3_ratio],
+    ['fixpipe', s.ratios.fixpipe_ratio],
+    ['scalar', s.ratios.scalar_ratio],
+  ];
+  return units.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+}
+
+const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+/** Columns of the layer table CSV. */
+export const LAYER_COLUMNS: Schema<LayerRow> = [
+  col('layer', '', 'torchvision name of the layer', (r) => r.layer.name),
+  col('preset', '', 'hardware preset', (r) => r.preset),
+  col('batch', 'images', 'images in the batch', (r) => r.batch),
+  col('shape', '', 'conv: C x H x W -> OC, k x k / stride; fc: K -> N', (r) =>
+    r.layer.kind === 'fc' ? `${r.layer.k} -> ${r.layer.n}` : `${r.layer.c}x${r.layer.h}x${r.layer.w} -> ${r.layer.oc}, ${r.layer.k}x${r.layer.k}/${r.layer.stride}`,
+  ),
+  col('fusion', '', 'where the requantisation runs: fixpipe, or the vector unit through UB', (r) => r.fusion),
+  col('cycles', 'cycles', 'cycles of the GEMM kernel', (r) => r.summary.cycles),
+  col('cores', 'cores', 'cores (AIC groups) the kernel launched', (r) => r.cores),
+  col('output_blocks', 'blocks', '16-row blocks of the GEMM output (images x output pixels)', (r) => r.outputBlocks),
+  col('uses_every_core', '', 'yes when the kernel launched every core, or had fewer output blocks than cores', (r) => (r.cores === r.chipCores || r.outputBlocks < r.chipCores ? 'yes' : 'no')),
+  col('chip_cube_utilization', 'ratio', 'useful MACs over what every cube of the preset could do in the cycles', (r) => r6(r.summary.chipCubeUtilization ?? 0)),
+  col('cube_utilization', 'ratio', 'over the launched cores, padding included', (r) => r6(r.summary.cubeUtilization)),
+  col('gm_read_bytes', 'bytes', 'GM-side read bytes: L2 hits + misses of the GM -> L1 / UB paths', (r) => r.gmReadBytes),
+  col('compulsory_bytes', 'bytes', 'the input tensor and the weights, once', (r) => r.compulsoryBytes),
+  col('read_over_compulsory', 'ratio', 'gm_read_bytes / compulsory_bytes', (r) => r6(r.gmReadBytes / r.compulsoryBytes)),
+  col('hbm_read_bytes', 'bytes', 'bytes read from HBM (a flushed L2 at the start)', (r) => r.summary.memory.hbmRead),
+  col('mac_ratio', 'ratio', 'cube busy / cycles, mean over the cores that have it', (r) => r6(r.summary.ratios.mac_ratio)),
+  col('vec_ratio', 'ratio', 'vector busy / cycles', (r) => r6(r.summary.ratios.vec_ratio)),
+  col('mte2_ratio', 'ratio', 'MTE2 busy / cycles', (r) => r6(r.summary.ratios.mte2_ratio)),
+  col('bound_by', '', 'the unit with the highest busy ratio', (r) => boundBy(r.summary)),
+];
