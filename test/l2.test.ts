@@ -164,3 +164,66 @@ describe('L2 configuration checks', () => {
     expect(() => loadConfig('ascend910b', { l2: { mode: 'off' } })).toThrow(/config field l2.mode must be one of normal, disabled/);
   });
 });
+
+describe('L2Cache against a plain reference model', () => {
+  /** The same rules written the plain way: per set a list of lines, most recent first, and a dirty set. */
+  class Reference {
+    private readonly sets = new Map<number, { line: number; dirty: boolean }[]>();
+    constructor(
+      private readonly cache: L2Cache,
+      private readonly setOf: (line: number) => number,
+    ) {}
+    access(base: number, bytes: number, write: boolean, bypass: boolean) {
+      const L = this.cache.lineBytes;
+      const out = emptyOutcome();
+      for (let line = Math.floor(base / L); line * L < base + bytes; line++) {
+        const inLine = Math.min(base + bytes, (line + 1) * L) - Math.max(base, line * L);
+        const ways = this.sets.get(this.setOf(line)) ?? [];
+        this.sets.set(this.setOf(line), ways);
+        const at = ways.findIndex((w) => w.line === line);
+        if (at >= 0) {
+          out.hitBytes += inLine;
+          const [w] = ways.splice(at, 1);
+          ways.unshift({ line, dirty: w!.dirty || write });
+          continue;
+        }
+        out.missBytes += inLine;
+        if (bypass) {
+          if (write) out.hbmWriteBytes += inLine;
+          else out.hbmReadBytes += inLine;
+          continue;
+        }
+        if (ways.length === this.cache.ways && ways.pop()!.dirty) out.hbmWriteBytes += L;
+        ways.unshift({ line, dirty: write });
+        if (!write) out.hbmReadBytes += L;
+      }
+      return out;
+    }
+    dirtyBytes() {
+      return [...this.sets.values()].flat().filter((w) => w.dirty).length * this.cache.lineBytes;
+    }
+  }
+
+  it('random reads, writes and bypasses on a small L2: the same outcome for every access', () => {
+    // 8 KB, 128 B lines, 4 ways: 16 sets, so a few hundred accesses overflow sets and evict dirty lines
+    const cfg = loadConfig('tiny', { l2: { bytes: 8192, lineBytes: 128, ways: 4 } });
+    const cache = new L2Cache(cfg);
+    const setOf = (line: number) => (cache as unknown as { setOf(l: number): number }).setOf(line);
+    const ref = new Reference(cache, setOf);
+    let x = 12345;
+    const rand = (n: number) => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const base = rand(64 * 1024);
+      const bytes = 1 + rand(700);
+      const write = rand(3) === 0;
+      const bypass = rand(10) === 0;
+      const got = emptyOutcome();
+      cache.access(base, bytes, write, bypass, got);
+      expect(got, `access ${i}: [${base}, +${bytes}) ${write ? 'write' : 'read'}${bypass ? ' bypass' : ''}`).toEqual(ref.access(base, bytes, write, bypass));
+    }
+    expect(cache.dirtyBytes()).toBe(ref.dirtyBytes());
+  });
+});
