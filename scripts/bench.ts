@@ -3,7 +3,9 @@
  * timing-only mode, functional int8 MACs per second, program decode rate and peak memory, with
  * the machine they ran on. Figures, not pass/fail: speed targets live here, never in tests.
  */
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../hw/config/load.js';
 import type { HwConfig } from '../hw/config/types.js';
 import { simulate, type SimResult } from '../hw/simulate.js';
@@ -82,6 +84,15 @@ function runawayBench(cfg: HwConfig): string {
   return `runaway loop (jmp to itself): stopped by the default instruction limit (${DEFAULT_MAX_INSTRUCTIONS}) after ${ms.toFixed(0)} ms`;
 }
 
+/** ResNet-50 at batch 64, all layers, in a child process (scripts/bench-network.ts): its wall time and peak memory. */
+function networkBench(): string {
+  const script = fileURLToPath(new URL('./bench-network.js', import.meta.url));
+  const r = spawnSync(process.execPath, [script, '64', 'ascend910b'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `ResNet-50 batch 64: failed (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)})`;
+  const j = JSON.parse(r.stdout) as { seconds: number; peakRssMiB: number; cycles: number };
+  return `ResNet-50 v1.5 batch 64 on ascend910b, every layer timing-only: ${j.seconds.toFixed(1)} s, peak RSS ${j.peakRssMiB.toFixed(0)} MiB (${j.cycles} cycles summed over the layers)`;
+}
+
 const fmt = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 function main(): void {
@@ -98,6 +109,7 @@ function main(): void {
   console.log(decodeBench(b910, spec(1024, 1024, 1024)));
   console.log(runawayBench(b910));
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  console.log(networkBench());
 }
 
 main();
