@@ -18,7 +18,7 @@
  *   dropped, and `dist/x.js` (build output) stands for `x.ts`;
  * - a token starting with `../`, resolved against the citing file's folder (`./x` is checked only
  *   with a file extension: `./aicore-sim-demo` is a folder a run creates);
- * - any other slash-separated token ending in a file extension (`measured/dma.csv`, `exec/types.ts`):
+ * - any other slash-separated token ending in a file extension (`timing/cost.ts`, `exec/types.ts`):
  *   resolved against the citing file's folder, then the root;
  * - a bare file name ending in .ts or .md (`presets.ts`, `README.md`): some tracked file of that name.
  *   Bare data and output names (`trace.json`, `insns.csv`, `mm.s`) are not checked: most name files
@@ -171,8 +171,8 @@ describe('references inside the repository', () => {
   it('the rule catches what it should and leaves prose alone', () => {
     const here = relative(ROOT, dirname(join(ROOT, 'hw/config/presets.ts'))).split('\\').join('/');
     expect(missingFor('../elsewhere/NOTES.md', here)).toBe('../elsewhere/NOTES.md'); // outside the repository
-    expect(missingFor('HARDWARE.md', here)).toBe('HARDWARE.md');
-    expect(missingFor('measured/dma.csv', here)).toBe('measured/dma.csv');
+    expect(missingFor('NOWHERE.md', here)).toBe('NOWHERE.md'); // a bare name no tracked file has
+    expect(missingFor('curves/dma.csv', here)).toBe('curves/dma.csv'); // a path that resolves neither here nor at the root
     expect(missingFor('docs/nothing.md', here)).toBe('docs/nothing.md');
     expect(missingFor('scripts/nowhere/', here)).toBe('scripts/nowhere/');
     expect(missingFor('./nothing.ts', here)).toBe('./nothing.ts');
