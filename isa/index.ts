@@ -21,3 +21,4 @@ export * from './numeric/float16.js';
 export * from './numeric/cast.js';
 export * from './numeric/fma.js';
 export * from './numeric/fixpipe-quant.js';
+export * from './numeric/deq.js';

@@ -44,6 +44,8 @@ export const FAMILIES = [
   'vec-unary',
   'vec-dup',
   'vec-conv',
+  'vec-deq', // s32 -> f16 times a scalar scale (kept as f16)
+  'vec-vdeq', // s32 -> f16 times a per-lane f16 scale read from UB
   'vec-reduce',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
@@ -95,6 +97,10 @@ const aluImm = (doc: string) =>
   ({ pipe: 'S', family: 'scalar', operands: [rd, rs1, op('imm', 'imm', 'immediate')], doc }) as const;
 const branch = (doc: string) => ({ pipe: 'S', family: 'branch', operands: [rs1, rs2, target], doc }) as const;
 
+/** The repeat and the strides of a vector op with one source (UNARY) or two (BINARY), in operand order. */
+const UNARY_STRIDES = [REPEAT, dstBlk, src0Blk, dstRep, src0Rep] as const;
+const BINARY_STRIDES = [REPEAT, dstBlk, src0Blk, src1Blk, dstRep, src0Rep, src1Rep] as const;
+
 const VEC_ARITH: readonly Dtype[] = ['f16', 'f32', 's16', 's32'];
 const VEC_FLOAT: readonly Dtype[] = ['f16', 'f32'];
 
@@ -109,13 +115,7 @@ const vecBinary = <const T extends VecClass>(doc: string, timing: T, dtypes: rea
       op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
       op('src0', 'mem', 'first source', { bufs: UB_ONLY }),
       op('src1', 'mem', 'second source', { bufs: UB_ONLY }),
-      REPEAT,
-      dstBlk,
-      src0Blk,
-      src1Blk,
-      dstRep,
-      src0Rep,
-      src1Rep,
+      ...BINARY_STRIDES,
     ],
     doc,
   }) as const;
@@ -131,11 +131,7 @@ const vecScalar = <const T extends VecClass>(doc: string, timing: T, dtypes: rea
       op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
       op('src0', 'mem', 'source', { bufs: UB_ONLY }),
       op('scalar', 'fimm', 'scalar operand (converted to the element type)'),
-      REPEAT,
-      dstBlk,
-      src0Blk,
-      dstRep,
-      src0Rep,
+      ...UNARY_STRIDES,
     ],
     doc,
   }) as const;
@@ -152,11 +148,7 @@ const vecAxpy = <const T extends VecClass>(doc: string, timing: T) =>
       op('dst', 'mem', 'destination and addend', { bufs: UB_ONLY }),
       op('src0', 'mem', 'source multiplied by the scalar', { bufs: UB_ONLY }),
       op('scalar', 'fimm', 'scalar factor (converted to the element type)'),
-      REPEAT,
-      dstBlk,
-      src0Blk,
-      dstRep,
-      src0Rep,
+      ...UNARY_STRIDES,
     ],
     doc,
   }) as const;
@@ -171,11 +163,7 @@ const vecUnary = <const T extends VecClass>(doc: string, timing: T, dtypes: read
       dtype,
       op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
       op('src0', 'mem', 'source', { bufs: UB_ONLY }),
-      REPEAT,
-      dstBlk,
-      src0Blk,
-      dstRep,
-      src0Rep,
+      ...UNARY_STRIDES,
     ],
     doc,
   }) as const;
@@ -451,13 +439,34 @@ export const OPCODES = {
       op('round', 'round', 'round mode'),
       op('dst', 'mem', 'destination', { bufs: UB_ONLY }),
       op('src0', 'mem', 'source', { bufs: UB_ONLY }),
-      REPEAT,
-      dstBlk,
-      src0Blk,
-      dstRep,
-      src0Rep,
+      ...UNARY_STRIDES,
     ],
     doc: 'Cast: one repeat converts 256 B / max(element sizes) elements',
+  },
+  // s32 -> f16 with a scale on the way (isa/numeric/deq.ts); 64 lanes per repeat (the s32 side)
+  vconv_deq: {
+    pipe: 'V',
+    family: 'vec-deq',
+    timing: 'conv', // a unary conversion: 1 cycle per repeat in steady state (docs/hardware.md, vconvdeq)
+    operands: [
+      op('dst', 'mem', 'f16 destination', { bufs: UB_ONLY }),
+      op('src0', 'mem', 's32 source', { bufs: UB_ONLY }),
+      op('scale', 'fimm', 'deq scale (rounded to f16, as SetDeqScale(half) keeps it)'),
+      ...UNARY_STRIDES,
+    ],
+    doc: 'Cast s32 -> f16 after SetDeqScale: dst = f16(fp32(src0) * f16(scale)), saturating',
+  },
+  vconv_vdeq: {
+    pipe: 'V',
+    family: 'vec-vdeq',
+    timing: 'binary', // reads a second operand per lane; not measured, so costed like a binary op
+    operands: [
+      op('dst', 'mem', 'f16 destination', { bufs: UB_ONLY }),
+      op('src0', 'mem', 's32 source', { bufs: UB_ONLY }),
+      op('src1', 'mem', 'f16 scale of each lane', { bufs: UB_ONLY }),
+      ...BINARY_STRIDES,
+    ],
+    doc: 'Per-lane dequantising cast s32 -> f16: dst = f16(fp32(src0) * src1), saturating',
   },
   vcadd: vecReduce('dst[r] = sum of the active lanes of repeat r (fixed pairwise order)', 'reduce', ['f16', 'f32', 's32']),
   vcmax: vecReduce('dst[r] = max of the active lanes of repeat r', 'reduce', ['f16', 'f32', 's16', 's32']),

@@ -101,6 +101,8 @@ const vectorShape = (i: InsnOfFamily<'vec-binary' | 'vec-scalar' | 'vec-axpy' | 
 });
 const dstOf = (i: { repeat: number; dstBlkStride: number; dstRepStride: number }) => vecOperand(i.repeat, FULL_REPEAT, i.dstBlkStride, i.dstRepStride);
 const src0Of = (i: { repeat: number; src0BlkStride: number; src0RepStride: number }) => vecOperand(i.repeat, FULL_REPEAT, i.src0BlkStride, i.src0RepStride);
+/** An f16 operand of a dequantising cast: 64 lanes of 2 B, half a repeat's blocks. */
+const deqHalf = (repeat: number, blkStride: number, repStride: number) => vecOperand(repeat, FULL_REPEAT / 2, blkStride, repStride);
 const dstSrc0 = (i: InsnOfFamily<'vec-scalar' | 'vec-axpy' | 'vec-unary'>) => vectorShape(i, [dstOf(i), src0Of(i)]);
 
 /** The shape function of each family; `k0Bytes` (the cube's K0 in bytes) matters to mmad only. */
@@ -177,6 +179,14 @@ export const SHAPES: FamilyTable<[k0Bytes: number], InsnShape> = {
       operands: [vecOperand(i.repeat, (lanes * ds) / BLOCK, i.dstBlkStride, i.dstRepStride), vecOperand(i.repeat, (lanes * ss) / BLOCK, i.src0BlkStride, i.src0RepStride)],
     };
   },
+  // 64 lanes (the s32 source): 8 blocks of s32 in, 4 blocks of f16 out (and of f16 scales)
+  'vec-deq': (i) => ({ kind: 'vector', cls: vecClassOf(i), repeats: i.repeat, operands: [deqHalf(i.repeat, i.dstBlkStride, i.dstRepStride), src0Of(i)] }),
+  'vec-vdeq': (i) => ({
+    kind: 'vector',
+    cls: vecClassOf(i),
+    repeats: i.repeat,
+    operands: [deqHalf(i.repeat, i.dstBlkStride, i.dstRepStride), src0Of(i), deqHalf(i.repeat, i.src1BlkStride, i.src1RepStride)],
+  }),
   // one result element per repeat, written contiguously
   'vec-reduce': (i) => ({ kind: 'vector', cls: vecClassOf(i), repeats: i.repeat, operands: [i.repeat * DTYPE_BYTES[i.dtype], src0Of(i)] }),
 };

@@ -143,8 +143,20 @@ function model(b: DataView, mask: Uint8Array, insn: Insn): void {
   let srcType: Dtype;
   let dstType: Dtype;
   let f: (x: number, y: number) => number;
+  let src1Type: Dtype | undefined; // when src1 has its own type
   const sources: Strided[] = [];
-  if (op === 'vconv') {
+  // the dequantising casts: s32 times an f16 scale, the exact product rounded once to f16, saturated
+  const deq = (x: number, s: number) => Math.max(-65504, Math.min(65504, roundF16(Math.fround(x) * s)));
+  if (op === 'vconv_deq') {
+    srcType = 's32';
+    dstType = 'f16';
+    f = (x) => deq(x, roundF16(insn.scale));
+  } else if (op === 'vconv_vdeq') {
+    srcType = 's32';
+    dstType = 'f16';
+    src1Type = 'f16';
+    f = deq;
+  } else if (op === 'vconv') {
     srcType = insn.srcType;
     dstType = insn.dstType;
     f = (x) => castValue(x, insn.srcType, insn.dstType, insn.round);
@@ -172,7 +184,10 @@ function model(b: DataView, mask: Uint8Array, insn: Insn): void {
   const lanes = 256 / Math.max(DTYPE_BYTES[srcType], DTYPE_BYTES[dstType]);
   for (let r = 0; r < i.repeat; r++) {
     const vals = sources.map(() => new Array<number>(lanes).fill(0));
-    sources.forEach((src, k) => lanesOfRepeat(src, DTYPE_BYTES[srcType], lanes, r, (e, at) => (vals[k]![e] = get(b, srcType, at))));
+    sources.forEach((src, k) => {
+      const t = k === 1 && src1Type ? src1Type : srcType;
+      lanesOfRepeat(src, DTYPE_BYTES[t], lanes, r, (e, at) => (vals[k]![e] = get(b, t, at)));
+    });
     lanesOfRepeat(dst, DTYPE_BYTES[dstType], lanes, r, (e, at) => {
       if (mask[e] === 1) put(b, dstType, at, f(vals[0]?.[e] ?? 0, vals[1]?.[e] ?? 0));
     });
@@ -230,6 +245,10 @@ function randomInsn(op: Mnemonic, rnd: () => number): { insn: Insn; fillType: Dt
     const round = pick(ROUND_MODES);
     return { insn: { op, dstType, srcType, round, dst: mem(dst), src0: mem(src0), ...common }, fillType: srcType };
   }
+  if (op === 'vconv_deq') return { insn: { op, dst: mem(dst), src0: mem(src0), scale: randomScalar('f32', rnd), ...common }, fillType: 's32' };
+  if (op === 'vconv_vdeq')
+    // f16 fill: the scales are finite halves, the s32 sources pairs of them
+    return { insn: { op, dst: mem(dst), src0: mem(src0), src1: mem(addr()), src1BlkStride: blk(), src1RepStride: rep(), ...common }, fillType: 'f16' };
   const dtype = pick('dtypes' in spec ? spec.dtypes : []);
   switch (spec.family) {
     case 'vec-binary':
@@ -466,5 +485,49 @@ describe('vector fixed cases', () => {
     const scalar = 2 ** -11 + 2 ** -23;
     run(ctx, { op: 'vadds', dtype: 'f16', dst: mem(0), src0: mem(1024), scalar, ...ONE }, [0, 1024]);
     expect(f16BitsToNumber(v.getUint16(0, true))).toBe(1);
+  });
+});
+
+describe('dequantising casts (vconv_deq, vconv_vdeq): hand-computed cases', () => {
+  const f16At = (v: DataView, k: number) => f16BitsToNumber(v.getUint16(2 * k, true));
+  const deqOf = (accs: readonly number[], scale: number): number[] => {
+    const { ctx, v } = fresh();
+    accs.forEach((x, k) => v.setInt32(1024 + 4 * k, x, true));
+    run(ctx, { op: 'vconv_deq', dst: mem(0), src0: mem(1024), scale, repeat: 1, dstBlkStride: 1, src0BlkStride: 1, dstRepStride: 4, src0RepStride: 8 }, [0, 1024]);
+    return accs.map((_, k) => f16At(v, k));
+  };
+
+  it('multiplies, then rounds once to f16 with ties to even', () => {
+    // spacing 1 in [1024, 2048): 1024.5 and 1025.5 are ties (to even); spacing 4 in [4096, 8192): 6172.5 -> 6172
+    expect(deqOf([3, -7, 2049, 2051, 12345], 0.5)).toEqual([1.5, -3.5, 1024, 1026, 6172]);
+    // spacing 2 above 2048: 2049 and 2051 are ties
+    expect(deqOf([2049, 2051], 1)).toEqual([2048, 2052]);
+  });
+
+  it('converts the int32 to fp32 first: 2^24 + 8193 becomes 2^24 + 8192, a tie that goes to even', () => {
+    // exactly: (2^24 + 8193) * 2^-14 = 1024.50006 -> 1025; through fp32: 1024.5 -> 1024
+    expect(deqOf([16785409, 16785408], 2 ** -14)).toEqual([1024, 1024]);
+  });
+
+  it('keeps the scale as an f16 value: 1 + 2^-11 rounds to 1', () => {
+    // with the fp32 scale 1000 * (1 + 2^-11) = 1000.49 would give 1000.5
+    expect(deqOf([1000], 1 + 2 ** -11)).toEqual([1000]);
+  });
+
+  it('saturates to +-65504 instead of overflowing', () => {
+    // 65520 is where RNE would reach infinity; 2^31 - 1 and -2^31 are far beyond
+    expect(deqOf([65519, 65520, 2147483647, -2147483648, -100000], 1)).toEqual([65504, 65504, 65504, -65504, -65504]);
+  });
+
+  it('vconv_vdeq takes each lane its own f16 scale, subnormals and infinities included', () => {
+    const { ctx, v } = fresh();
+    const accs = [3, 3, -7, 1 << 20, 5, 0, 1000];
+    const scales = [0.5, 0.25, 2, 2 ** -24, Infinity, Infinity, 1 / 1024];
+    accs.forEach((x, k) => v.setInt32(1024 + 4 * k, x, true));
+    scales.forEach((x, k) => v.setUint16(2048 + 2 * k, numberToF16Bits(x), true));
+    const strides = { repeat: 1, dstBlkStride: 1, src0BlkStride: 1, src1BlkStride: 1, dstRepStride: 4, src0RepStride: 8, src1RepStride: 4 };
+    run(ctx, { op: 'vconv_vdeq', dst: mem(0), src0: mem(1024), src1: mem(2048), ...strides }, [0, 1024, 2048]);
+    // 2^20 * 2^-24 = 2^-4; 5 * inf saturates; 0 * inf is NaN; 1000 / 1024 = 0.9765625 exactly
+    expect(accs.map((_, k) => f16At(v, k))).toEqual([1.5, 0.75, -14, 0.0625, 65504, NaN, 0.9765625]);
   });
 });

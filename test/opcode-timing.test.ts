@@ -71,6 +71,9 @@ const CONTIGUOUS: Readonly<Record<Family, (op: Mnemonic) => string[]>> = {
   'vec-dup': (op) => [`${op} f16, UB[0], 1, 7, 1, 8`],
   // f16 -> f32: a repeat writes 8 blocks and reads 4
   'vec-conv': (op) => [`${op} f32, f16, rint, UB[0], UB[16384], 7, 1, 1, 8, 4`],
+  // s32 -> f16: a repeat reads 8 blocks and writes 4 (and reads 4 blocks of f16 scales)
+  'vec-deq': (op) => [`${op} UB[0], UB[16384], 0.5, 7, 1, 1, 4, 8`],
+  'vec-vdeq': (op) => [`${op} UB[0], UB[16384], UB[32768], 7, 1, 1, 1, 4, 8, 4`],
   'vec-reduce': (op) => [`${op} f16, UB[0], UB[8192], 7, 1, 8`],
 };
 const samples = (op: Mnemonic): Insn[] => CONTIGUOUS[OPCODES[op].family](op).map((t) => assemble(t).insns[0]!);
@@ -106,7 +109,9 @@ describe('shapes', () => {
       } else if (shape.kind === 'vector') {
         expect(cost.bytes).toBe(shape.repeats * 256);
         // a full-repeat operand spans the bytes the repeats process
-        if (op !== 'vcadd' && op !== 'vcmax' && shape.operands.length > 0) expect(ext[0], 'destination extent').toBe(cost.bytes);
+        // (a dequantising cast writes f16 from s32: half the bytes)
+        const dstShare = OPCODES[op].family === 'vec-deq' || OPCODES[op].family === 'vec-vdeq' ? 0.5 : 1;
+        if (op !== 'vcadd' && op !== 'vcmax' && shape.operands.length > 0) expect(ext[0], 'destination extent').toBe(cost.bytes * dstShare);
       } else if (shape.kind === 'cube') {
         // A is m1 x k1 fractals, B k1 x n1, C m1 x n1: their product is (m1 k1 n1)^2, the occupancy squared
         const slow = insn.op === 'mmad' && insn.aType === 'f32' ? cfg.cube.fp32Slowdown : 1;

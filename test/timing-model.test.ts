@@ -117,6 +117,8 @@ const VECTOR_CLASS: Readonly<Partial<Record<Mnemonic, VecClass>>> = {
   vcopy: 'unary',
   vdup: 'dup',
   vconv: 'conv',
+  vconv_deq: 'conv',
+  vconv_vdeq: 'binary',
   vcadd: 'reduce',
   vcmax: 'reduce',
   set_mask_count: 'mask',
@@ -145,6 +147,8 @@ function vectorInsn(op: Mnemonic, r: number, c: HwConfig): string {
     'vec-dup': `${op} ${dt}, UB[0], 1, ${r}, 1, 8`,
     'vec-conv': `${op} f32, f16, rint, UB[0], UB[${far}], ${r}, 1, 1, 8, 4`,
     'vec-reduce': `${op} ${dt}, UB[0], UB[${far}], ${r}, 1, 8`,
+    'vec-deq': `${op} UB[0], UB[${far}], 0.5, ${r}, 1, 1, 4, 8`,
+    'vec-vdeq': `${op} UB[${far}], UB[0], UB[256], ${r}, 1, 1, 1, 4, 8, 8`, // src1 (4 blocks) in the groups src0 leaves free
     'vec-mask': op === 'set_mask_count' ? `${op} 64` : `${op} 0, 0, 0, 255`,
   };
   const text = byFamily[OPCODES[op].family];

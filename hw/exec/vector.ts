@@ -29,6 +29,8 @@
  * - vaxpy (f16/f32): dst = src0 * scalar + dst, fused: the exact value rounded once (rint) to the
  *   element type (isa/numeric/fma.ts). dst lanes are read with the sources, before any write.
  * - vconv: dst = castValue(src, srcType, dstType, round) (isa/numeric/cast.ts).
+ * - vconv_deq / vconv_vdeq (s32 -> f16, 64 lanes): dst = deqToF16(src0, s) (isa/numeric/deq.ts) with
+ *   s the scalar rounded to f16, or the f16 element of src1 in the same lane.
  * - vcadd: dst element r (contiguous, at dst + r*size) = sum of the active lanes of repeat r,
  *   reduced in lane order by a fixed pairwise tree: v = [v0+v1, v2+v3, ...] (an odd last element
  *   is carried) until one value is left, each addition rounded (f16/f32) or wrapped (s32).
@@ -44,6 +46,7 @@ import { DTYPE_BYTES, isFloat } from '../../isa/numeric/dtype.js';
 import { castValue } from '../../isa/numeric/cast.js';
 import { roundF16 } from '../../isa/numeric/float16.js';
 import { fmaRound } from '../../isa/numeric/fma.js';
+import { deqScaleF16, deqToF16 } from '../../isa/numeric/deq.js';
 import { BLOCK, READ, WRITE, type ExecContext, type FamilyExec } from './context.js';
 
 const MASK_LANES = 128;
@@ -255,6 +258,25 @@ const conv: FamilyExec<'vec-conv'> = (ctx, insn, a) => {
   );
 };
 
+/** Lanes of a dequantising cast: one repeat holds 64 s32 sources. */
+const DEQ_LANES = REPEAT_BYTES / DTYPE_BYTES.s32;
+
+/** f16 destination and s32 source of a dequantising cast, as lanewise operands. */
+const deqSides = (insn: { dstBlkStride: number; dstRepStride: number; src0BlkStride: number; src0RepStride: number }, a: ArrayLike<number>) =>
+  [
+    { at: a[0]!, dtype: 'f16', blk: insn.dstBlkStride, rep: insn.dstRepStride },
+    { at: a[1]!, dtype: 's32', blk: insn.src0BlkStride, rep: insn.src0RepStride },
+  ] as const;
+
+const deq: FamilyExec<'vec-deq'> = (ctx, insn, a) => {
+  const s = deqScaleF16(insn.scale);
+  lanewise(ctx, insn.repeat, DEQ_LANES, ...deqSides(insn, a), undefined, (x) => deqToF16(x, s));
+};
+
+// the per-lane scale is a second f16 source
+const vdeq: FamilyExec<'vec-vdeq'> = (ctx, insn, a) =>
+  lanewise(ctx, insn.repeat, DEQ_LANES, ...deqSides(insn, a), { at: a[2]!, dtype: 'f16', blk: insn.src1BlkStride, rep: insn.src1RepStride }, deqToF16);
+
 const reduce: FamilyExec<'vec-reduce'> = (ctx, insn, a) => {
   const dt = insn.dtype;
   const size = DTYPE_BYTES[dt];
@@ -291,5 +313,7 @@ export const VECTOR_EXEC: { readonly [F in VectorFamily]: FamilyExec<F> } = {
   'vec-unary': unary,
   'vec-dup': dup,
   'vec-conv': conv,
+  'vec-deq': deq,
+  'vec-vdeq': vdeq,
   'vec-reduce': reduce,
 };

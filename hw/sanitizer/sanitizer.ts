@@ -36,7 +36,7 @@ const NP = PIPES.length;
 const GM = BUFFERS.indexOf('GM');
 /** Lanes of the vector mask, and the families whose lanes it gates. */
 const MASK_LANES = 128;
-const MASKED_FAMILIES: ReadonlySet<string> = new Set(['vec-binary', 'vec-scalar', 'vec-axpy', 'vec-unary', 'vec-dup', 'vec-conv', 'vec-reduce']);
+const MASKED_FAMILIES: ReadonlySet<string> = new Set(['vec-binary', 'vec-scalar', 'vec-axpy', 'vec-unary', 'vec-dup', 'vec-conv', 'vec-deq', 'vec-vdeq', 'vec-reduce']);
 
 /** Cross-core flag ids a core has (its counters). */
 const CROSS_IDS = 16;
@@ -116,6 +116,11 @@ const MAPPINGS: Readonly<Record<Mapping, (offsets: readonly number[], inBytes: n
   proportional: (offsets, inBytes, outBytes) => scale(offsets, outBytes / inBytes),
   all: (_offsets, _inBytes, outBytes) => [0, outBytes],
 };
+/** Element bytes of each operand of the dequantising casts: s32 in, f16 out, f16 scales. */
+const DEQ_OPERAND_BYTES: Readonly<Partial<Record<string, Readonly<Record<string, number>>>>> = {
+  'vec-deq': { dst: 2, src0: 4 },
+  'vec-vdeq': { dst: 2, src0: 4, src1: 2 },
+};
 const MAPPING_OF: Readonly<Partial<Record<string, Mapping>>> = {
   dma: 'bursts',
   load2d: 'proportional',
@@ -125,6 +130,8 @@ const MAPPING_OF: Readonly<Partial<Record<string, Mapping>>> = {
   'vec-axpy': 'proportional',
   'vec-unary': 'proportional',
   'vec-conv': 'proportional',
+  'vec-deq': 'proportional',
+  'vec-vdeq': 'proportional',
   'vec-reduce': 'proportional',
 };
 
@@ -474,9 +481,10 @@ export class Sanitizer {
     const names = OPCODES[d.insn.op].operands.filter((o) => o.kind === 'mem').map((o) => o.name);
     const readsDst = READS_DST[d.insn.op]?.(insn) ?? false;
     const mapping = MAPPING_OF[d.family] ?? 'all';
-    // element size of each operand, for the mask (vconv: its own type on each side)
+    // element size of each operand, for the mask (vconv: its own type on each side; the dequantising
+    // casts have fixed types)
     const sizes = MASKED_FAMILIES.has(d.family)
-      ? names.map((n) => DTYPE_BYTES[(d.insn.op === 'vconv' ? insn[n === 'dst' ? 'dstType' : 'srcType'] : insn['dtype']) as Dtype])
+      ? names.map((n) => DEQ_OPERAND_BYTES[d.family]?.[n] ?? DTYPE_BYTES[(d.insn.op === 'vconv' ? insn[n === 'dst' ? 'dstType' : 'srcType'] : insn['dtype']) as Dtype])
       : undefined;
     p = { layouts, names, sizes, modes: names.map((n) => (n === 'dst' ? (readsDst ? 'rw' : 'w') : 'r')), mapping, bursts: mapping === 'bursts' ? (insn['blockCount'] as number) : 1 };
     this.plans.set(d, p);

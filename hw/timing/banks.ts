@@ -40,6 +40,8 @@ const ROLES: Partial<Record<Family, readonly Role[]>> = {
   'vec-unary': ['write', 'read'],
   'vec-dup': ['write'],
   'vec-conv': ['write', 'read'],
+  'vec-deq': ['write', 'read'],
+  'vec-vdeq': ['write', 'read', 'read'],
   'vec-reduce': ['write', 'read'],
 };
 

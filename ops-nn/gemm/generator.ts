@@ -17,11 +17,14 @@ import { OpError, ceilDiv, type Kernel, type TensorDesc } from '../kernel.js';
 import { CrossQueue } from '../queue.js';
 import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT, type Workspace } from './epilogues.js';
 import { emitChunkLoad, emitTileMainLoop, tileChunk, tileSlab } from './main-loop.js';
-import { plan, tilesOf, type Plan, type Tile } from './plan.js';
-import { cubeQueues } from './queues.js';
+import { plan, tilesOf, type Plan, type Tile, type TileTurn } from './plan.js';
+import { cubeQueues, type CubeQueues } from './queues.js';
 import { tableEntries, type GemmProblem } from './spec.js';
-import { checkGemmTiling, defaultGemmTiling, withResidentA, type GemmTiling } from './tiling.js';
-import { maxSlabRows } from './slab.js';
+import { checkGemmTiling, featureMapPlan, withResidentA, type GemmTiling } from './tiling.js';
+import { chooseGemmTiling, tilerNotes } from './tiler.js';
+import { blockRange } from './blocks.js';
+import { maxSlabRows, slabOf, type Slab } from './slab.js';
+import type { ConvGeom } from './spec.js';
 
 /** AIVs converting each tile of a mixed kernel (each takes half of its rows). */
 const AIVS_PER_TILE = 2;
@@ -54,15 +57,32 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
   // A resident A (img2col feature map of a batch entry, or the A panel of a tile row) is loaded
   // when the tile needs a different one than the last; MTE1 releases the old one first.
   let loaded = '';
+  let aPanel = -1;
+  const img2col = p.aSource.kind === 'img2col';
+  const bands = img2col ? blockBands(pl, tiles) : undefined;
+  const bPanels = pl.bPanels > 0 ? bPanelTurns(e, pl, q, tiles) : undefined;
+  const slabOfTile = (tile: Tile) => (img2col ? (bands!.get(tile.e) ? bandSlab(bands!.get(tile.e)!, tile) : tileSlab(pl, tile)) : undefined);
+  // which resident A a tile reads: its entry's feature map (or slab of it), or its tile row's A panel
+  const keyOf = (tile: Tile) => {
+    const slab = slabOfTile(tile);
+    const entry = p.aPerBatch ? tile.e : 0;
+    return slab ? `${entry}:${slab.first}:${slab.rows}` : pl.t.aResident ? `${entry}:${tile.m0}` : '';
+  };
+  // two resident-A slots pay only for a block that loads more than one
+  const double = pl.aPanels === 2 && new Set(tiles.map(keyOf)).size > 1;
+  const aSlotOf = (k: number) => (double ? k % 2 : 0);
+  if (double) q.panel.prime();
   tiles.forEach((tile, i) => {
     const cslot = i % pl.nL0C;
     const entry = p.aPerBatch ? tile.e : 0;
-    const img2col = p.aSource.kind === 'img2col';
-    const slab = img2col ? tileSlab(pl, tile) : undefined;
-    const key = slab ? `${entry}:${slab.first}:${slab.rows}` : pl.t.aResident ? `${entry}:${tile.m0}` : '';
+    const slab = slabOfTile(tile);
+    const key = keyOf(tile);
     const newPanel = key !== '' && key !== loaded;
     if (newPanel) {
-      if (loaded !== '') {
+      aPanel++;
+      // two slots: MTE2 loads this panel while MTE1 still reads the last; one: it waits for the last to be freed
+      if (double) q.panel.alloc(aSlotOf(aPanel));
+      else if (loaded !== '') {
         q.panel.free(0);
         q.panel.alloc(0);
       }
@@ -72,18 +92,22 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
         const cv = (p.aSource as { conv: { h: number; w: number } }).conv;
         const rowBytes = cv.w * 32;
         const planes = pl.aBytes / (cv.h * rowBytes);
-        e.b.emit('copy_gm_l1', { dst: l1(0), src: gm(aBase + slab.first * rowBytes), blockCount: planes, blockLen: slab.rows * rowBytes, srcGap: (cv.h - slab.rows) * rowBytes, dstGap: 0 });
+        e.b.emit('copy_gm_l1', { dst: l1(pl.l1A[aSlotOf(aPanel)]!), src: gm(aBase + slab.first * rowBytes), blockCount: planes, blockLen: slab.rows * rowBytes, srcGap: (cv.h - slab.rows) * rowBytes, dstGap: 0 });
       }
-      else emitChunkLoad(e, pl, tileChunk(pl, tile, 'a', { base: aBase, dst: pl.l1A[0]!, kStart: 0, kLen: p.k }));
-      q.panel.enque(0);
+      else emitChunkLoad(e, pl, tileChunk(pl, tile, 'a', { base: aBase, dst: pl.l1A[aSlotOf(aPanel)]!, kStart: 0, kLen: p.k }));
+      q.panel.enque(aSlotOf(aPanel));
       loaded = key;
     }
-    const turn = { tile, index: i, cslot, newPanel };
+    const bPanel = bPanels?.(i);
+    const turn = { tile, index: i, cslot, newPanel, aSlot: aSlotOf(Math.max(0, aPanel)), ...(slab ? { slab } : {}), ...(bPanel ? { bPanel } : {}) };
     emitTileMainLoop(e, pl, q, turn);
     if (pl.coupled) emitUbEpilogue(e, pl, q, turn);
     else if (workspace) emitWorkspaceEpilogue(e, pl, q, turn, workspace);
     else emitFixpipeEpilogue(e, pl, q, turn);
+    // two slots: MTE1 frees a resident A after the last tile that reads it
+    if (double && key !== '' && (i === tiles.length - 1 || keyOf(tiles[i + 1]!) !== key)) q.panel.free(aSlotOf(aPanel));
   });
+  if (double) q.panel.drain();
   // take every "free" back, as Ascend C's pipe does at the end: no flag is left set when the core ends
   q.l1.drain();
   q.l0.drain();
@@ -92,6 +116,77 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
   workspace?.queue.drain(e, 'FIX', tiles.length);
   e.b.emit('end', {});
 }
+
+/**
+ * The input rows each batch entry's tiles of one block read, when the whole feature map fits in L1:
+ * the block loads that band once (its output rows' input rows, plus the halo) instead of the whole
+ * map, so the cores of a multi-core conv do not each read all of it. A band that is the whole map is
+ * left out (the whole map is loaded as before).
+ */
+function blockBands(pl: Plan, tiles: readonly Tile[]): Map<number, { band: Slab; m0: number }> {
+  const out = new Map<number, { band: Slab; m0: number }>();
+  if (!pl.mapWhole) return out;
+  const cv = (pl.p.aSource as { conv: ConvGeom }).conv;
+  const entries = new Map<number, { first: number; end: number }>();
+  for (const t of tiles) {
+    const r = entries.get(t.e);
+    entries.set(t.e, { first: Math.min(r?.first ?? t.m0, t.m0), end: Math.max(r?.end ?? 0, t.m0 + t.rows) });
+  }
+  for (const [e, r] of entries) {
+    const band = slabOf(cv, r.first, r.end - r.first);
+    // LoadData 3D takes pads 0..255: a band whose rows start in the bottom padding would need a negative one
+    if (band.rows < cv.h && band.padTop >= 0 && band.padTop <= 255 && band.padBottom <= 255) out.set(e, { band, m0: r.first });
+  }
+  return out;
+}
+
+/** The key of a tile's B panel: its B matrix and its columns. */
+const bPanelKey = (p: GemmProblem, t: Tile) => `${t.e % p.bCount}:${t.n0}`;
+
+/**
+ * Resident B panels (plan.bPanels > 0): the block's tiles run column by column (tilesForBlock). On a
+ * column's first tile MTE2 loads its panel (every piece, all of K) chunk by chunk through the l1
+ * queue, so the first tile computes as the chunks arrive, as when B streams; the column's later tiles
+ * read the panel. Returns, per tile index, the tile's panel turn; call it in tile order (it emits the loads).
+ */
+function bPanelTurns(e: Emitter, pl: Plan, q: CubeQueues, tiles: readonly Tile[]): (i: number) => TileTurn['bPanel'] {
+  const { p, t } = pl;
+  const kL1 = t.stepK * t.baseK;
+  const chunks = ceilDiv(p.k, kL1);
+  let allocs = 0;
+  let fill = 0;
+  return (i) => {
+    const tile = tiles[i]!;
+    const filling = i === 0 || bPanelKey(p, tiles[i - 1]!) !== bPanelKey(p, tile);
+    if (filling) {
+      fill = allocs;
+      for (let piece = 0; piece < p.pieces; piece++) {
+        const base = pl.gm.b!.offset + (piece * p.bCount + (tile.e % p.bCount)) * pl.bBytes;
+        for (let ch = 0; ch < chunks; ch++) {
+          const slot = allocs++ % pl.nL1;
+          const kStart = ch * kL1;
+          q.l1.alloc(slot);
+          emitChunkLoad(e, pl, tileChunk(pl, tile, 'b', { base, dst: pl.l1B[0]! + piece * pl.bPieceBytes + ((kStart * pl.size) / 32) * tile.hn * 32, kStart, kLen: Math.min(kL1, p.k - kStart) }));
+          q.l1.enque(slot);
+        }
+      }
+    }
+    const last = i === tiles.length - 1 || bPanelKey(p, tiles[i + 1]!) !== bPanelKey(p, tile);
+    return { filling, fill, last };
+  };
+}
+
+/**
+ * A block's tiles in the order it runs them: as split (by rows) when B streams; with resident B
+ * panels, column by column within each batch entry, so a column's panel is loaded once.
+ */
+export function tilesForBlock(pl: Plan, tiles: readonly Tile[]): Tile[] {
+  if (pl.bPanels === 0) return [...tiles];
+  return [...tiles].sort((a, b) => a.e - b.e || a.n0 - b.n0 || a.m0 - b.m0);
+}
+
+/** A tile's img2col parameters inside its block's band: the band's, with the tile's own first position. */
+const bandSlab = (b: { band: Slab; m0: number }, tile: Tile): Slab => ({ ...b.band, mStart: b.band.mStart + (tile.m0 - b.m0) });
 
 function checkProblem(p: GemmProblem, cfg: HwConfig): void {
   const ep = p.epilogue;
@@ -111,10 +206,11 @@ function checkProblem(p: GemmProblem, cfg: HwConfig): void {
   }
 }
 
-/** Generates the GEMM kernel for `cfg`; the tiling defaults to `defaultGemmTiling`. */
+/** Generates the GEMM kernel for `cfg`; fields of `tiling` the caller leaves out come from the tiler (tiler.ts). */
 export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<GemmTiling>, name = 'gemm'): Kernel {
   checkProblem(p, cfg);
-  const merged: GemmTiling = { ...defaultGemmTiling(p, cfg, tiling?.blockDim), ...tiling };
+  const choice = chooseGemmTiling(p, cfg, tiling);
+  const merged: GemmTiling = { ...choice.tiling, ...tiling };
   // A user tile changes the tile count, so the default block count follows it unless given.
   const tileCount = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN);
   let t: GemmTiling = tiling?.blockDim === undefined ? { ...merged, blockDim: Math.min(tileCount, cfg.cores) } : merged;
@@ -123,7 +219,10 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   checkGemmTiling(p, t, cfg);
   const pl = plan(p, t, cfg);
   const tiles = tilesOf(p, t);
-  const per = ceilDiv(tiles.length, t.blockDim);
+  const tilesOfBlock = (b: number) => {
+    const r = blockRange(tiles.length, t.blockDim, b);
+    return tiles.slice(r.start, r.end);
+  };
   // one cross-core queue for both programs of a mixed kernel, so the AIC's and the AIVs' ids agree
   const crossQueue = pl.mixed ? new CrossQueue(WORKSPACE_SLOTS, AIVS_PER_TILE) : undefined;
   const workspaceOf = (block: number): Workspace | undefined => (crossQueue ? { queue: crossQueue, block } : undefined);
@@ -135,7 +234,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   }
   for (let b = 0; b < t.blockDim; b++) {
     if (b > 0) e.b.label(`block${b}`);
-    emitBlock(e, pl, tiles.slice(b * per, (b + 1) * per), workspaceOf(b));
+    emitBlock(e, pl, tilesForBlock(pl, tilesOfBlock(b)), workspaceOf(b));
   }
   const programs: Kernel['programs'] = { [pl.coupled ? 'coupled' : 'aic']: e.b.build() };
   if (crossQueue) {
@@ -149,7 +248,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
     for (let i = 0; i < AIVS_PER_TILE * t.blockDim; i++) {
       if (i > 0) v.b.label(`aiv${i}`);
       const group = Math.floor(i / AIVS_PER_TILE);
-      emitAivBlock(v, pl, { tiles: tiles.slice(group * per, (group + 1) * per), workspace: workspaceOf(group)!, sub: i % AIVS_PER_TILE });
+      emitAivBlock(v, pl, { tiles: tilesForBlock(pl, tilesOfBlock(group)), workspace: workspaceOf(group)!, sub: i % AIVS_PER_TILE });
     }
     programs.aiv = v.b.build();
   }
@@ -160,7 +259,12 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
       : pl.mixed
         ? 'epilogue on the AIVs: the fixpipe writes int32 tiles to a GM workspace, each AIV converts half of each tile in UB (cross-core flags)'
         : `epilogue in the fixpipe (${p.epilogue.kind === 'requant' ? (pl.uniform ? 'REQ8' : 'VREQ8') : FIXPIPE_QUANT[p.epilogue.kind].toUpperCase()})`,
-      ...(p.aSource.kind === 'img2col' && !pl.mapWhole ? [`feature map larger than L1: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`] : []),
+    ...(p.aSource.kind === 'img2col' && !pl.mapWhole
+      ? [`${featureMapPlan(p, t, cfg).fitsWhole ? 'feature map in slabs (whole maps would move more bytes, each block running only part of one)' : 'feature map larger than L1'}: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`]
+      : []),
+    ...tilerNotes(p, cfg, choice, t),
+      ...(p.aSource.kind === 'img2col' && pl.mapWhole && t.blockDim > 1 ? ['feature map split over the blocks: each block loads only the input rows its output rows read, plus the halo, once per image'] : []),
+      ...(pl.bPanels > 0 ? [`weights resident in L1: a block runs its tiles column by column and loads each column's B panel once (${pl.bPanels} panel slot${pl.bPanels > 1 ? 's' : ''} of ${pl.bPanelBytes} bytes)`] : []),
   ];
   // img2col K is the group's channels padded to C0 times the window: the real K has no padding
   const realK = p.aSource.kind === 'img2col' ? p.aSource.conv.c * p.aSource.conv.kh * p.aSource.conv.kw : p.k;

@@ -4,6 +4,7 @@
  */
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { hardwareScale, packQuantWord } from '../../isa/numeric/fixpipe-quant.js';
+import { numberToF16Bits } from '../../isa/numeric/float16.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import type { Kernel, TensorDesc } from '../kernel.js';
 import { ndToNz } from '../layout.js';
@@ -65,8 +66,10 @@ export function gemmGmImage(k: Kernel, p: GemmProblem, cfg: HwConfig, inp: GemmI
       const slot = tableSlot(p, j);
       writeBias(tables.offset + slot * 4, j);
       if (ep.kind !== 'requant') continue;
-      // The fixpipe semantics multiply by the 10-bit-mantissa scale; ONNX semantics by M itself.
-      view.setFloat32(tables.offset + (params + slot) * 4, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[j]!) : ep.scales[j]!, true);
+      // The fixpipe semantics multiply by the 10-bit-mantissa scale; ONNX semantics by M itself;
+      // the dequantising cast reads M as f16 (rounded to nearest even, as SetDeqScale(half) keeps it).
+      if (ep.vectorRequant === 'deq-f16') view.setUint16(tables.offset + params * 4 + slot * 2, numberToF16Bits(ep.scales[j]!), true);
+      else view.setFloat32(tables.offset + (params + slot) * 4, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[j]!) : ep.scales[j]!, true);
       view.setInt32(tables.offset + (2 * params + slot) * 4, ep.offsets[j]!, true);
     }
   }

@@ -5,3 +5,6 @@ export * from './host.js';
 export * from './generator.js';
 export * from './slab.js';
 export * from './problem.js';
+export * from './tiler.js';
+export * from './cost-model.js';
+export * from './blocks.js';

@@ -64,10 +64,13 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
   const { tile, cslot, newPanel } = turn;
   const img2col = p.aSource.kind === 'img2col';
   const streamA = !img2col && !t.aResident;
+  // resident B panels: nothing streams per chunk; the panel's l1B slot is this tile's B
+  const panel = turn.bPanel;
   const kL1 = t.stepK * t.baseK;
   const chunks = ceilDiv(p.k, kL1);
   const stepsPerPiece = ceilDiv(p.k, t.baseK);
   const totalSteps = p.pieces * stepsPerPiece;
+  const totalChunks = p.pieces * chunks;
   const aBase = pl.gm.a!.offset + (p.aPerBatch ? tile.e : 0) * pl.aBytes;
   const c: Counters = { step: 0, chunk: 0 };
   for (let piece = 0; piece < p.pieces; piece++) {
@@ -76,10 +79,12 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
       const ls = c.chunk % pl.nL1;
       const kStart = ch * kL1;
       const kLen = Math.min(kL1, p.k - kStart);
-      q.l1.alloc(ls);
-      if (streamA) emitChunkLoad(e, pl, tileChunk(pl, tile, 'a', { base: aBase, dst: pl.l1A[ls]!, kStart, kLen }));
-      emitChunkLoad(e, pl, tileChunk(pl, tile, 'b', { base: bBase, dst: pl.l1B[ls]!, kStart, kLen }));
-      q.l1.enque(ls);
+      if (!panel) {
+        q.l1.alloc(ls);
+        if (streamA) emitChunkLoad(e, pl, tileChunk(pl, tile, 'a', { base: aBase, dst: pl.l1A[ls]!, kStart, kLen }));
+        emitChunkLoad(e, pl, tileChunk(pl, tile, 'b', { base: bBase, dst: pl.l1B[ls]!, kStart, kLen }));
+        q.l1.enque(ls);
+      }
       const stepsHere = ceilDiv(kLen, t.baseK);
       for (let j = 0; j < stepsHere; j++, c.step++) {
         const g = c.step;
@@ -88,17 +93,19 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
         const k1 = ceilDiv(kStep, k0);
         const kc0 = (j * t.baseK) / k0;
         // MTE1: L1 -> L0A (one LoadData per K0 column, or one img2col) and L1 -> L0B (one LoadData)
-        if (j === 0) q.l1.deque(ls);
-        if (g === 0 && newPanel) q.panel.deque(0);
+        // a resident panel's chunk arrives like a streamed one, on the column's first tile only
+        const panelSlot = panel ? (panel.fill + c.chunk) % pl.nL1 : -1;
+        if (j === 0 && (!panel || panel.filling)) q.l1.deque(panel ? panelSlot : ls);
+        if (g === 0 && newPanel) q.panel.deque(turn.aSlot);
         q.l0.alloc(l0);
         if (g === 0 && p.bias && !pl.coupled)
           e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + tableColumn(p, tile) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
         if (p.aSource.kind === 'img2col') {
           const cv = p.aSource.conv;
-          const slab = tileSlab(pl, tile);
+          const slab = turn.slab ?? tileSlab(pl, tile);
           e.b.emit('load3d', {
             dst: mem('L0A', pl.l0a[l0]!),
-            src: l1(0),
+            src: l1(pl.l1A[turn.aSlot]!),
             dtype: p.aType,
             l1H: slab.rows,
             l1W: cv.w,
@@ -123,11 +130,20 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
           for (let kk = 0; kk < k1; kk++) {
             // A resident panel holds all of K; a streamed chunk starts at this chunk's K.
             const kc = streamA ? kc0 + kk : (kStart + j * t.baseK) / k0 + kk;
-            e.b.emit('load2d', { dst: mem('L0A', pl.l0a[l0]! + kk * 512), src: l1(pl.l1A[streamA ? ls : 0]! + kc * tile.h * 32), dtype: p.aType, repeat: tile.h / 16, srcStride: 1, dstGap: k1 - 1, transpose: 0 });
+            e.b.emit('load2d', { dst: mem('L0A', pl.l0a[l0]! + kk * 512), src: l1(pl.l1A[streamA ? ls : turn.aSlot]! + kc * tile.h * 32), dtype: p.aType, repeat: tile.h / 16, srcStride: 1, dstGap: k1 - 1, transpose: 0 });
           }
-        e.b.emit('load2d', { dst: mem('L0B', pl.l0b[l0]!), src: l1(pl.l1B[ls]! + kc0 * tile.hn * 32), dtype: p.bType, repeat: k1 * (tile.hn / 16), srcStride: 1, dstGap: 0, transpose: 0 });
+        // a streamed chunk holds this chunk's K from its start; a panel holds every piece and all of K
+        const bAt = panel ? pl.l1B[0]! + piece * pl.bPieceBytes + ((kStart + j * t.baseK) / k0) * tile.hn * 32 : pl.l1B[ls]! + kc0 * tile.hn * 32;
+        e.b.emit('load2d', { dst: mem('L0B', pl.l0b[l0]!), src: l1(bAt), dtype: p.bType, repeat: k1 * (tile.hn / 16), srcStride: 1, dstGap: 0, transpose: 0 });
         q.l0.enque(l0);
-        if (j === stepsHere - 1) q.l1.free(ls);
+        if (j === stepsHere - 1) {
+          if (!panel) q.l1.free(ls);
+          // the column's last nL1 allocations are what the next column's first chunks wait for: they
+          // are freed only once the column's last tile has read the panel
+          else if (panel.filling && c.chunk < totalChunks - pl.nL1) q.l1.free(panelSlot);
+        }
+        if (panel?.last && g === totalSteps - 1)
+          for (let a = totalChunks - pl.nL1; a < totalChunks; a++) q.l1.free((panel.fill + a) % pl.nL1);
         // M: one mmad per step; the first starts from the bias (or zero), the rest accumulate
         q.l0.deque(l0);
         if (g === 0) q.l0c.alloc(cslot);

@@ -3,6 +3,7 @@
  * Addresses are byte offsets into their buffer; slot arrays hold one address per buffer slot
  * (two when that level is double-buffered).
  */
+import type { Slab } from './slab.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import { GmAllocator, ceilDiv, roundUp, type TensorDesc } from '../kernel.js';
 import { nzBytes } from '../layout.js';
@@ -40,6 +41,16 @@ export interface TileTurn {
   readonly index: number;
   readonly cslot: number;
   readonly newPanel: boolean;
+  /** img2col: the feature-map rows in L1 while this tile runs, and its img2col parameters in them */
+  readonly slab?: Slab;
+  /** resident A: the l1A slot this tile reads */
+  readonly aSlot: number;
+  /**
+   * resident B panel: `filling` on a column's first tile (its chunks arrive through the l1 queue,
+   * allocations `fill`, `fill` + 1, ...), `last` on its last tile (MTE1 frees the column's last
+   * allocations then, so the next column's chunks cannot overwrite the panel while it is read)
+   */
+  readonly bPanel?: { readonly filling: boolean; readonly fill: number; readonly last: boolean };
 }
 
 export interface Plan {
@@ -77,6 +88,16 @@ export interface Plan {
   readonly mixed: boolean;
   /** img2col: the whole feature map sits in L1 (else one slab of input rows per tile row) */
   readonly mapWhole: boolean;
+  /**
+   * img2col with the whole map in L1: a tile column's B panel (every piece, all of K) stays in L1 for
+   * all the column's tiles of a block, in `l1B` slots (1 or 2) instead of K chunks; 0 when B streams
+   */
+  readonly bPanels: number;
+  /** resident A (img2col map, band or slab, or A panel) slots: 2 lets MTE2 load the next while MTE1 reads this one */
+  readonly aPanels: number;
+  /** bytes of one B panel slot (every piece) and of one piece in it */
+  readonly bPanelBytes: number;
+  readonly bPieceBytes: number;
   /** bytes of one workspace slot (one int32 tile, rows of npad) */
   readonly slotBytes: number;
 }
@@ -115,9 +136,20 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const kL1 = t.stepK * t.baseK * size;
   const resident = img2col || t.aResident;
   const aL1 = img2col ? featureMapPlan(p, t, cfg).bytes : t.aResident ? aPanelBytes(p, t) : nL1 * t.baseM * kL1;
-  const l1A = resident ? [0] : slots(0, t.baseM * kL1, nL1);
-  const l1B = slots(aL1, t.baseN * kL1, nL1);
-  const l1Bias = aL1 + nL1 * t.baseN * kL1;
+  const tablesL1 = coupled ? 0 : (p.bias ? cols16 * 4 : 0) + (g.words ? g.words.bytes : 0);
+  const l1Bytes = cfg.coreKinds[coupled ? 'coupled' : 'aic']?.buffers.L1?.bytes ?? 0;
+  // a second resident-A slot needs room, and the panel queue's second event id (ids 3 and 4 of
+  // MTE2 <-> MTE1: ascend910 has only 4)
+  const aPanels = resident && cfg.eventIds > PANEL_SECOND_ID && 2 * aL1 + nL1 * t.baseN * kL1 + tablesL1 <= l1Bytes ? 2 : 1;
+  const l1A = resident ? slots(0, aL1, aPanels) : slots(0, t.baseM * kL1, nL1);
+  const whole = featureMapPlan(p, t, cfg).whole;
+  const aTaken = (resident ? aPanels : 1) * aL1;
+  // a panel arrives in K chunks through the l1 queue: it needs at least as many as the queue is deep
+  const panelChunks = p.pieces * ceilDiv(p.k, t.stepK * t.baseK);
+  const panels = img2col && whole && columnReuse(p, t) >= 2 && panelChunks >= nL1 ? residentBPanels(p, t, cfg, aTaken + tablesL1) : { count: 0, pieceBytes: 0 };
+  const bPanelBytes = panels.pieceBytes * p.pieces;
+  const l1B = panels.count > 0 ? slots(aTaken, bPanelBytes, panels.count) : slots(aTaken, t.baseN * kL1, nL1);
+  const l1Bias = panels.count > 0 ? aTaken + panels.count * bPanelBytes : aTaken + nL1 * t.baseN * kL1;
   const l1Words = l1Bias + (p.bias ? cols16 * 4 : 0);
   const ubPlan: UbPlan | null = coupled
     ? {
@@ -152,8 +184,37 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
     uniform,
     mixed,
     slotBytes,
-    mapWhole: featureMapPlan(p, t, cfg).whole,
+    mapWhole: whole,
+    bPanels: panels.count,
+    aPanels: resident ? aPanels : 0,
+    bPanelBytes,
+    bPieceBytes: panels.pieceBytes,
   };
+}
+
+/** The second event id of the resident-A queue on MTE2 <-> MTE1 (after l1's two and bias's one): see queues.ts. */
+const PANEL_SECOND_ID = 4;
+
+/**
+ * How many times a block runs each tile column, on average: its share of the tiles over the columns
+ * it touches. A resident panel pays only when a column comes back (its first load is not overlapped
+ * with compute the way streamed K chunks are).
+ */
+function columnReuse(p: GemmProblem, t: GemmTiling): number {
+  const columns = ceilDiv(p.n, t.baseN);
+  const per = ceilDiv(p.batch * ceilDiv(p.m, t.baseM) * columns, t.blockDim);
+  return per / Math.min(per, columns);
+}
+
+/** Whether a resident B panel (a tile column's weights, every piece, all of K, in NZ) fits in L1 beside the feature map and the tables. */
+function residentBPanels(p: GemmProblem, t: GemmTiling, cfg: HwConfig, taken: number): { count: number; pieceBytes: number } {
+  const l1 = cfg.coreKinds[cfg.organisation === 'coupled' ? 'coupled' : 'aic']?.buffers.L1?.bytes ?? 0;
+  const size = DTYPE_BYTES[p.bType];
+  const pieceBytes = roundUp(t.baseN, 16) * roundUp(p.k * size, 32);
+  const room = l1 - taken;
+  // one panel: the next column's chunks wait for this column's last tile (see TileTurn.bPanel)
+  const count = Math.min(1, Math.floor(room / (pieceBytes * p.pieces)));
+  return { count: Math.max(0, count), pieceBytes };
 }
 
 export function tilesOf(p: GemmProblem, t: GemmTiling): Tile[] {

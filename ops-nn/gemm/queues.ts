@@ -5,7 +5,8 @@
  * Cube core (AIC, or the coupled core):
  *   l1     MTE2 -> MTE1  K chunks of A and B in L1
  *   bias   MTE2 -> MTE1  bias table in L1 (separated chips)
- *   panel  MTE2 -> MTE1  the resident A (img2col feature map or slab, or A panel), freed before the next
+ *   panel  MTE2 -> MTE1  the resident A (img2col feature map, band or slab, or A panel): one slot, freed before the next
+ *                        is loaded, or two, so the next loads while this one is read
  *   l0     MTE1 -> M     L0A / L0B tiles
  *   l0c    M -> FIX|V    L0C accumulators, freed by the epilogue
  *   tables MTE2 -> FIX|V per-column quant words (fixpipe) or epilogue tables (UB)
@@ -39,7 +40,7 @@ export function cubeQueues(ev: EventPool, pl: Plan): CubeQueues {
   return {
     l1: ev.queue('MTE2', 'MTE1', { depth: pl.nL1, what: 'L1 K chunk' }),
     bias: ev.signal('MTE2', 'MTE1', 'bias table in L1'),
-    panel: ev.queue('MTE2', 'MTE1', { depth: 1, what: 'resident A in L1' }),
+    panel: ev.queue('MTE2', 'MTE1', { depth: pl.aPanels === 2 ? 2 : 1, what: 'resident A in L1' }),
     l0: ev.queue('MTE1', 'M', { depth: pl.nL0, what: 'L0A / L0B tile' }),
     l0c: ev.queue('M', epi, { depth: pl.nL0C, what: 'L0C accumulator' }),
     tables: ev.signal('MTE2', epi, pl.coupled ? 'epilogue tables in UB' : 'quant words in L1'),

@@ -7,6 +7,17 @@
  */
 import type { Dtype } from '../../isa/types.js';
 
+/**
+ * How a UB epilogue (coupled presets, and the AIVs of a mixed kernel) requantises on the vector unit:
+ * - 'exact': the reference arithmetic bit for bit, about a dozen fp32 passes per tile;
+ * - 'deq-f16': the vendor's way, s32 -> f16 through the dequantising cast (vconv_deq / vconv_vdeq)
+ *   with the multiplier kept as fp16, then f16 -> int8 with RNE and saturation: a few passes, not
+ *   always bit-exact (docs/quantisation.md says when it is and how far it is on the fixtures).
+ * The fixpipe epilogue ignores it (the fixpipe requantises in one step).
+ */
+export const VECTOR_REQUANTS = ['exact', 'deq-f16'] as const;
+export type VectorRequant = (typeof VECTOR_REQUANTS)[number];
+
 /** How the accumulator leaves L0C. */
 export type GemmEpilogue =
   /** int32 out (MatMulInteger, ConvInteger; or the first kernel of an unfused pair) */
@@ -22,6 +33,8 @@ export type GemmEpilogue =
       readonly offsets: readonly number[];
       readonly outType: 's8' | 'u8';
       readonly relu: boolean;
+      /** the UB epilogue's arithmetic; default 'exact' */
+      readonly vectorRequant?: VectorRequant;
     };
 
 /** Where the epilogue runs: in the fixpipe on the way out of L0C, or on the vector unit via UB. */

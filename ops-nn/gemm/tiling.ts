@@ -1,14 +1,17 @@
 /**
  * GEMM tiling: the L0 tile (baseM x baseN x baseK), how many base-K steps one L1 chunk holds (stepK),
  * double buffering and the number of blocks. Validated against the preset's buffers with errors that
- * name the buffer and by how much it overflows. The default tiler picks the largest tile of a fixed
- * list that fits with double buffering everywhere.
+ * name the buffer and by how much it overflows. The default tiler is in tiler.ts.
  */
 import type { HwConfig } from '../../hw/config/types.js';
-import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { OpError, ceilDiv, roundUp } from '../kernel.js';
+import { blockRange, tileGrid } from './blocks.js';
+import { aPanelBytes, elemBytes, featureMapBytes, k0Of, mapRowBytes } from './sizes.js';
 import { tableStride, type GemmProblem } from './spec.js';
-import { maxSlabRows } from './slab.js';
+import { maxSlabRows, slabOf } from './slab.js';
+import { blockTraffic, type MapMode } from './traffic.js';
+
+export { aPanelBytes, elemBytes, featureMapBytes, k0Of } from './sizes.js';
 
 export interface GemmTiling {
   /** rows of the L0A / L0C tile (multiple of 16) */
@@ -30,32 +33,44 @@ export interface GemmTiling {
   readonly aResident: boolean;
 }
 
-export const elemBytes = (p: GemmProblem): number => DTYPE_BYTES[p.aType];
-export const k0Of = (p: GemmProblem): number => 32 / elemBytes(p);
-
-/** Bytes of one img2col feature map (one group of one image) in L1: C1 x H x W x 32 B. */
-export const featureMapBytes = (p: GemmProblem): number =>
-  p.aSource.kind === 'img2col' ? ceilDiv(p.aSource.conv.c, k0Of(p)) * p.aSource.conv.h * p.aSource.conv.w * 32 : 0;
-
-/** Bytes of `rows` input rows of an img2col feature map in L1. */
-const mapRowBytes = (p: GemmProblem, rows: number): number =>
-  p.aSource.kind === 'img2col' ? ceilDiv(p.aSource.conv.c, k0Of(p)) * rows * p.aSource.conv.w * 32 : 0;
-
 /**
  * How much of an img2col feature map L1 keeps: all of it when it fits next to the B chunks and
- * tables, else a slab of the input rows one tile row reads (slab.ts).
+ * tables and loading whole maps moves no more bytes than loading each tile row's slab (slab.ts);
+ * else the slab. Slabs win when blocks run only a few tile rows each (a small layer split over
+ * many cores): a block then reads only the input rows its tiles need instead of the whole map.
  */
-export function featureMapPlan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): { whole: boolean; bytes: number } {
-  if (p.aSource.kind !== 'img2col') return { whole: true, bytes: 0 };
+export function featureMapPlan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): { whole: boolean; bytes: number; fitsWhole: boolean } {
+  if (p.aSource.kind !== 'img2col') return { whole: true, bytes: 0, fitsWhole: true };
   const l1 = cfg.coreKinds[cfg.organisation === 'coupled' ? 'coupled' : 'aic']?.buffers.L1?.bytes ?? 0;
   const others = gemmFootprintWithA(p, t, cfg, 0).L1 ?? 0;
   const whole = featureMapBytes(p);
-  if (whole + others <= l1) return { whole: true, bytes: whole };
-  return { whole: false, bytes: mapRowBytes(p, maxSlabRows(p.aSource.conv, t.baseM)) };
+  const fitsWhole = whole + others <= l1;
+  if (fitsWhole && (!slabsLegal(p, t) || mapLoadBytes(p, t, 'whole') <= mapLoadBytes(p, t, 'slabs'))) return { whole: true, bytes: whole, fitsWhole };
+  return { whole: false, bytes: mapRowBytes(p, maxSlabRows(p.aSource.conv, t.baseM)), fitsWhole };
 }
 
-/** Bytes of a resident A panel in L1: baseM rows of all of K, in 32 B columns. */
-export const aPanelBytes = (p: GemmProblem, t: GemmTiling): number => t.baseM * roundUp(p.k * elemBytes(p), 32);
+/**
+ * Whether every tile row's slab gives LoadData 3D legal padding: a tile whose first output rows read
+ * only bottom padding (large stride or pad) would need a negative top pad in its slab, so such
+ * layers keep whole maps when they fit.
+ */
+function slabsLegal(p: GemmProblem, t: GemmTiling): boolean {
+  if (p.aSource.kind !== 'img2col') return true;
+  for (let m0 = 0; m0 < p.m; m0 += t.baseM) {
+    const s = slabOf(p.aSource.conv, m0, Math.min(t.baseM, p.m - m0));
+    if (s.padTop < 0 || s.padTop > 255 || s.padBottom > 255) return false;
+  }
+  return true;
+}
+
+/** GM -> L1 bytes of the feature maps over all blocks, when L1 keeps them as `mode`. */
+function mapLoadBytes(p: GemmProblem, t: GemmTiling, mode: MapMode): number {
+  const count = tileGrid(p, t).count;
+  const blocks = Math.max(1, Math.min(t.blockDim, count));
+  let sum = 0;
+  for (let b = 0; b < blocks; b++) sum += blockTraffic(p, t, mode, blockRange(count, blocks, b)).a;
+  return sum;
+}
 
 /** Bytes each buffer needs for a tiling; keys are buffer names. */
 export function gemmFootprint(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Record<string, number> {
@@ -141,32 +156,4 @@ export function fits(p: GemmProblem, t: GemmTiling, cfg: HwConfig): boolean {
     if (e instanceof OpError) return false;
     throw e;
   }
-}
-
-/**
- * The default tiling: the largest tile of a fixed list that fits the buffers with double buffering
- * everywhere, and as many blocks as there are output tiles (up to the core count) unless given.
- */
-export function defaultGemmTiling(p: GemmProblem, cfg: HwConfig, blockDim?: number): GemmTiling {
-  const coupled = cfg.organisation === 'coupled';
-  const k0 = k0Of(p);
-  const candidates: [number, number, number][] = [
-    [128, 128, 4],
-    [128, 128, 2],
-    [64, 128, 2],
-    [64, 64, 2],
-    [32, 64, 1],
-    [16, 32, 1],
-  ];
-  for (const [bm, bn, kFractals] of candidates) {
-    const baseM = Math.min(bm, roundUp(p.m, 16));
-    const baseN = Math.min(bn, roundUp(p.n, coupled ? 32 : 16));
-    const baseK = Math.min(kFractals * k0, roundUp(p.k, k0));
-    // An L1 chunk row holds at most 256 B of K.
-    const stepK = Math.max(1, Math.min(ceilDiv(p.k, baseK), Math.floor((8 * k0) / baseK)));
-    const tiles = p.batch * ceilDiv(p.m, baseM) * ceilDiv(p.n, baseN);
-    const tile = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: blockDim ?? Math.min(tiles, cfg.cores) };
-    if (fits(p, tile, cfg)) return withResidentA(p, tile, cfg);
-  }
-  throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (even the smallest slab of input rows of the feature map does not fit in L1: tiling over W or channels is not implemented)` : ''}`);
 }

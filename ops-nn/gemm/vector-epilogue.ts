@@ -1,25 +1,25 @@
 /**
  * Epilogues through UB with vector ops, for coupled presets (910 / 310P) where there is no
- * fixpipe: the tile comes from L0C (Nz, 32-bit), is turned into row-major rows of npad elements,
- * gets its per-column bias, and is converted:
+ * fixpipe: the tile comes from L0C (Nz, 32-bit), is turned into row-major rows of npad elements
+ * with its per-column bias added in the same pass, and is converted:
  * - int32: unchanged; f16: fp32 -> fp16 (round to nearest even);
  * - requant, fixpipe semantics: fp32, x scale, ReLU, round, saturate [-256, 255], + offset, saturate;
- * - requant, ONNX semantics: fp32, x M, clamp to [qmin - zp, qmax - zp], round, + zp.
- * Every step rounds exactly as the reference does; int8 results are narrowed s32 -> f32 -> f16 ->
+ * - requant, ONNX semantics: fp32, x M, clamp to [qmin - zp, qmax - zp], round, + zp;
+ *   or, with vectorRequant 'deq-f16', the vendor's few passes through f16 (deq-epilogue.ts).
+ * Except for 'deq-f16', every step rounds exactly as the reference does; int8 results are narrowed s32 -> f32 -> f16 ->
  * s8/u8, each step exact for values in range.
  */
-import type { Dtype } from '../../isa/types.js';
-import { mem } from '../../isa/builder.js';
-import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import { Emitter, ub } from '../emitter.js';
+import { emitDeqRequant } from './deq-epilogue.js';
+import { perColumn, wholeConv, wholeScalar, wholeUnary } from './ub-passes.js';
 import { roundUp } from '../kernel.js';
 import type { Tile } from './plan.js';
 import type { GemmEpilogue } from './spec.js';
 
 /** UB addresses of the regions the epilogue uses. */
 export interface UbPlan {
-  /** per-column tables: bias (s32/f32), scale (f32), offset (s32), each `params` elements */
+  /** per-column tables: bias (s32/f32), scale (f32; f16 for 'deq-f16'), offset (s32), each `params` elements */
   readonly bias: number;
   readonly scale: number;
   readonly offset: number;
@@ -29,100 +29,30 @@ export interface UbPlan {
   readonly nd: readonly number[];
 }
 
-const LANES32 = 64; // 32-bit lanes per repeat
-
-type ScalarOp = 'vmuls' | 'vadds' | 'vmaxs' | 'vmins';
-
-function wholeUnary(e: Emitter, dtype: Dtype, at: number, elems: number): void {
-  e.repeatRuns(elems / LANES32, (r, n) =>
-    e.b.emit('vrelu', { dtype, dst: ub(at + r * 256), src0: ub(at + r * 256), repeat: n, dstBlkStride: 1, src0BlkStride: 1, dstRepStride: 8, src0RepStride: 8 }),
-  );
-}
-
-function wholeScalar(e: Emitter, op: ScalarOp, dtype: Dtype, at: number, elems: number, scalar: number): void {
-  e.repeatRuns(elems / LANES32, (r, n) =>
-    e.b.emit(op, { dtype, dst: ub(at + r * 256), src0: ub(at + r * 256), scalar, repeat: n, dstBlkStride: 1, src0BlkStride: 1, dstRepStride: 8, src0RepStride: 8 }),
-  );
-}
-
-/** In-place conversion; narrowing compacts toward `at` (safe: each repeat reads before it writes). */
-function wholeConv(e: Emitter, dstType: Dtype, srcType: Dtype, at: number, elems: number): void {
-  const srcSize = DTYPE_BYTES[srcType];
-  const dstSize = DTYPE_BYTES[dstType];
-  const lanes = 256 / Math.max(srcSize, dstSize);
-  e.repeatRuns(elems / lanes, (r, n) =>
-    e.b.emit('vconv', {
-      dstType,
-      srcType,
-      round: 'rint',
-      dst: ub(at + r * lanes * dstSize),
-      src0: ub(at + r * lanes * srcSize),
-      repeat: n,
-      dstBlkStride: 1,
-      src0BlkStride: 1,
-      dstRepStride: (lanes * dstSize) / 32,
-      src0RepStride: (lanes * srcSize) / 32,
-    }),
-  );
-}
-
-/** ND rows of 32-bit elements in UB: `rows` rows of `npad` elements from byte address `nd`. */
-interface NdRows {
-  readonly nd: number;
-  readonly npad: number;
-  readonly rows: number;
-}
-
-/** A per-column table in UB (byte address) and the column of the tile's first element in it. */
-interface ColumnTable {
-  readonly table: number;
-  readonly c0: number;
-}
-
-/** dst[row, col] op= table[c0 + col] for every row: one instruction per 64 columns, row by row. */
-function perColumn(e: Emitter, op: 'vadd' | 'vmul', dtype: Dtype, { nd, npad, rows }: NdRows, { table, c0 }: ColumnTable): void {
-  for (let c = 0; c < npad; c += LANES32) {
-    const half = npad - c < LANES32;
-    if (half) e.b.emit('set_mask_count', { count: npad - c });
-    e.repeatRuns(rows, (r, n) => {
-      const at = nd + (r * npad + c) * 4;
-      e.b.emit(op, {
-        dtype,
-        dst: ub(at),
-        src0: ub(at),
-        src1: mem('UB', table + (c0 + c) * 4),
-        repeat: n,
-        dstBlkStride: 1,
-        src0BlkStride: 1,
-        src1BlkStride: 1,
-        dstRepStride: npad / 8,
-        src0RepStride: npad / 8,
-        src1RepStride: 0,
-      });
-    });
-    if (half) e.b.emit('set_mask_count', { count: 128 });
-  }
-}
-
 /**
  * Nz (16 x 16 fractals, column groups h rows high) -> ND rows of npad elements. A fractal row is
- * two 32 B blocks; copying each half separately makes both strides uniform.
+ * two 32 B blocks; copying each half separately makes both strides uniform. A repeat then covers 8
+ * rows of the same 8 columns, so the per-column bias, when there is one, is a single 32 B block read
+ * with block and repeat stride 0: the pass becomes a vadd that adds it on the way (one binary pass
+ * instead of a copy and a separate bias pass; the same operation on the same values, so the same bits).
  */
-function nzToNd(e: Emitter, t: Tile, work: number, nd: number, npad: number): void {
+function nzToNd(e: Emitter, t: Tile, work: number, nd: number, npad: number, bias: ColumnBias | null): void {
   for (let nb = 0; nb < t.hn / 16; nb++)
     for (let half = 0; half < 2; half++)
-      e.repeatRuns(t.h / 8, (r, n) =>
-        e.b.emit('vcopy', {
-          dtype: 'u32',
-          dst: ub(nd + r * 8 * npad * 4 + nb * 64 + half * 32),
-          src0: ub(work + (nb * t.h + r * 8) * 64 + half * 32),
-          repeat: n,
-          dstBlkStride: npad / 8,
-          src0BlkStride: 2,
-          dstRepStride: npad,
-          src0RepStride: 16,
-        }),
-      );
+      e.repeatRuns(t.h / 8, (r, n) => {
+        const dst = ub(nd + r * 8 * npad * 4 + nb * 64 + half * 32);
+        const src0 = ub(work + (nb * t.h + r * 8) * 64 + half * 32);
+        const strides = { repeat: n, dstBlkStride: npad / 8, src0BlkStride: 2, dstRepStride: npad, src0RepStride: 16 };
+        if (!bias) e.b.emit('vcopy', { dtype: 'u32', dst, src0, ...strides });
+        else e.b.emit('vadd', { dtype: bias.dtype, dst, src0, src1: ub(bias.table + (bias.c0 + nb * 16 + half * 8) * 4), src1BlkStride: 0, src1RepStride: 0, ...strides });
+      });
+}
+
+/** The bias table in UB, the tile's first column in it and the accumulator type. */
+interface ColumnBias {
+  readonly table: number;
+  readonly c0: number;
+  readonly dtype: 's32' | 'f32';
 }
 
 export interface VectorEpilogueArgs {
@@ -141,12 +71,8 @@ export interface VectorEpilogueArgs {
 export function emitVectorEpilogue(e: Emitter, t: Tile, plan: UbPlan, nd: number, a: VectorEpilogueArgs): number {
   const npad = roundUp(t.cols, 32);
   const float = a.epilogue.kind === 'f16';
-  nzToNd(e, t, plan.work, nd, npad);
+  nzToNd(e, t, plan.work, nd, npad, a.bias ? { table: plan.bias, c0: a.column, dtype: float ? 'f32' : 's32' } : null);
   e.barrier('V');
-  if (a.bias) {
-    perColumn(e, 'vadd', float ? 'f32' : 's32', { nd, npad, rows: t.h }, { table: plan.bias, c0: a.column });
-    e.barrier('V');
-  }
   return emitConvertRows(e, nd, t.h, npad, plan, a);
 }
 
@@ -166,6 +92,7 @@ export function emitConvertRows(e: Emitter, nd: number, rows: number, npad: numb
     step(() => wholeConv(e, 'f16', 'f32', nd, elems));
     return npad * 2;
   }
+  if (ep.vectorRequant === 'deq-f16') return emitDeqRequant(e, { nd, rows, npad, scales: a.uniform ? null : plan.scale + a.column * 2 }, ep);
   step(() => wholeConv(e, 'f32', 's32', nd, elems));
   if (!a.uniform) step(() => perColumn(e, 'vmul', 'f32', { nd, npad, rows }, { table: plan.scale, c0: a.column }));
   else step(() => wholeScalar(e, 'vmuls', 'f32', nd, elems, ep.semantics === 'fixpipe' ? hardwareScale(ep.scales[0]!) : ep.scales[0]!));

@@ -26,7 +26,7 @@ export const ConvInteger = defineOperator(
     const s = convShape(x.dims, w.dims, attrs);
     const wZp = perChannel(inp['w_zero_point'], 'w_zero_point', s.oc, 0);
     const op = convCubeOp(s, x, w, scalar(inp['x_zero_point'], 'x_zero_point', 0), wZp, null);
-    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'int32' } }, opts.fusion);
+    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'int32' } }, opts);
     return convOutput(s, 'int32', r.y);
   },
 );

@@ -2,7 +2,7 @@
  * The operands of the ONNX convolutions (QLinearConv, ConvInteger) as a cube operator: one img2col
  * GEMM per (image, group). Host-side layout conversions: NCHW -> NC1HWC0 in, NHWC -> NCHW out.
  */
-import { convGemmShape, nchwToGroupedNc1hwc0, nhwcToNchw, type ConvShape } from '../conv/index.js';
+import { convGemmShape, convGemmShapeFor, convK, hostImg2col, hostImg2colMatrix, nchwToGroupedNc1hwc0, nhwcToNchw, type ConvShape } from '../conv/index.js';
 import type { CubeOp } from './cube-op.js';
 import { bytesOf } from './operands.js';
 import { checkElementCount, intTensor, type HostTensor } from './tensor.js';
@@ -19,6 +19,21 @@ export function convCubeOp(s: ConvShape, x: HostTensor, w: HostTensor, xZp: numb
   checkElementCount([s.n, s.group, Math.ceil(cg / C0) * C0, s.h, s.w], 'conv input x padded to NC1HWC0');
   const ocg = s.oc / s.group;
   const wd = w.data;
+  if (hostImg2col(s, C0)) {
+    // few channels: one plain GEMM over the host's img2col matrix, K = C x KH x KW in ONNX order
+    checkElementCount([s.n * s.oh * s.ow, s.c * s.kh * s.kw], 'host img2col matrix of x');
+    const window = s.kh * s.kw;
+    return {
+      ...convGemmShapeFor(s, C0),
+      a: hostImg2colMatrix(xb.bytes, s, 1, Uint8Array.of(xZp & 0xff)),
+      aType: xb.type,
+      aZeroPoint: xZp,
+      weight: (_g, kk, nn) => wd[nn * s.c * window + kk]! - wZp[nn]!,
+      bias,
+      kernelName: 'conv',
+      hostNotes: [`host-side img2col: ${s.c} channels x ${s.kh} x ${s.kw} = K ${s.c * window} as a plain GEMM, instead of the channels padded to ${C0} (K ${convK(s, C0)}); the host builds the ${s.n * s.oh * s.ow} x ${s.c * window} matrix (not simulated)`],
+    };
+  }
   return {
     ...convGemmShape(s, C0),
     a: nchwToGroupedNc1hwc0(xb.bytes, s, 1),

@@ -13,7 +13,8 @@ import { gemmGmImage, gemmOutput, gemmProblem, generateGemm, prepareWeights, typ
 import { generateRequant, generateShiftU8ToS8 } from '../quant/index.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import { checkElementCount } from './tensor.js';
-import type { Fusion, HostProgram } from './types.js';
+import type { Fusion, HostProgram, OperatorOptions } from './types.js';
+import type { VectorRequant } from '../gemm/spec.js';
 
 /** How the int32 accumulator leaves: as int32, or requantised to int8/uint8 (one multiplier per table entry). */
 export type CubeOutput =
@@ -34,6 +35,10 @@ export interface CubeOp extends CubeShape {
   readonly weight: (c: number, k: number, n: number) => number;
   /** int32 bias per table entry (B matrix c, column j at c * n + j), or null */
   readonly bias: Int32Array | null;
+  /** what the host does for this operator that a user should know (added to the GEMM's notes) */
+  readonly hostNotes?: readonly string[];
+  /** the GEMM kernel's name when not the default ('conv' for img2col shapes, else 'matmul') */
+  readonly kernelName?: string;
 }
 
 export interface CubeResult {
@@ -68,12 +73,20 @@ function choosePlacement(cfg: HwConfig, out: CubeOutput, wanted: Fusion | undefi
  * variant places it in ('gm' leaves int32 for a separate requant kernel). On separated chips 'ub'
  * is the mixed AIC + AIV kernel; int32 results always leave through the fixpipe there.
  */
-export function cubeProblem(s: CubeShape, o: { aType: 's8' | 'u8'; pieces: number; aZeroPoint: number; fusion: Fusion }, cfg: HwConfig): GemmProblem {
+export function cubeProblem(s: CubeShape, o: { aType: 's8' | 'u8'; pieces: number; aZeroPoint: number; fusion: Fusion; vectorRequant?: VectorRequant }, cfg: HwConfig): GemmProblem {
   const out = s.out;
   const epilogue: GemmEpilogue =
     out.kind === 'int32' || o.fusion === 'gm'
       ? { kind: 'int32' }
-      : { kind: 'requant', semantics: 'onnx', scales: out.multipliers, offsets: new Array<number>(s.bCount * s.n).fill(out.zeroPoint), outType: out.outType, relu: false };
+      : {
+          kind: 'requant',
+          semantics: 'onnx',
+          scales: out.multipliers,
+          offsets: new Array<number>(s.bCount * s.n).fill(out.zeroPoint),
+          outType: out.outType,
+          relu: false,
+          vectorRequant: o.vectorRequant ?? 'exact',
+        };
   return gemmProblem(s, { aType: o.aType, bType: 's8', pieces: o.pieces, bias: true, epilogue, padValue: o.aZeroPoint, ubEpilogue: o.fusion === 'ub' }, cfg);
 }
 
@@ -116,7 +129,7 @@ function* shiftU8ToS8(cfg: HwConfig, bytes: Uint8Array): HostProgram<Uint8Array>
 }
 
 /** The host program of a cube operator. */
-export function* runCubeOp(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined): HostProgram<CubeResult> {
+export function* runCubeOp(cfg: HwConfig, op: CubeOp, opts: OperatorOptions): HostProgram<CubeResult> {
   const dev = deviceActivation(cfg, op.aType);
   let a = op.a;
   let zp = op.aZeroPoint;
@@ -124,7 +137,7 @@ export function* runCubeOp(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined
     a = yield* shiftU8ToS8(cfg, a);
     zp -= 128;
   }
-  const fusion = choosePlacement(cfg, op.out, wanted);
+  const fusion = choosePlacement(cfg, op.out, opts.fusion);
   // K is padded to whole C0 blocks of channels: the weight matrices can outgrow the weight tensor
   checkElementCount([op.bCount, op.k, op.n], 'weights as GEMM matrices');
   const w = prepareWeights(op.bCount, op.k, op.n, op.weight);
@@ -136,9 +149,9 @@ export function* runCubeOp(cfg: HwConfig, op: CubeOp, wanted: Fusion | undefined
     if (!Number.isSafeInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new OpError(`folded bias of table entry ${i} (${v}) does not fit int32`);
     bias[i] = v;
   }
-  const p = cubeProblem(op, { aType: dev.type, pieces: w.pieces, aZeroPoint: zp, fusion }, cfg);
-  const kernel = generateGemm(p, cfg, undefined, op.conv ? 'conv' : 'matmul');
-  const gm = yield { kernel, gm: gemmGmImage(kernel, p, cfg, { a, b: w.data, bias }) };
+  const p = cubeProblem(op, { aType: dev.type, pieces: w.pieces, aZeroPoint: zp, fusion, ...(opts.vectorRequant ? { vectorRequant: opts.vectorRequant } : {}) }, cfg);
+  const kernel = generateGemm(p, cfg, undefined, op.kernelName ?? (op.conv ? 'conv' : 'matmul'));
+  const gm = yield { kernel, gm: gemmGmImage(kernel, p, cfg, { a, b: w.data, bias }), ...(op.hostNotes ? { hostNotes: op.hostNotes } : {}) };
   let y = gemmOutput(kernel, gm);
   if (fusion === 'gm' && op.out.kind === 'requant') y = yield* requantInGm(cfg, op, y);
   return { y, fusion };

@@ -27,7 +27,7 @@ export const MatMulInteger = defineOperator(
     const d = matmulDims(a, b);
     const bZp = columnParam(inp['b_zero_point'], 'b_zero_point', d.bBatch, d.n, 0);
     const op = matmulCubeOp(d, a, b, scalar(inp['a_zero_point'], 'a_zero_point (per-row zero points are not supported)', 0), bZp);
-    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'int32' } }, opts.fusion);
+    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'int32' } }, opts);
     return intTensor('int32', [...d.bc.dims, d.m, d.n], r.y);
   },
 );

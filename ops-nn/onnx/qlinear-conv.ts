@@ -37,7 +37,7 @@ export const QLinearConv = defineOperator(
     const bias = inp['B'] ? Int32Array.from(inp['B'].data) : null;
     const op = convCubeOp(s, x, w, scalar(inp['x_zero_point'], 'x_zero_point', 0), wZp, bias);
     const multipliers = wScale.map((ws) => multiplier(xScale, ws, yScale));
-    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: scalar(yZpT, 'y_zero_point', 0), outType } }, opts.fusion);
+    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: scalar(yZpT, 'y_zero_point', 0), outType } }, opts);
     return convOutput(s, outType === 's8' ? 'int8' : 'uint8', r.y);
   },
 );

@@ -36,7 +36,7 @@ export const QLinearMatMul = defineOperator(
     const bZp = columnParam(inp['b_zero_point'], 'b_zero_point', d.bBatch, d.n, 0);
     const op = matmulCubeOp(d, a, b, scalar(inp['a_zero_point'], 'a_zero_point (per-row zero points are not supported)', 0), bZp);
     const multipliers = perEntry(op, d, (bb, col) => multiplier(aScale, bScale(bb, col), yScale));
-    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: scalar(inp['y_zero_point'], 'y_zero_point', 0), outType } }, opts.fusion);
+    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: scalar(inp['y_zero_point'], 'y_zero_point', 0), outType } }, opts);
     return intTensor(outType === 's8' ? 'int8' : 'uint8', [...d.bc.dims, d.m, d.n], r.y);
   },
 );

@@ -6,6 +6,7 @@
  */
 import type { Carry } from '../launch-sequence.js';
 import type { HwConfig } from '../../hw/config/types.js';
+import type { VectorRequant } from '../gemm/spec.js';
 import type { Kernel } from '../kernel.js';
 import { checkNode, type NodeAttrs, type NodeInputs, type OperatorContract } from './contract.js';
 import type { HostTensor } from './tensor.js';
@@ -18,6 +19,9 @@ export type Fusion = (typeof FUSIONS)[number];
 export interface OperatorOptions {
   /** epilogue placement of conv and matmul; default: the fastest exact one for the preset */
   readonly fusion?: Fusion;
+  /** arithmetic of a requantisation on the vector unit (fusion 'ub'); default 'exact', the only one
+   * that matches ONNX Runtime on every input (ops-nn/gemm/spec.ts, docs/quantisation.md) */
+  readonly vectorRequant?: VectorRequant;
 }
 
 /** One kernel launch: the kernel (programs, block count, GM layout, notes) and its initial GM. */

@@ -11,6 +11,7 @@ import { JobError } from '../lib/job-error.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { execCases, type ResultJson } from '../lib/exec/exec-file.js';
 import { FUSIONS, type Fusion } from '../../ops-nn/onnx/index.js';
+import { VECTOR_REQUANTS, type VectorRequant } from '../../ops-nn/gemm/index.js';
 import type { CliContext } from './context.js';
 import { intOption, overridesOf, reportSanitizer, SANITIZE_OPTION, textOption } from './options.js';
 
@@ -20,6 +21,10 @@ const OPTIONS = {
   preset: textOption('preset', 'hardware preset (default ascend910b)'),
   config: textOption('config', 'JSON file overriding any preset field'),
   fusion: { choices: FUSIONS, describe: 'epilogue placement of conv/matmul: fixpipe (fused), ub (vector unit via UB), gm (separate requant kernel); default: the fastest exact one' },
+  'vector-requant': {
+    choices: VECTOR_REQUANTS,
+    describe: "arithmetic of a requant on the vector unit (--fusion ub): exact (default, ONNX Runtime's bits) or deq-f16 (the vendor's, through f16: faster, up to 1 LSB off; docs/quantisation.md)",
+  },
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles per kernel'),
   'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions per kernel, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,
@@ -45,7 +50,7 @@ function readCases(file: string): unknown {
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
-  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2 });
+  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.vectorRequant ? { vectorRequant: a.vectorRequant as VectorRequant } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2 });
   const toStdout = a.out === '-';
   const file = openOutputFile(a.out, ctx.io.out);
   try {

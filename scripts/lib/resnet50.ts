@@ -14,6 +14,7 @@ import { KERNELS } from './regress/kernels.js';
 import type { PlannedLaunch } from './regress/measure.js';
 import type { PathName } from '../../hw/config/types.js';
 import { col, type Schema } from '../../traces/schema.js';
+import type { VectorRequant } from '../../ops-nn/gemm/spec.js';
 
 export interface ConvLayer {
   readonly kind: 'conv';
@@ -68,11 +69,20 @@ export function resnet50Layers(): Layer[] {
 /** The epilogue the table times: fused in the fixpipe where there is one, else through UB. */
 export const tableFusion = (cfg: HwConfig): 'fixpipe' | 'ub' => (cfg.organisation === 'separated' ? 'fixpipe' : 'ub');
 
+/**
+ * The requantisation arithmetic of the table's UB epilogues: the vendor's (the dequantising cast to
+ * f16, a few vector passes) rather than the exact dozen fp32 passes `exec` defaults to, because the
+ * table is about the speed a deployed kernel would reach; its error is in docs/quantisation.md.
+ * The fixpipe epilogue (separated presets) has one arithmetic only.
+ */
+export const tableVectorRequant = (cfg: HwConfig): VectorRequant => (tableFusion(cfg) === 'ub' ? 'deq-f16' : 'exact');
+
 export interface LayerRow {
   readonly layer: Layer;
   readonly preset: string;
   readonly batch: number;
   readonly fusion: string;
+  readonly vectorRequant: VectorRequant;
   /** output rows of the GEMM (images x output pixels, or batch) and their 16-row blocks */
   readonly outputBlocks: number;
   readonly cores: number;
@@ -89,8 +99,9 @@ const outSize = (l: ConvLayer) => Math.floor((l.h + 2 * l.pad - l.k) / l.stride)
 /** The regress kernel and parameters that time `l` (the same kernels `exec` builds). */
 function launchesOf(l: Layer, batch: number, cfg: HwConfig): PlannedLaunch[] {
   const fusion = tableFusion(cfg);
-  if (l.kind === 'fc') return KERNELS['qlinear-matmul']!.bind({ m: batch, k: l.k, n: l.n, fusion }, undefined)(cfg);
-  return KERNELS['qlinear-conv']!.bind({ n: batch, c: l.c, h: l.h, w: l.w, oc: l.oc, kh: l.k, kw: l.k, stride: l.stride, pad: l.pad, fusion }, undefined)(cfg);
+  const vectorRequant = tableVectorRequant(cfg);
+  if (l.kind === 'fc') return KERNELS['qlinear-matmul']!.bind({ m: batch, k: l.k, n: l.n, fusion, vectorRequant }, undefined)(cfg);
+  return KERNELS['qlinear-conv']!.bind({ n: batch, c: l.c, h: l.h, w: l.w, oc: l.oc, kh: l.k, kw: l.k, stride: l.stride, pad: l.pad, fusion, vectorRequant }, undefined)(cfg);
 }
 
 /** Times one layer; its launches run as one warm sequence (the summary is of the GEMM, the first). */
@@ -115,6 +126,7 @@ export function timeLayer(l: Layer, batch: number, cfg: HwConfig): LayerRow {
     preset: cfg.name,
     batch,
     fusion: tableFusion(cfg),
+    vectorRequant: tableVectorRequant(cfg),
     outputBlocks: Math.ceil(rows / 16),
     cores: launches[0]!.kernel.blockDim,
     chipCores: cfg.cores,
@@ -163,4 +175,5 @@ export const LAYER_COLUMNS: Schema<LayerRow> = [
   col('vec_ratio', 'ratio', 'vector busy / cycles', (r) => r6(r.summary.ratios.vec_ratio)),
   col('mte2_ratio', 'ratio', 'MTE2 busy / cycles', (r) => r6(r.summary.ratios.mte2_ratio)),
   col('bound_by', '', 'the unit with the highest busy ratio', (r) => boundBy(r.summary)),
+  col('vector_requant', '', "arithmetic of a UB epilogue's requantisation: deq-f16 (the vendor's, via f16) or exact", (r) => r.vectorRequant),
 ];

@@ -3,7 +3,7 @@
  * `run matmul` kernel), QLinearMatMul and QLinearConv in each fusion variant, and the FP16 matmul
  * and conv. Each row: parameters, tiling, and a runner that times the generated kernel(s).
  */
-import { convGemmShape, generateConvF16 } from '../../../ops-nn/conv/index.js';
+import { convGemmShapeFor, generateConvF16 } from '../../../ops-nn/conv/index.js';
 import { generateMatmul, generateMatmulF16 } from '../../../ops-nn/matmul/index.js';
 import { randomQuant } from '../matmul-data.js';
 import { seededRandom } from '../rng.js';
@@ -54,7 +54,7 @@ export const qlinearConv = defineKernel({
   tiling: GEMM_TILING,
   run: (p, cfg, tiling) => {
     // One GEMM per (image, group) over img2col rows; the pad value (x_zp) does not change timing.
-    return runQuantGemm(convGemmShape(convOf(p), C0_INT8), p, cfg, tiling, 'conv');
+    return runQuantGemm(convGemmShapeFor(convOf(p), C0_INT8), p, cfg, tiling, 'conv');
   },
 });
 

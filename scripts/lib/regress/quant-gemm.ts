@@ -8,7 +8,7 @@
  * the requant kernels read the GEMM's output from the L2 when the entry runs warm.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
-import { generateGemm, type GemmProblem, type GemmShape, type GemmTiling } from '../../../ops-nn/gemm/index.js';
+import { generateGemm, VECTOR_REQUANTS, type GemmProblem, type GemmShape, type GemmTiling, type VectorRequant } from '../../../ops-nn/gemm/index.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { generateRequant } from '../../../ops-nn/quant/index.js';
 import { cubeProblem, FUSIONS, requantRuns, type Fusion } from '../../../ops-nn/onnx/index.js';
@@ -22,12 +22,15 @@ export const QUANT_GEMM_FIELDS = {
   perChannel: withDefault(bool(), true),
   /** y_zero_point: a non-zero one costs a vector add in the UB and GM epilogues */
   zeroPoint: withDefault(int(-128, 127), 0),
+  /** arithmetic of the UB epilogue's requantisation (ops-nn/gemm/spec.ts); exact, as exec's default */
+  vectorRequant: withDefault(oneOf(VECTOR_REQUANTS), 'exact'),
 } as const;
 
 export interface QuantGemmOptions {
   readonly fusion: Fusion;
   readonly perChannel: boolean;
   readonly zeroPoint: number;
+  readonly vectorRequant: VectorRequant;
 }
 
 /** Multiplier of table entry i: 2^-10, 2^-11, 2^-12 repeating (exact in the fixpipe). */
@@ -36,7 +39,7 @@ const multiplierOf = (perChannel: boolean, i: number): number => 2 ** -(10 + (pe
 function problem(s: GemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
   if (o.fusion === 'fixpipe' && cfg.organisation === 'coupled') throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
   const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
-  return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: 0, fusion: o.fusion }, cfg);
+  return cubeProblem({ ...s, out }, { aType: 's8', pieces: 1, aZeroPoint: 0, fusion: o.fusion, vectorRequant: o.vectorRequant }, cfg);
 }
 
 /** Generates the kernels of one quantised cube operator, in launch order. */

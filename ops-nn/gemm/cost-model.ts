@@ -1,0 +1,132 @@
+/**
+ * The tiler's cost estimate of a GEMM tiling: cycles of the busiest block from its cube work at the
+ * cube rate, its L1 -> L0 and GM -> L1 bytes at the preset's path rates and its epilogue, against
+ * the chip-wide limits every block shares (the L2's bandwidth, and HBM for the bytes that must come
+ * from it once). A rough model of what the simulator times, meant only to rank tilings.
+ */
+import type { HwConfig } from '../../hw/config/types.js';
+import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
+import { ceilDiv, roundUp } from '../kernel.js';
+import { blockRange, tileAt, tileGrid } from './blocks.js';
+import { elemBytes, featureMapBytes, k0Of } from './sizes.js';
+import { outTypeOf, type GemmEpilogue, type GemmProblem } from './spec.js';
+import type { GemmTiling } from './tiling.js';
+import { blockTraffic, type MapMode } from './traffic.js';
+
+/** What bounds an estimate: one pipe of the busiest block, or a chip-wide bandwidth. */
+export type Bound = 'cube' | 'MTE1' | 'MTE2' | 'epilogue' | 'L2' | 'HBM';
+
+export interface GemmEstimate {
+  readonly cycles: number;
+  readonly bound: Bound;
+  /** blocks with work (all launched blocks: tiles are dealt evenly) */
+  readonly cores: number;
+  /** tiles and GM -> L1 bytes of the busiest block */
+  readonly tilesPerCore: number;
+  readonly bytesPerCore: number;
+  /** busy cycles of each limit (pipes: the busiest block) */
+  readonly busy: Readonly<Record<Bound, number>>;
+}
+
+/**
+ * Vector passes over a tile's 32-bit accumulators in the UB epilogue (vector-epilogue.ts), in
+ * unary-repeat units (a binary op counts 2): Nz -> ND copy and bias add, then the conversion chain.
+ */
+const UB_PASSES: Readonly<Record<GemmEpilogue['kind'], number>> = { int32: 3, f16: 4, requant: 14 };
+/** Cycles each vector pass costs beyond its repeats: the barrier between passes drains the pipe. */
+const PASS_OVERHEAD = 8;
+/** Elements of one 256-byte vector repeat of 32-bit values. */
+const REPEAT_ELEMS = 64;
+
+/** Epilogue cycles of one tile of h x hn accumulators on its busiest pipe. */
+function tileEpilogue(p: GemmProblem, cfg: HwConfig, h: number, hn: number): number {
+  const outBytes = DTYPE_BYTES[outTypeOf(p.epilogue)];
+  const fix = cfg.paths.L0C_GM;
+  const fixpipe = (bytes: number) => Math.max(fix.minCycles, fix.fixedLatency + bytes / fix.bytesPerCycle);
+  const vector = (elems: number) => UB_PASSES[p.epilogue.kind] * (ceilDiv(elems, REPEAT_ELEMS) * cfg.vector.classes.unary.cyclesPerRepeat + PASS_OVERHEAD);
+  const npad = roundUp(hn, 32);
+  if (cfg.organisation === 'coupled') {
+    const toUb = (h * hn * 4) / cfg.paths.L0C_UB.bytesPerCycle;
+    return toUb + vector(h * npad);
+  }
+  // mixed kernel: the fixpipe writes int32, two AIVs convert half the rows each
+  if (p.place === 'ub') return Math.max(fixpipe(h * npad * 4), vector((h * npad) / 2));
+  return fixpipe(h * hn * outBytes);
+}
+
+/** The estimate of tiling `t` (blockDim blocks), with img2col maps kept in L1 as `mapMode`. */
+export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMode: MapMode): GemmEstimate {
+  const size = elemBytes(p);
+  const kPad = roundUp(p.k, k0Of(p));
+  const count = tileGrid(p, t).count;
+  const blocks = Math.max(1, Math.min(t.blockDim, count));
+  const gmRate = Math.min(cfg.paths.GM_L1.bytesPerCycle, cfg.gm.coreBytesPerCycle);
+  const l0a = cfg.paths.L1_L0A.bytesPerCycle;
+  const l0b = cfg.paths.L1_L0B.bytesPerCycle;
+  let worst = { cycles: -1, cube: 0, mte1: 0, mte2: 0, epilogue: 0, tiles: 0, bytes: 0 };
+  let chipBytes = 0;
+  for (let b = 0; b < blocks; b++) {
+    const range = blockRange(count, blocks, b);
+    const traffic = blockTraffic(p, t, mapMode, range);
+    let cube = 0;
+    let mte1 = 0;
+    let chunkStalls = 0;
+    let epilogue = 0;
+    let lastEpilogue = 0;
+    for (let i = range.start; i < range.end; i++) {
+      const { m0, n0 } = tileAt(p, t, i);
+      const h = roundUp(Math.min(t.baseM, p.m - m0), 16);
+      const hn = roundUp(Math.min(t.baseN, p.n - n0), 16);
+      cube += p.pieces * (h / 16) * (hn / 16) * (kPad / k0Of(p));
+      mte1 += p.pieces * kPad * size * (h / l0a + hn / l0b);
+      chunkStalls += chunkStall(p, t, cfg, gmRate, h, hn);
+      lastEpilogue = tileEpilogue(p, cfg, h, hn);
+      epilogue += lastEpilogue;
+    }
+    const bytes = traffic.a + traffic.b;
+    chipBytes += bytes;
+    // A resident A is loaded whole before the first mmad can start: that part of MTE2 does not overlap.
+    const firstA = (p.aSource.kind === 'img2col' || t.aResident) && range.end > range.start ? firstResidentBytes(p, t, mapMode) / gmRate : 0;
+    // this block's share of the bytes that miss in L2 streams at the core's miss rate, not its port rate
+    const missExtra = (compulsoryBytes(p) / blocks) * (1 / cfg.gm.coreMissBytesPerCycle - 1 / gmRate);
+    const mte2 = bytes / gmRate + chunkStalls + Math.max(0, missExtra);
+    const steady = Math.max(cube, mte1, mte2 - firstA, epilogue - lastEpilogue);
+    const cycles = cfg.paths.GM_L1.fixedLatency + firstA + steady + lastEpilogue + cfg.cube.fixedLatency;
+    if (cycles > worst.cycles) worst = { cycles, cube, mte1, mte2, epilogue, tiles: traffic.tiles, bytes };
+  }
+  // Bytes that must come from HBM once: every distinct A and the weights. A core's misses are
+  // limited to its miss rate, so more cores draw HBM faster up to the chip's bandwidth.
+ const hbm = compulsoryBytes(p) / Math.min(cfg.gm.chipBytesPerCycle, blocks * cfg.gm.coreMissBytesPerCycle);
+  const l2 = chipBytes / cfg.l2.chipBytesPerCycle;
+  const busy: Record<Bound, number> = { cube: worst.cube, MTE1: worst.mte1, MTE2: worst.mte2, epilogue: worst.epilogue, L2: l2, HBM: hbm };
+  const bound = (Object.keys(busy) as Bound[]).reduce((x, y) => (busy[y] > busy[x] ? y : x));
+  return { cycles: Math.round(Math.max(worst.cycles, l2, hbm)), bound, cores: blocks, tilesPerCore: worst.tiles, bytesPerCore: worst.bytes, busy };
+}
+
+/** Bytes that must come from HBM once: every distinct A (matrix or feature map) and the weights. */
+function compulsoryBytes(p: GemmProblem): number {
+  const aCount = p.aPerBatch ? p.batch : 1;
+  const size = elemBytes(p);
+  return aCount * (p.aSource.kind === 'img2col' ? featureMapBytes(p) : p.m * p.k * size) + p.pieces * p.bCount * p.n * p.k * size;
+}
+
+/**
+ * MTE2 cycles a tile's K chunks lose to the GM latency beyond their streaming time: with nL1 slots,
+ * a chunk's load can only start once the chunk nL1 back has left L1, so each round trip (latency,
+ * streaming, the L1 -> L0 loads) is shared by nL1 chunks; small chunks are latency-bound.
+ */
+function chunkStall(p: GemmProblem, t: GemmTiling, cfg: HwConfig, gmRate: number, h: number, hn: number): number {
+  const size = elemBytes(p);
+  const kL1 = t.stepK * t.baseK;
+  const rows = hn + (p.aSource.kind === 'matrix' && !t.aResident ? h : 0);
+  const stream = (rows * kL1 * size) / gmRate;
+  const toL0 = (kL1 * size * (h / cfg.paths.L1_L0A.bytesPerCycle + hn / cfg.paths.L1_L0B.bytesPerCycle));
+  const roundTrip = cfg.paths.GM_L1.fixedLatency + stream + toL0;
+  const chunks = p.pieces * ceilDiv(p.k, kL1);
+  return chunks * Math.max(0, roundTrip / (t.dbL1 ? 2 : 1) - stream);
+}
+
+/** Bytes of the first resident A a block loads (a whole map, the largest slab, or an A panel). */
+function firstResidentBytes(p: GemmProblem, t: GemmTiling, mapMode: MapMode): number {
+  return blockTraffic(p, t, mapMode, { start: 0, end: 1 }).a;
+}

@@ -1,0 +1,125 @@
+/**
+ * The default GEMM tiler. It starts from the largest tile of a fixed list that fits the buffers with
+ * double buffering everywhere (the tile big GEMMs want: most MACs per byte moved), then weighs it
+ * against smaller tiles (baseM and baseN down to 16, or 32 where a coupled preset's UB rows need it)
+ * by the cost estimate of cost-model.ts, and takes the fastest; tilings within a margin of it count
+ * as equal, and of those the one on most cores wins, then the big tile. A smaller tile wins when the
+ * big one leaves cores idle: a small layer split finer spreads over the chip, each core doing less
+ * cube work and reading fewer bytes. Big GEMMs already fill the chip, and their big tile moves the
+ * fewest bytes per MAC, so it stays.
+ *
+ * K is never split over cores: partial int32 sums would need an exact cross-core reduction (a GM
+ * workspace and a second pass; the ISA has no atomic add), which is not implemented.
+ */
+import type { HwConfig } from '../../hw/config/types.js';
+import { OpError, roundUp } from '../kernel.js';
+import { tileGrid } from './blocks.js';
+import { estimateGemm, type GemmEstimate } from './cost-model.js';
+import { k0Of } from './sizes.js';
+import type { GemmProblem } from './spec.js';
+import { featureMapPlan, fits, withResidentA, type GemmTiling } from './tiling.js';
+
+/** The big tiles, largest first: [baseM, baseN, K fractals per mmad]. */
+const BIG_TILES: readonly (readonly [number, number, number])[] = [
+  [128, 128, 4],
+  [128, 128, 2],
+  [64, 128, 2],
+  [64, 64, 2],
+  [32, 64, 1],
+  [16, 32, 1],
+];
+/** Sizes the tiler may shrink baseM and baseN to (every multiple of 16, so a layer's 16-row blocks
+ * can be cut into as many tiles as there are cores), and the mmad depths (K fractals) it tries. */
+const SMALL_SIDES = [128, 112, 96, 80, 64, 48, 32, 16] as const;
+const K_FRACTALS = [4, 2, 1] as const;
+/** Tilings estimated within this fraction of the fastest count as equally fast: the estimate is rough. */
+const MARGIN = 0.05;
+/** An L1 chunk row holds at most 256 B of K (8 fractals of 32 B). */
+const CHUNK_K_FRACTALS = 8;
+
+export interface TilerChoice {
+  readonly tiling: GemmTiling;
+  readonly estimate: GemmEstimate;
+  /** the largest tile that fits, and its estimate, when the tiler chose another */
+  readonly bigTile?: { readonly tiling: GemmTiling; readonly estimate: GemmEstimate };
+  /** fields the caller fixed, which every candidate keeps */
+  readonly fixed: readonly (keyof GemmTiling)[];
+}
+
+/** A candidate tiling with double buffering everywhere, sized to the problem. */
+function candidate(p: GemmProblem, cfg: HwConfig, bm: number, bn: number, kFractals: number, blockDim?: number): GemmTiling {
+  const k0 = k0Of(p);
+  const baseM = Math.min(bm, roundUp(p.m, 16));
+  const baseN = Math.min(bn, roundUp(p.n, cfg.organisation === 'coupled' ? 32 : 16));
+  const baseK = Math.min(kFractals * k0, roundUp(p.k, k0));
+  const stepK = Math.max(1, Math.min(Math.ceil(p.k / baseK), Math.floor((CHUNK_K_FRACTALS * k0) / baseK)));
+  const tiles = tileGrid(p, { baseM, baseN }).count;
+  const t: GemmTiling = { baseM, baseN, baseK, stepK, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: Math.min(tiles, blockDim ?? cfg.cores) };
+  return withResidentA(p, t, cfg);
+}
+
+/** The candidate with the caller's fixed fields; undefined when it does not fit. */
+function fitted(p: GemmProblem, cfg: HwConfig, t: GemmTiling, fixed: Partial<GemmTiling>): GemmTiling | undefined {
+  const merged = { ...t, ...fixed };
+  const tiles = tileGrid(p, merged).count;
+  const withBlocks = { ...merged, blockDim: Math.min(tiles, fixed.blockDim ?? cfg.cores) };
+  const full = fixed.aResident === undefined ? withResidentA(p, withBlocks, cfg) : withBlocks;
+  return fits(p, full, cfg) ? full : undefined;
+}
+
+const estimateOf = (p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmEstimate => estimateGemm(p, t, cfg, featureMapPlan(p, t, cfg).whole ? 'whole' : 'slabs');
+
+/**
+ * Chooses the tiling: fields in `fixed` (the user's) are kept, the tiler picks the rest. Throws when
+ * no tile fits at all.
+ */
+export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling> = {}): TilerChoice {
+  const fixedKeys = (Object.keys(fixed) as (keyof GemmTiling)[]).filter((k) => fixed[k] !== undefined);
+  const blockDim = fixed.blockDim;
+  const big = BIG_TILES.map(([bm, bn, kf]) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, blockDim), fixed)).find((t) => t !== undefined);
+  if (!big) {
+    // The user's fields leave nothing that fits: fall back to the unconstrained big tile, so the
+    // generator's check names the buffer the user's fields overflow.
+    const free = BIG_TILES.map(([bm, bn, kf]) => candidate(p, cfg, bm, bn, kf, blockDim)).find((t) => fits(p, t, cfg));
+    if (!free) throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (even the smallest slab of input rows of the feature map does not fit in L1: tiling over W or channels is not implemented)` : ''}`);
+    return { tiling: free, estimate: estimateOf(p, free, cfg), fixed: fixedKeys };
+  }
+  const bigEstimate = estimateOf(p, big, cfg);
+  const options = [{ tiling: big, estimate: bigEstimate }];
+  const stepN = cfg.organisation === 'coupled' ? 32 : 16;
+  for (const bm of SMALL_SIDES)
+    for (const bn of SMALL_SIDES) {
+      if (bn % stepN) continue;
+      const t = K_FRACTALS.map((kf) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, blockDim), fixed)).find((c) => c !== undefined);
+      if (t && !options.some((o) => sameTile(o.tiling, t))) options.push({ tiling: t, estimate: estimateOf(p, t, cfg) });
+    }
+  const fastest = Math.min(...options.map((o) => o.estimate.cycles));
+  // Within the margin of the fastest the estimate cannot tell tilings apart: take the one on most
+  // cores (their ports and miss rates add up, which the estimate only partly sees), then the big
+  // tile, then the largest.
+  const close = options.filter((o) => o.estimate.cycles <= fastest * (1 + MARGIN));
+  const chosen = close.reduce((a, b) => (rank(b, big) > rank(a, big) ? b : a));
+  return chosen.tiling === big ? { ...chosen, fixed: fixedKeys } : { ...chosen, bigTile: { tiling: big, estimate: bigEstimate }, fixed: fixedKeys };
+}
+
+const sameTile = (a: GemmTiling, b: GemmTiling) => a.baseM === b.baseM && a.baseN === b.baseN && a.baseK === b.baseK;
+
+/** Preference among tilings the estimate cannot separate: cores, then the big tile, then tile area. */
+const rank = (o: { tiling: GemmTiling; estimate: GemmEstimate }, big: GemmTiling): number =>
+  o.estimate.cores * 1e8 + (o.tiling === big ? 1e7 : 0) + o.tiling.baseM * o.tiling.baseN;
+
+/** The default tiling (chooseGemmTiling with at most `blockDim` blocks). */
+export const defaultGemmTiling = (p: GemmProblem, cfg: HwConfig, blockDim?: number): GemmTiling => chooseGemmTiling(p, cfg, blockDim === undefined ? {} : { blockDim }).tiling;
+
+const shape = (t: GemmTiling) => `${t.baseM} x ${t.baseN}`;
+const describe = (p: GemmProblem, t: GemmTiling, e: GemmEstimate, cfg: HwConfig) =>
+  `${tileGrid(p, t).count} tiles of ${shape(t)} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KB GM -> L1)`;
+
+/** Kernel notes: which tile the tiler chose and why, and how many cores it uses. */
+export function tilerNotes(p: GemmProblem, cfg: HwConfig, c: TilerChoice, final: GemmTiling): string[] {
+  const user = c.fixed.length ? ` (${c.fixed.join(', ')} given by the user)` : '';
+  const e = final === c.tiling ? c.estimate : estimateOf(p, final, cfg);
+  const head = `tiler${user}: ${describe(p, final, e, cfg)}`;
+  if (!c.bigTile) return [`${head}; the largest tile that fits: no smaller tile is estimated more than ${MARGIN * 100}% faster or on more cores`];
+  return [`${head}; chosen over the largest tile that fits, ${describe(p, c.bigTile.tiling, c.bigTile.estimate, cfg)}`];
+}
