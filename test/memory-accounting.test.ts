@@ -43,13 +43,10 @@ describe('bytes by level and lower bounds', () => {
           for (const [p, b] of Object.entries(s.memory.paths)) expect(b!.l2Hit + b!.l2Miss, p).toBe(s.bytes[p as keyof typeof s.bytes]);
           // compulsory: every input byte comes from HBM at least once; the working set fits the L2, so
           // no line of any tensor is read twice
-          const a = kernel.tensors.find((t) => t.name === 'a')!;
-          const b = kernel.tensors.find((t) => t.name === 'b')!;
           expect(lv.hbmRead).toBeGreaterThanOrEqual(m * k * (f16 ? 2 : 1) + k * n * (f16 ? 2 : 1));
           const L = cfg.l2.lineBytes;
           expect(lv.hbmRead).toBeLessThanOrEqual(kernel.tensors.reduce((sum, t) => sum + roundUp(t.bytes, L) + L, 0));
           expect(lv.hbmRead).toBeLessThanOrEqual(roundUp(kernel.gmBytes, L));
-          expect(a.bytes + b.bytes).toBeGreaterThan(0);
           // lower bounds
           const cubes = r.cores.filter((c) => c.pipes.M !== undefined).length;
           const peak = f16 ? cfg.derived.macsPerCycleF16 : cfg.derived.macsPerCycleInt8;

@@ -5,8 +5,8 @@
  * library is judged by: GM-side read bytes against the compulsory input + weight bytes, cores used
  * against the output's 16-row blocks, chip-wide cube utilisation and the busiest unit.
  */
+import { simulateInSequence } from './sequence.js';
 import type { HwConfig } from '../../hw/config/types.js';
-import { simulate } from '../../hw/simulate.js';
 import { isGmPath } from '../../hw/timing/cost.js';
 import { LaunchSequence } from '../../ops-nn/launch-sequence.js';
 import { summarise, type OpSummary } from '../../traces/index.js';
@@ -110,9 +110,7 @@ export function timeLayer(l: Layer, batch: number, cfg: HwConfig): LayerRow {
   const sequence = new LaunchSequence('warm');
   const summaries = launches.map((p) => {
     const k = p.kernel;
-    const place = sequence.launch(k.tensors, k.gmBytes, p.carries);
-    const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing', ...(place.l2 ? { l2: place.l2 } : {}), gmPlacement: place.gmPlacement });
-    sequence.finished(r);
+    const r = simulateInSequence(sequence, { config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' }, k.tensors, p.carries);
     return summarise(r, `${l.name} ${k.name}`, k.usefulMacs);
   });
   const s = summaries[0]!;

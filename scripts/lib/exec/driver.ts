@@ -2,8 +2,8 @@
  * The driver of the ONNX operators: runs an operator's host program (ops-nn/onnx) on the simulator,
  * each kernel launch functionally, and records what every launch cost (cycles, GM bytes, notes).
  */
+import { simulateInSequence } from '../sequence.js';
 import type { HwConfig } from '../../../hw/config/types.js';
-import { simulate } from '../../../hw/simulate.js';
 import { gmBytesMoved, levelTotals } from '../../../hw/stats.js';
 import { LaunchSequence } from '../../../ops-nn/launch-sequence.js';
 import { drive, operatorFor, type KernelLaunch, type NodeAttrs, type NodeInputs, type OnnxOperator } from '../../../ops-nn/onnx/index.js';
@@ -15,23 +15,20 @@ import type { KernelRun, NodeResult, RunOptions } from './types.js';
  */
 export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions, sequence = new LaunchSequence('flushed')): { gm: Uint8Array; run: KernelRun } {
   const k = l.kernel;
-  const place = sequence.launch(k.tensors, l.gm.length, l.carries);
-  const r = simulate({
+  const launch = {
     config: cfg,
     programs: k.programs,
     blockDim: k.blockDim,
     gm: l.gm,
-    mode: 'functional',
-    ...(place.l2 ? { l2: place.l2 } : {}),
-    gmPlacement: place.gmPlacement,
+    mode: 'functional' as const,
     ...(opts.maxCycles !== undefined ? { maxCycles: opts.maxCycles } : {}),
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.sanitize ? { sanitize: true } : {}),
-  });
+  };
+  const r = simulateInSequence(sequence, launch, k.tensors, l.carries);
   const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;
   const macs = r.cores.reduce((s, c) => s + c.macs, 0);
   const mac = k.usefulMacs === undefined ? {} : { macs, usefulMacs: k.usefulMacs };
-  sequence.finished(r);
   const run: KernelRun = { name: k.name, cycles: r.cycles, gmBytes: gmBytesMoved(r.cores), notes, ...mac, ...(r.sanitizer ? { sanitizer: r.sanitizer } : {}), l2Start: r.l2Start, memory: levelTotals(r.cores) };
   return { gm: r.gm!, run };
 }

@@ -4,8 +4,8 @@
  * which gives the same cycles as a functional run (docs/timing-model.md, section 1) and keeps large
  * tables fast.
  */
+import { simulateInSequence } from '../sequence.js';
 import type { HwConfig } from '../../../hw/config/types.js';
-import { simulate } from '../../../hw/simulate.js';
 import { PIPES, type Pipe } from '../../../isa/types.js';
 import type { Kernel } from '../../../ops-nn/kernel.js';
 import { LaunchSequence, type Carry, type L2Policy } from '../../../ops-nn/launch-sequence.js';
@@ -62,9 +62,7 @@ export function addPipes(tables: readonly PipeCycles[]): PipeCycles {
 /** Runs a generated kernel timing-only on `cfg`, as the next launch of `sequence`. */
 export function timeKernel(cfg: HwConfig, l: PlannedLaunch, sequence: LaunchSequence): KernelMeasure {
   const k = l.kernel;
-  const place = sequence.launch(k.tensors, k.gmBytes, l.carries);
-  const r = simulate({ config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing', ...(place.l2 ? { l2: place.l2 } : {}), gmPlacement: place.gmPlacement });
-  sequence.finished(r);
+  const r = simulateInSequence(sequence, { config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' }, k.tensors, l.carries);
   const perCore = r.cores.map((c) => Object.fromEntries(Object.entries(c.pipes).map(([p, s]) => [p, s.busyCycles])) as PipeCycles);
   return {
     name: k.name,
