@@ -7,11 +7,11 @@
 import type { HwConfig } from '../../hw/config/types.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { ceilDiv, roundUp } from '../kernel.js';
-import { blockRange, tileAt, tileGrid } from './blocks.js';
+import { blockRange, gridBlockTiles, gridUnitN, tileAt, tileGrid, type Tile } from './blocks.js';
 import { elemBytes, featureMapBytes, k0Of } from './sizes.js';
 import { outTypeOf, type GemmEpilogue, type GemmProblem } from './spec.js';
 import type { GemmTiling } from './tiling.js';
-import { blockTraffic, type MapMode } from './traffic.js';
+import { blockTraffic, tilesTraffic, type MapMode } from './traffic.js';
 
 /** What bounds an estimate: one pipe of the busiest block, or a chip-wide bandwidth. */
 export type Bound = 'cube' | 'MTE1' | 'MTE2' | 'epilogue' | 'L2' | 'HBM';
@@ -24,6 +24,8 @@ export interface GemmEstimate {
   /** tiles and GM -> L1 bytes of the busiest block */
   readonly tilesPerCore: number;
   readonly bytesPerCore: number;
+  /** GM -> L1 bytes of every block together */
+  readonly chipBytes: number;
   /** busy cycles of each limit (pipes: the busiest block) */
   readonly busy: Readonly<Record<Bound, number>>;
 }
@@ -59,34 +61,40 @@ export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMo
   const size = elemBytes(p);
   const kPad = roundUp(p.k, k0Of(p));
   const count = tileGrid(p, t).count;
-  const blocks = Math.max(1, Math.min(t.blockDim, count));
+  const blocks = t.gridN ? t.blockDim : Math.max(1, Math.min(t.blockDim, count));
   const gmRate = Math.min(cfg.paths.GM_L1.bytesPerCycle, cfg.gm.coreBytesPerCycle);
   const l0a = cfg.paths.L1_L0A.bytesPerCycle;
   const l0b = cfg.paths.L1_L0B.bytesPerCycle;
   let worst = { cycles: -1, cube: 0, mte1: 0, mte2: 0, epilogue: 0, tiles: 0, bytes: 0 };
   let chipBytes = 0;
   for (let b = 0; b < blocks; b++) {
+    // a core grid's rectangle, or a run of tiles in tile order
+    const own = t.gridN ? gridBlockTiles(p, t, t.gridN, gridUnitN(cfg.organisation), b) : undefined;
     const range = blockRange(count, blocks, b);
-    const traffic = blockTraffic(p, t, mapMode, range);
+    const traffic = own ? tilesTraffic(p, t, mapMode, own) : blockTraffic(p, t, mapMode, range);
     let cube = 0;
     let mte1 = 0;
     let chunkStalls = 0;
     let epilogue = 0;
     let lastEpilogue = 0;
-    for (let i = range.start; i < range.end; i++) {
-      const { m0, n0 } = tileAt(p, t, i);
-      const h = roundUp(Math.min(t.baseM, p.m - m0), 16);
-      const hn = roundUp(Math.min(t.baseN, p.n - n0), 16);
+    const addTile = (h: number, hn: number) => {
       cube += p.pieces * (h / 16) * (hn / 16) * (kPad / k0Of(p));
       mte1 += p.pieces * kPad * size * (h / l0a + hn / l0b);
       chunkStalls += chunkStall(p, t, cfg, gmRate, h, hn);
       lastEpilogue = tileEpilogue(p, cfg, h, hn);
       epilogue += lastEpilogue;
-    }
+    };
+    if (own) for (const x of own) addTile(x.h, x.hn);
+    else
+      for (let i = range.start; i < range.end; i++) {
+        const { m0, n0 } = tileAt(p, t, i);
+        addTile(roundUp(Math.min(t.baseM, p.m - m0), 16), roundUp(Math.min(t.baseN, p.n - n0), 16));
+      }
     const bytes = traffic.a + traffic.b;
     chipBytes += bytes;
     // A resident A is loaded whole before the first mmad can start: that part of MTE2 does not overlap.
-    const firstA = (p.aSource.kind === 'img2col' || t.aResident) && range.end > range.start ? firstResidentBytes(p, t, mapMode) / gmRate : 0;
+    const hasTiles = own ? own.length > 0 : range.end > range.start;
+    const firstA = (p.aSource.kind === 'img2col' || t.aResident) && hasTiles ? (own ? firstOwnBytes(p, t, mapMode, own) : firstResidentBytes(p, t, mapMode)) / gmRate : 0;
     // this block's share of the bytes that miss in L2 streams at the core's miss rate, not its port rate
     const missExtra = (compulsoryBytes(p) / blocks) * (1 / cfg.gm.coreMissBytesPerCycle - 1 / gmRate);
     const mte2 = bytes / gmRate + chunkStalls + Math.max(0, missExtra);
@@ -100,7 +108,7 @@ export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMo
   const l2 = chipBytes / cfg.l2.chipBytesPerCycle;
   const busy: Record<Bound, number> = { cube: worst.cube, MTE1: worst.mte1, MTE2: worst.mte2, epilogue: worst.epilogue, L2: l2, HBM: hbm };
   const bound = (Object.keys(busy) as Bound[]).reduce((x, y) => (busy[y] > busy[x] ? y : x));
-  return { cycles: Math.round(Math.max(worst.cycles, l2, hbm)), bound, cores: blocks, tilesPerCore: worst.tiles, bytesPerCore: worst.bytes, busy };
+  return { cycles: Math.round(Math.max(worst.cycles, l2, hbm)), bound, cores: blocks, tilesPerCore: worst.tiles, bytesPerCore: worst.bytes, chipBytes, busy };
 }
 
 /** Bytes that must come from HBM once: every distinct A (matrix or feature map) and the weights. */
@@ -129,4 +137,10 @@ function chunkStall(p: GemmProblem, t: GemmTiling, cfg: HwConfig, gmRate: number
 /** Bytes of the first resident A a block loads (a whole map, the largest slab, or an A panel). */
 function firstResidentBytes(p: GemmProblem, t: GemmTiling, mapMode: MapMode): number {
   return blockTraffic(p, t, mapMode, { start: 0, end: 1 }).a;
+}
+
+/** Bytes of the first resident A a core-grid block loads: its first entry's band, or its first tile's slab or panel. */
+function firstOwnBytes(p: GemmProblem, t: GemmTiling, mapMode: MapMode, own: readonly Tile[]): number {
+  const first = own[0]!;
+  return tilesTraffic(p, t, mapMode, mapMode === 'whole' ? own.filter((x) => x.e === first.e) : [first]).a;
 }

@@ -17,13 +17,13 @@ import { OpError, ceilDiv, type Kernel, type TensorDesc } from '../kernel.js';
 import { CrossQueue } from '../queue.js';
 import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT, type Workspace } from './epilogues.js';
 import { emitChunkLoad, emitTileMainLoop, tileChunk, tileSlab } from './main-loop.js';
-import { plan, tilesOf, type Plan, type Tile, type TileTurn } from './plan.js';
+import { plan, type Plan, type Tile, type TileTurn } from './plan.js';
 import { cubeQueues, type CubeQueues } from './queues.js';
 import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, featureMapPlan, withResidentA, type GemmTiling } from './tiling.js';
 import { chooseGemmTiling, tilerNotes } from './tiler.js';
-import { blockRange } from './blocks.js';
-import { maxSlabRows, slabOf, type Slab } from './slab.js';
+import { blockTiles } from './blocks.js';
+import { bandOf, maxSlabRows, type Slab } from './slab.js';
 import type { ConvGeom } from './spec.js';
 
 /** AIVs converting each tile of a mixed kernel (each takes half of its rows). */
@@ -133,9 +133,8 @@ function blockBands(pl: Plan, tiles: readonly Tile[]): Map<number, { band: Slab;
     entries.set(t.e, { first: Math.min(r?.first ?? t.m0, t.m0), end: Math.max(r?.end ?? 0, t.m0 + t.rows) });
   }
   for (const [e, r] of entries) {
-    const band = slabOf(cv, r.first, r.end - r.first);
-    // LoadData 3D takes pads 0..255: a band whose rows start in the bottom padding would need a negative one
-    if (band.rows < cv.h && band.padTop >= 0 && band.padTop <= 255 && band.padBottom <= 255) out.set(e, { band, m0: r.first });
+    const band = bandOf(cv, r.first, r.end);
+    if (band) out.set(e, { band, m0: r.first });
   }
   return out;
 }
@@ -213,16 +212,14 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   const merged: GemmTiling = { ...choice.tiling, ...tiling };
   // A user tile changes the tile count, so the default block count follows it unless given.
   const tileCount = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN);
-  let t: GemmTiling = tiling?.blockDim === undefined ? { ...merged, blockDim: Math.min(tileCount, cfg.cores) } : merged;
+  let t: GemmTiling = tiling?.blockDim === undefined && !merged.gridN ? { ...merged, blockDim: Math.min(tileCount, cfg.cores) } : merged;
   // Unless the user chose, the resident A panel follows the final tile and block count.
   if (tiling?.aResident === undefined) t = withResidentA(p, t, cfg);
   checkGemmTiling(p, t, cfg);
   const pl = plan(p, t, cfg);
-  const tiles = tilesOf(p, t);
-  const tilesOfBlock = (b: number) => {
-    const r = blockRange(tiles.length, t.blockDim, b);
-    return tiles.slice(r.start, r.end);
-  };
+  const blocks = Array.from({ length: t.blockDim }, (_, b) => blockTiles(p, t, cfg.organisation, b));
+  const tileTotal = blocks.reduce((n, x) => n + x.length, 0);
+  const tilesOfBlock = (b: number) => blocks[b]!;
   // one cross-core queue for both programs of a mixed kernel, so the AIC's and the AIVs' ids agree
   const crossQueue = pl.mixed ? new CrossQueue(WORKSPACE_SLOTS, AIVS_PER_TILE) : undefined;
   const workspaceOf = (block: number): Workspace | undefined => (crossQueue ? { queue: crossQueue, block } : undefined);
@@ -253,7 +250,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
     programs.aiv = v.b.build();
   }
   const notes = [
-    `${tiles.length} output tiles of ${t.baseM} x ${t.baseN} over ${t.blockDim} block(s); K in chunks of ${t.stepK * t.baseK}, mmad depth ${t.baseK}${p.pieces > 1 ? `; ${p.pieces} weight pieces (zero-point correction needs 9 bits)` : ''}`,
+    `${tileTotal} output tiles of ${t.gridN ? 'at most ' : ''}${t.baseM} x ${t.baseN} over ${t.blockDim} block(s)${t.gridN ? ` on a core grid of ${t.blockDim / t.gridN} row ranges x ${t.gridN} column ranges (each block one rectangle of the output)` : ''}; K in chunks of ${t.stepK * t.baseK}, mmad depth ${t.baseK}${p.pieces > 1 ? `; ${p.pieces} weight pieces (zero-point correction needs 9 bits)` : ''}`,
     pl.coupled
       ? 'epilogue on the vector unit through UB'
       : pl.mixed

@@ -11,26 +11,12 @@ import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { accType, columnsOf, outTypeOf, tableStride, type GemmProblem } from './spec.js';
 import { aPanelBytes, elemBytes, featureMapBytes, featureMapPlan, k0Of, type GemmTiling } from './tiling.js';
 import type { UbPlan } from './vector-epilogue.js';
+import { gridBlockTiles, gridUnitN, type Tile } from './blocks.js';
 
 export type GmName = 'a' | 'b' | 'y' | 'bias' | 'words' | 'tables' | 'workspace';
 
-/**
- * One output tile of the GEMM: rows m0 .. m0 + rows of batch entry `e`, columns n0 .. n0 + cols.
- * `h` and `hn` are rows and cols rounded up to the cube's 16-row fractal: the heights of the tile's
- * A and B^T in the NZ layout of L1 / L0, and the shape of its L0C accumulator.
- */
-export interface Tile {
-  /** batch entry (image x group for a conv) */
-  readonly e: number;
-  /** first output row, rows in the tile, rows rounded up to 16 */
-  readonly m0: number;
-  readonly rows: number;
-  readonly h: number;
-  /** first output column, columns in the tile, columns rounded up to 16 */
-  readonly n0: number;
-  readonly cols: number;
-  readonly hn: number;
-}
+export type { Tile } from './blocks.js';
+export { tilesOf } from './blocks.js';
 
 /**
  * A tile's turn in its block: `index` counts the block's tiles, `cslot` is its L0C slot, and
@@ -146,7 +132,7 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const aTaken = (resident ? aPanels : 1) * aL1;
   // a panel arrives in K chunks through the l1 queue: it needs at least as many as the queue is deep
   const panelChunks = p.pieces * ceilDiv(p.k, t.stepK * t.baseK);
-  const panels = img2col && whole && columnReuse(p, t) >= 2 && panelChunks >= nL1 ? residentBPanels(p, t, cfg, aTaken + tablesL1) : { count: 0, pieceBytes: 0 };
+  const panels = img2col && whole && columnReuse(p, t, cfg) >= 2 && panelChunks >= nL1 ? residentBPanels(p, t, cfg, aTaken + tablesL1) : { count: 0, pieceBytes: 0 };
   const bPanelBytes = panels.pieceBytes * p.pieces;
   const l1B = panels.count > 0 ? slots(aTaken, bPanelBytes, panels.count) : slots(aTaken, t.baseN * kL1, nL1);
   const l1Bias = panels.count > 0 ? aTaken + panels.count * bPanelBytes : aTaken + nL1 * t.baseN * kL1;
@@ -200,7 +186,12 @@ const PANEL_SECOND_ID = 4;
  * it touches. A resident panel pays only when a column comes back (its first load is not overlapped
  * with compute the way streamed K chunks are).
  */
-function columnReuse(p: GemmProblem, t: GemmTiling): number {
+function columnReuse(p: GemmProblem, t: GemmTiling, cfg: HwConfig): number {
+  if (t.gridN) {
+    // the first block has the most tiles of the grid
+    const tiles = gridBlockTiles(p, t, t.gridN, gridUnitN(cfg.organisation), 0);
+    return tiles.length / new Set(tiles.map((x) => x.n0)).size;
+  }
   const columns = ceilDiv(p.n, t.baseN);
   const per = ceilDiv(p.batch * ceilDiv(p.m, t.baseM) * columns, t.blockDim);
   return per / Math.min(per, columns);
@@ -215,18 +206,6 @@ function residentBPanels(p: GemmProblem, t: GemmTiling, cfg: HwConfig, taken: nu
   // one panel: the next column's chunks wait for this column's last tile (see TileTurn.bPanel)
   const count = Math.min(1, Math.floor(room / (pieceBytes * p.pieces)));
   return { count: Math.max(0, count), pieceBytes };
-}
-
-export function tilesOf(p: GemmProblem, t: GemmTiling): Tile[] {
-  const out: Tile[] = [];
-  for (let e = 0; e < p.batch; e++)
-    for (let m0 = 0; m0 < p.m; m0 += t.baseM)
-      for (let n0 = 0; n0 < p.n; n0 += t.baseN) {
-        const rows = Math.min(t.baseM, p.m - m0);
-        const cols = Math.min(t.baseN, p.n - n0);
-        out.push({ e, m0, rows, h: roundUp(rows, 16), n0, cols, hn: roundUp(cols, 16) });
-      }
-  return out;
 }
 
 /** GM -> L1 copy of one K chunk of a tile's rows of A or B^T (`base`: that matrix's GM offset). */

@@ -41,3 +41,13 @@ export function maxSlabRows(cv: ConvGeom, baseM: number): number {
   const span = Math.min(cv.oh, ceilDiv(baseM - 1, cv.ow) + 1);
   return Math.min(cv.h, (span - 1) * cv.strideH + (cv.kh - 1) * cv.dilationH + 1);
 }
+
+/**
+ * The band of input rows output positions first .. end - 1 read (a block's rows of one batch entry
+ * when the whole map would fit): undefined when the band is the whole map, or when LoadData 3D could
+ * not take its padding (pads 0..255: a band starting in the bottom padding would need a negative one).
+ */
+export function bandOf(cv: ConvGeom, first: number, end: number): Slab | undefined {
+  const band = slabOf(cv, first, end - first);
+  return band.rows < cv.h && band.padTop >= 0 && band.padTop <= 255 && band.padBottom <= 255 ? band : undefined;
+}

@@ -12,8 +12,8 @@
  * workspace and a second pass; the ISA has no atomic add), which is not implemented.
  */
 import type { HwConfig } from '../../hw/config/types.js';
-import { OpError, roundUp } from '../kernel.js';
-import { tileGrid } from './blocks.js';
+import { OpError, ceilDiv, roundUp } from '../kernel.js';
+import { gridFits, gridUnitN, gridUnits, tileGrid } from './blocks.js';
 import { estimateGemm, type GemmEstimate } from './cost-model.js';
 import { k0Of } from './sizes.js';
 import type { GemmProblem } from './spec.js';
@@ -62,7 +62,10 @@ function candidate(p: GemmProblem, cfg: HwConfig, bm: number, bn: number, kFract
 function fitted(p: GemmProblem, cfg: HwConfig, t: GemmTiling, fixed: Partial<GemmTiling>): GemmTiling | undefined {
   const merged = { ...t, ...fixed };
   const tiles = tileGrid(p, merged).count;
-  const withBlocks = { ...merged, blockDim: Math.min(tiles, fixed.blockDim ?? cfg.cores) };
+  // a user's core grid takes all the blocks it is given; tiles in tile order, at most one block each
+  const blockDim = merged.gridN ? (fixed.blockDim ?? gridBlocks(p, cfg, merged.gridN)) : Math.min(tiles, fixed.blockDim ?? cfg.cores);
+  if (merged.gridN && !gridFits(gridUnits(p, gridUnitN(cfg.organisation)), blockDim, merged.gridN)) return undefined;
+  const withBlocks = { ...merged, blockDim };
   const full = fixed.aResident === undefined ? withResidentA(p, withBlocks, cfg) : withBlocks;
   return fits(p, full, cfg) ? full : undefined;
 }
@@ -93,27 +96,95 @@ export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, fixed: Partial<G
       const t = K_FRACTALS.map((kf) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, blockDim), fixed)).find((c) => c !== undefined);
       if (t && !options.some((o) => sameTile(o.tiling, t))) options.push({ tiling: t, estimate: estimateOf(p, t, cfg) });
     }
-  const fastest = Math.min(...options.map((o) => o.estimate.cycles));
   // Within the margin of the fastest the estimate cannot tell tilings apart: take the one on most
   // cores (their ports and miss rates add up, which the estimate only partly sees), then the big
   // tile, then the largest.
-  const close = options.filter((o) => o.estimate.cycles <= fastest * (1 + MARGIN));
-  const chosen = close.reduce((a, b) => (rank(b, big) > rank(a, big) ? b : a));
+  const fastestPlain = Math.min(...options.map((o) => o.estimate.cycles));
+  const plain = preferPlain(options.filter((o) => o.estimate.cycles <= fastestPlain * (1 + MARGIN)), big);
+  // A core grid replaces the tile-order split only when it fills cores that one leaves idle, or the
+  // estimate calls it faster by more than its margin: the estimate sees a grid's effects on the L2
+  // and HBM (cores sharing an operand, or each drawing its own) too roughly to trust it on less.
+  const grids = gridCandidates(p, cfg, fixed).map((g) => ({ tiling: g, estimate: estimateOf(p, g, cfg) }));
+  const fastest = Math.min(fastestPlain, ...grids.map((o) => o.estimate.cycles));
+  const better = grids.filter(
+    (g) => (g.estimate.cores > plain.estimate.cores && g.estimate.cycles <= fastest * (1 + MARGIN)) || g.estimate.cycles < plain.estimate.cycles * (1 - MARGIN),
+  );
+  const chosen = better.length ? preferGrid(better) : plain;
   return chosen.tiling === big ? { ...chosen, fixed: fixedKeys } : { ...chosen, bigTile: { tiling: big, estimate: bigEstimate }, fixed: fixedKeys };
 }
 
 const sameTile = (a: GemmTiling, b: GemmTiling) => a.baseM === b.baseM && a.baseN === b.baseN && a.baseK === b.baseK;
 
-/** Preference among tilings the estimate cannot separate: cores, then the big tile, then tile area. */
-const rank = (o: { tiling: GemmTiling; estimate: GemmEstimate }, big: GemmTiling): number =>
-  o.estimate.cores * 1e8 + (o.tiling === big ? 1e7 : 0) + o.tiling.baseM * o.tiling.baseN;
+/** `total` units cut into `parts` ranges, then each range into tiles of at most `max` units: the even tile size, in units. */
+const evenTile = (total: number, parts: number, max: number) => {
+  const range = ceilDiv(total, parts);
+  return ceilDiv(range, ceilDiv(range, max));
+};
+
+/**
+ * Core-grid candidates (blocks.ts): every way of arranging the blocks as row ranges x column ranges
+ * that gives each a non-empty rectangle, each with the tile that cuts its rectangle most evenly
+ * (shrunk until it fits the buffers). A grid uses every block even when the output's 16-row blocks
+ * do not divide into uniform tiles, and lets a block read only its rectangle's A rows and B columns.
+ */
+function gridCandidates(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>): GemmTiling[] {
+  // a user's tile size asks for the tile-order split, unless the user asks for a grid too
+  if (fixed.gridN === 0 || (fixed.gridN === undefined && (fixed.baseM !== undefined || fixed.baseN !== undefined))) return [];
+  const unitN = gridUnitN(cfg.organisation);
+  const u = gridUnits(p, unitN);
+  const out: GemmTiling[] = [];
+  for (let gridN = 1; gridN <= cfg.cores; gridN++) {
+    const blockDim = fixed.blockDim ?? (fixed.gridN ? gridBlocks(p, cfg, gridN) : cfg.cores);
+    if ((fixed.gridN !== undefined && fixed.gridN !== gridN) || !gridFits(u, blockDim, gridN) || blockDim === 1) continue;
+    const maxM = evenTile(u.rowUnits, blockDim / gridN, 128 / 16) * 16;
+    const maxN = evenTile(u.colUnits, gridN, 128 / unitN) * unitN;
+    const sidesM = [maxM, ...SMALL_SIDES.filter((x) => x < maxM)];
+    const sidesN = [maxN, ...SMALL_SIDES.filter((x) => x < maxN && x % unitN === 0)];
+    const found = sidesM.flatMap((bm) => sidesN.map((bn) => [bm, bn] as const)).find(([bm, bn]) => gridTiling(p, cfg, bm, bn, blockDim, gridN, fixed) !== undefined);
+    if (found) out.push(gridTiling(p, cfg, found[0], found[1], blockDim, gridN, fixed)!);
+  }
+  return out;
+}
+
+/** The most blocks (at most the chip's cores) a grid of `gridN` column ranges can give a rectangle each. */
+function gridBlocks(p: GemmProblem, cfg: HwConfig, gridN: number): number {
+  const u = gridUnits(p, gridUnitN(cfg.organisation));
+  return gridN * Math.max(1, Math.min(u.rowUnits, Math.floor(cfg.cores / gridN)));
+}
+
+/** A grid candidate with the caller's fixed fields; undefined when it does not fit. */
+function gridTiling(p: GemmProblem, cfg: HwConfig, bm: number, bn: number, blockDim: number, gridN: number, fixed: Partial<GemmTiling>): GemmTiling | undefined {
+  for (const kf of K_FRACTALS) {
+    const base = { ...candidate(p, cfg, bm, bn, kf, blockDim), ...fixed, blockDim, gridN };
+    const t = fixed.aResident === undefined ? withResidentA(p, base, cfg) : base;
+    if (fits(p, t, cfg)) return t;
+  }
+  return undefined;
+}
+
+type Option = { readonly tiling: GemmTiling; readonly estimate: GemmEstimate };
+
+/** The option whose key is greatest (keys compare element by element). */
+function best(options: readonly Option[], key: (o: Option) => number[]): Option {
+  const greater = (a: number[], b: number[]) => {
+    const i = a.findIndex((x, j) => x !== b[j]);
+    return i >= 0 && a[i]! > b[i]!;
+  };
+  return options.reduce((a, b) => (greater(key(b), key(a)) ? b : a));
+}
+
+/** Preference among tile-order tilings the estimate cannot separate: cores, then the big tile, then tile area. */
+const preferPlain = (options: readonly Option[], big: GemmTiling) => best(options, (o) => [o.estimate.cores, o.tiling === big ? 1 : 0, o.tiling.baseM * o.tiling.baseN]);
+
+/** Preference among core grids: cores, then the estimate, then the fewest GM -> L1 bytes. */
+const preferGrid = (options: readonly Option[]) => best(options, (o) => [o.estimate.cores, -o.estimate.cycles, -o.estimate.chipBytes]);
 
 /** The default tiling (chooseGemmTiling with at most `blockDim` blocks). */
 export const defaultGemmTiling = (p: GemmProblem, cfg: HwConfig, blockDim?: number): GemmTiling => chooseGemmTiling(p, cfg, blockDim === undefined ? {} : { blockDim }).tiling;
 
 const shape = (t: GemmTiling) => `${t.baseM} x ${t.baseN}`;
 const describe = (p: GemmProblem, t: GemmTiling, e: GemmEstimate, cfg: HwConfig) =>
-  `${tileGrid(p, t).count} tiles of ${shape(t)} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KB GM -> L1)`;
+  `${t.gridN ? `a core grid of ${t.blockDim / t.gridN} x ${t.gridN} rectangles in tiles of at most ${shape(t)}` : `${tileGrid(p, t).count} tiles of ${shape(t)}`} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KB GM -> L1)`;
 
 /** Kernel notes: which tile the tiler chose and why, and how many cores it uses. */
 export function tilerNotes(p: GemmProblem, cfg: HwConfig, c: TilerChoice, final: GemmTiling): string[] {

@@ -5,11 +5,11 @@
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { OpError, ceilDiv, roundUp } from '../kernel.js';
-import { blockRange, tileGrid } from './blocks.js';
+import { blockRange, gridBlockTiles, gridFits, gridUnitN, gridUnits, tileGrid } from './blocks.js';
 import { aPanelBytes, elemBytes, featureMapBytes, k0Of, mapRowBytes } from './sizes.js';
 import { tableStride, type GemmProblem } from './spec.js';
 import { maxSlabRows, slabOf } from './slab.js';
-import { blockTraffic, type MapMode } from './traffic.js';
+import { blockTraffic, tilesTraffic, type MapMode } from './traffic.js';
 
 export { aPanelBytes, elemBytes, featureMapBytes, k0Of } from './sizes.js';
 
@@ -31,6 +31,11 @@ export interface GemmTiling {
   /** keep a tile row's whole A panel (baseM x K) in L1 and reuse it for every tile of the row
    * (matrix A only); otherwise A is reloaded chunk by chunk for every tile */
   readonly aResident: boolean;
+  /**
+   * cores along N of a core grid (blocks.ts): blockDim / gridN row ranges times gridN column ranges,
+   * one rectangle of the output per block; absent or 0: tiles are dealt in tile order
+   */
+  readonly gridN?: number;
 }
 
 /**
@@ -45,7 +50,7 @@ export function featureMapPlan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): { 
   const others = gemmFootprintWithA(p, t, cfg, 0).L1 ?? 0;
   const whole = featureMapBytes(p);
   const fitsWhole = whole + others <= l1;
-  if (fitsWhole && (!slabsLegal(p, t) || mapLoadBytes(p, t, 'whole') <= mapLoadBytes(p, t, 'slabs'))) return { whole: true, bytes: whole, fitsWhole };
+  if (fitsWhole && (!slabsLegal(p, t, cfg.organisation) || mapLoadBytes(p, t, 'whole', cfg.organisation) <= mapLoadBytes(p, t, 'slabs', cfg.organisation))) return { whole: true, bytes: whole, fitsWhole };
   return { whole: false, bytes: mapRowBytes(p, maxSlabRows(p.aSource.conv, t.baseM)), fitsWhole };
 }
 
@@ -54,8 +59,17 @@ export function featureMapPlan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): { 
  * only bottom padding (large stride or pad) would need a negative top pad in its slab, so such
  * layers keep whole maps when they fit.
  */
-function slabsLegal(p: GemmProblem, t: GemmTiling): boolean {
+function slabsLegal(p: GemmProblem, t: GemmTiling, organisation: string): boolean {
   if (p.aSource.kind !== 'img2col') return true;
+  if (t.gridN) {
+    const cv = p.aSource.conv;
+    for (let b = 0; b < t.blockDim; b++)
+      for (const x of gridBlockTiles(p, t, t.gridN, gridUnitN(organisation), b)) {
+        const s = slabOf(cv, x.m0, x.rows);
+        if (s.padTop < 0 || s.padTop > 255 || s.padBottom > 255) return false;
+      }
+    return true;
+  }
   for (let m0 = 0; m0 < p.m; m0 += t.baseM) {
     const s = slabOf(p.aSource.conv, m0, Math.min(t.baseM, p.m - m0));
     if (s.padTop < 0 || s.padTop > 255 || s.padBottom > 255) return false;
@@ -64,7 +78,12 @@ function slabsLegal(p: GemmProblem, t: GemmTiling): boolean {
 }
 
 /** GM -> L1 bytes of the feature maps over all blocks, when L1 keeps them as `mode`. */
-function mapLoadBytes(p: GemmProblem, t: GemmTiling, mode: MapMode): number {
+function mapLoadBytes(p: GemmProblem, t: GemmTiling, mode: MapMode, organisation: string): number {
+  if (t.gridN) {
+    let sum = 0;
+    for (let b = 0; b < t.blockDim; b++) sum += tilesTraffic(p, t, mode, gridBlockTiles(p, t, t.gridN, gridUnitN(organisation), b)).a;
+    return sum;
+  }
   const count = tileGrid(p, t).count;
   const blocks = Math.max(1, Math.min(t.blockDim, count));
   let sum = 0;
@@ -125,9 +144,17 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
   if (t.baseM / 16 > 255) bad(`baseM ${t.baseM} needs more than 255 fractals per LoadData`);
   if ((t.baseK / k0) * (t.baseN / 16) > 255) bad(`baseK x baseN = ${t.baseK} x ${t.baseN} needs more than 255 fractals per LoadData`);
   if (t.baseM > 4095 || t.baseN > 4095 || t.baseK > 4095) bad('mmad sizes are limited to 4095');
-  const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
-  if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > Math.min(tiles, cfg.cores))
-    bad(`blockDim ${t.blockDim} must be in 1..${Math.min(tiles, cfg.cores)} (${tiles} output tiles, ${cfg.cores} cores)`);
+  if (t.gridN) {
+    const u = gridUnits(p, gridUnitN(cfg.organisation));
+    if (!Number.isSafeInteger(t.gridN) || t.gridN < 0 || t.gridN > cfg.cores) bad(`gridN ${t.gridN} must be an integer in 0..${cfg.cores} (0: no core grid; ${cfg.cores} cores)`);
+    if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > cfg.cores) bad(`blockDim ${t.blockDim} must be in 1..${cfg.cores} (${cfg.cores} cores)`);
+    if (!gridFits(u, t.blockDim, t.gridN))
+      bad(`a core grid of ${t.blockDim} blocks, ${t.gridN} along N, needs gridN to divide blockDim, at most ${u.colUnits} column ranges of ${u.unitN} and at most ${u.rowUnits} row ranges of 16 rows`);
+  } else {
+    const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
+    if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > Math.min(tiles, cfg.cores))
+      bad(`blockDim ${t.blockDim} must be in 1..${Math.min(tiles, cfg.cores)} (${tiles} output tiles, ${cfg.cores} cores)`);
+  }
   for (const [buf, need] of Object.entries(gemmFootprint(p, t, cfg))) {
     const kp = cfg.coreKinds[kindOf(cfg, buf)]?.buffers ?? {};
     const have = kp[buf as keyof typeof kp]?.bytes ?? 0;
@@ -142,7 +169,9 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
  */
 export function withResidentA(p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmTiling {
   const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
-  const reuse = p.aSource.kind === 'matrix' && p.n > t.baseN && ceilDiv(tiles, t.blockDim) >= 2;
+  // on a core grid a block's row of tiles spans its column range, not all of N
+  const rowSpan = t.gridN ? gridBlockTiles(p, t, t.gridN, gridUnitN(cfg.organisation), 0).filter((x) => x.m0 === 0 && x.e === 0).length : ceilDiv(p.n, t.baseN);
+  const reuse = p.aSource.kind === 'matrix' && rowSpan > 1 && (t.gridN ? true : ceilDiv(tiles, t.blockDim) >= 2);
   const resident = { ...t, aResident: true };
   return reuse && fits(p, resident, cfg) ? resident : { ...t, aResident: false };
 }
@@ -150,7 +179,9 @@ export function withResidentA(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Gem
 /** Whether the buffers hold a tiling (every constraint but the block count). */
 export function fits(p: GemmProblem, t: GemmTiling, cfg: HwConfig): boolean {
   try {
-    checkGemmTiling(p, { ...t, blockDim: 1 }, cfg);
+    // buffers only: the block count (and the core grid it shapes) is checked once it is chosen
+    const { gridN: _grid, ...buffers } = t;
+    checkGemmTiling(p, { ...buffers, blockDim: 1 }, cfg);
     return true;
   } catch (e) {
     if (e instanceof OpError) return false;

@@ -5,9 +5,9 @@
  * The feature-map plan and the tiler's cost estimate both read it.
  */
 import { roundUp } from '../kernel.js';
-import { tileAt } from './blocks.js';
+import { tileAt, type Tile } from './blocks.js';
 import { aPanelBytes, elemBytes, featureMapBytes, mapRowBytes } from './sizes.js';
-import { slabOf } from './slab.js';
+import { bandOf, slabOf } from './slab.js';
 import type { GemmProblem } from './spec.js';
 import type { GemmTiling } from './tiling.js';
 
@@ -53,4 +53,51 @@ export function blockTraffic(p: GemmProblem, t: TileShape, mode: MapMode, range:
     }
   }
   return { tiles: range.end - range.start, a, b };
+}
+
+/**
+ * GM -> L1 bytes of one block's own list of tiles (a core grid's rectangle), as the generator loads
+ * them: with whole maps, each batch entry's band (the input rows the block's output rows read, plus
+ * the halo) once; with slabs, each tile row's slab; a matrix A per tile row when resident, else per
+ * tile; B per tile.
+ */
+export function tilesTraffic(p: GemmProblem, t: TileShape, mode: MapMode, tiles: readonly Tile[]): BlockTraffic {
+  const size = elemBytes(p);
+  let a = 0;
+  let b = 0;
+  let loaded = '';
+  const bands = p.aSource.kind === 'img2col' && mode === 'whole' ? bandBytes(p, tiles) : undefined;
+  for (const tile of tiles) {
+    b += p.pieces * tile.hn * p.k * size;
+    const entry = p.aPerBatch ? tile.e : 0;
+    if (bands) {
+      const key = `${entry}`;
+      if (key !== loaded) a += bands.get(tile.e)!;
+      loaded = key;
+      continue;
+    }
+    const r = residentA(p, t, mode, tile.e, tile.m0);
+    if (!r) a += p.pieces * tile.h * p.k * size;
+    else if (r.key !== loaded) {
+      a += r.bytes;
+      loaded = r.key;
+    }
+  }
+  return { tiles: tiles.length, a, b };
+}
+
+/** Bytes of each batch entry's band of a block's tiles (the whole map when the band is all of it). */
+function bandBytes(p: GemmProblem, tiles: readonly Tile[]): Map<number, number> {
+  const cv = (p.aSource as { conv: Parameters<typeof slabOf>[0] }).conv;
+  const spans = new Map<number, { first: number; end: number }>();
+  for (const x of tiles) {
+    const s = spans.get(x.e);
+    spans.set(x.e, { first: Math.min(s?.first ?? x.m0, x.m0), end: Math.max(s?.end ?? 0, x.m0 + x.rows) });
+  }
+  const out = new Map<number, number>();
+  for (const [e, s] of spans) {
+    const band = bandOf(cv, s.first, s.end);
+    out.set(e, band ? mapRowBytes(p, band.rows) : featureMapBytes(p));
+  }
+  return out;
 }

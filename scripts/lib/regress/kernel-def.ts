@@ -54,6 +54,8 @@ export const GEMM_TILING = {
   dbL0: bool(),
   dbL0C: bool(),
   blockDim: int(1, 4096),
+  /** cores along N of a core grid (0: tiles dealt in tile order) */
+  gridN: int(0, 4096),
 } as const;
 
 /** The streaming vector kernels' tiling (ops-nn/vector/elementwise.ts). */
