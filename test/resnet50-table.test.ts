@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
-import { resnet50Layers, timeLayer, type ConvLayer } from '../scripts/lib/resnet50.js';
+import { readBound, resnet50Layers, timeLayer, type ConvLayer } from '../scripts/lib/resnet50.js';
 import { main } from '../scripts/resnet50-table.js';
 
 describe('ResNet-50 v1.5 layers', () => {
@@ -36,8 +36,19 @@ describe('ResNet-50 v1.5 layers', () => {
     expect(r.cores).toBeGreaterThanOrEqual(1);
     expect(r.cores).toBeLessThanOrEqual(cfg.cores);
     expect(r.gmReadBytes).toBeGreaterThanOrEqual(r.compulsoryBytes);
+    // every core reads the A rows and B columns of its output: no kernel goes below the bound
+    expect(r.gmReadBytes).toBeGreaterThanOrEqual(r.readBoundBytes);
+    expect(r.readBoundBytes).toBeGreaterThanOrEqual(r.compulsoryBytes);
     expect(r.summary.cycles).toBeGreaterThan(0);
     expect(r.summary.chipCubeUtilization!).toBeLessThanOrEqual(r.summary.cubeUtilization);
+  });
+
+  it('the read bound takes the cheapest grid of row and column parts', () => {
+    // 4 cores: A x 4 + B (410), A x 2 + B x 2 (220) or A + B x 4 (140)
+    expect(readBound(100, 10, 4, 4, 4)).toBe(140);
+    // only one row block: every core needs all of A
+    expect(readBound(100, 10, 1, 8, 4)).toBe(4 * 100 + 10);
+    expect(readBound(100, 10, 8, 1, 1)).toBe(110);
   });
 
   it('the script writes one CSV row per layer', () => {

@@ -92,6 +92,24 @@ export interface LayerRow {
   readonly gmReadBytes: number;
   /** the input tensor and the weights, once */
   readonly compulsoryBytes: number;
+  /** the fewest GM-side reads any split of whole output blocks over the launched cores could have (readBound) */
+  readonly readBoundBytes: number;
+}
+
+/**
+ * The fewest GM-side read bytes of a GEMM split over `cores` cores without splitting K: a core
+ * reads the A rows and the B columns of the output it makes, so a split into gm row parts and gn
+ * column parts (gm x gn = cores, each part at least one 16-row or 16-column block) reads A gn times
+ * and B gm times. Halos of 3x3 windows and padding to 16 are left out, so real kernels read more.
+ * With B read by every row part, 2x the compulsory bytes is out of reach for most layers on many
+ * cores: this is the floor the table's `read_over_compulsory` is to be judged against.
+ */
+export function readBound(a: number, b: number, rowBlocks: number, colBlocks: number, cores: number): number {
+  let best = Infinity;
+  for (let gm = 1; gm <= Math.min(cores, rowBlocks); gm++)
+    for (let gn = 1; gn <= Math.min(cores, colBlocks); gn++) if (gm * gn === cores) best = Math.min(best, gn * a + gm * b);
+  // a core count with no exact grid (a prime larger than both block counts): the fewest cores' bound
+  return Number.isFinite(best) ? best : a + b * Math.min(cores, rowBlocks);
 }
 
 const outSize = (l: ConvLayer) => Math.floor((l.h + 2 * l.pad - l.k) / l.stride) + 1;
@@ -118,7 +136,10 @@ export function timeLayer(l: Layer, batch: number, cfg: HwConfig): LayerRow {
   const gmReadBytes = Object.entries(s.memory.paths)
     .filter(([p]) => isGmPath(p as PathName) && p.startsWith('GM'))
     .reduce((sum, [, b]) => sum + b!.l2Hit + b!.l2Miss, 0);
-  const compulsoryBytes = l.kind === 'fc' ? batch * l.k + l.k * l.n : batch * l.c * l.h * l.w + l.oc * l.c * l.k * l.k;
+  const inputBytes = l.kind === 'fc' ? batch * l.k : batch * l.c * l.h * l.w;
+  const weightBytes = l.kind === 'fc' ? l.k * l.n : l.oc * l.c * l.k * l.k;
+  const compulsoryBytes = inputBytes + weightBytes;
+  const cores = launches[0]!.kernel.blockDim;
   return {
     layer: l,
     preset: cfg.name,
@@ -126,11 +147,12 @@ export function timeLayer(l: Layer, batch: number, cfg: HwConfig): LayerRow {
     fusion: tableFusion(cfg),
     vectorRequant: tableVectorRequant(cfg),
     outputBlocks: Math.ceil(rows / 16),
-    cores: launches[0]!.kernel.blockDim,
+    cores,
     chipCores: cfg.cores,
     summary: s,
     gmReadBytes,
     compulsoryBytes,
+    readBoundBytes: readBound(inputBytes, weightBytes, Math.ceil(rows / 16), Math.ceil((l.kind === 'fc' ? l.n : l.oc) / 16), cores),
   };
 }
 
@@ -168,6 +190,7 @@ export const LAYER_COLUMNS: Schema<LayerRow> = [
   col('gm_read_bytes', 'bytes', 'GM-side read bytes: L2 hits + misses of the GM -> L1 / UB paths', (r) => r.gmReadBytes),
   col('compulsory_bytes', 'bytes', 'the input tensor and the weights, once', (r) => r.compulsoryBytes),
   col('read_over_compulsory', 'ratio', 'gm_read_bytes / compulsory_bytes', (r) => r6(r.gmReadBytes / r.compulsoryBytes)),
+  col('read_bound_over_compulsory', 'ratio', 'the fewest reads any split of the output over the launched cores could have (no K split, no halo), over compulsory_bytes', (r) => r6(r.readBoundBytes / r.compulsoryBytes)),
   col('hbm_read_bytes', 'bytes', 'bytes read from HBM (a flushed L2 at the start)', (r) => r.summary.memory.hbmRead),
   col('mac_ratio', 'ratio', 'cube busy / cycles, mean over the cores that have it', (r) => r6(r.summary.ratios.mac_ratio)),
   col('vec_ratio', 'ratio', 'vector busy / cycles', (r) => r6(r.summary.ratios.vec_ratio)),
