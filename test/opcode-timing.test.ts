@@ -63,6 +63,9 @@ const CONTIGUOUS: Readonly<Record<Family, (op: Mnemonic) => string[]>> = {
   // whole 16 x 16 fractals, srcStride = the tile height
   fixpipe: (op) => [`${op} GM[0], L0C[0], s32, s32, 32, 48, 32, 48, none, 1, 0, FB[0], 0, 1`, `${op} L1[0], L0C[0], s32, s8, 32, 48, 32, 32, req8, 1, 0, FB[0], 0, 0`],
   'l0c-ub': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0`],
+  'l0c-ub-deq': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0, 0.5, 0`],
+  'l0c-ub-vdeq': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0, UB[8192], 0`],
+  'ub-l0c-bcast': (op) => [`${op} L0C[0], UB[0], s32, 2, 3, 0, 0`],
   'vec-mask': (op) => [op === 'set_mask_count' ? `${op} 64` : `${op} 0, 0, 0, 255`],
   'vec-binary': (op) => [`${op} f32, UB[0], UB[8192], UB[16384], 7, 1, 1, 1, 8, 8, 8`],
   'vec-scalar': (op) => [`${op} f16, UB[0], UB[8192], 2, 7, 1, 1, 8, 8`],
