@@ -108,6 +108,18 @@ describe('shapes', () => {
         }
         // contiguous: the bytes moved are exactly the bytes written, and read (load3d reads a feature map instead)
         expect(ext[0], 'destination extent = bytes moved').toBe(cost.bytes);
+        if (insn.op === 'copy_l0c_ub_deq' || insn.op === 'copy_l0c_ub_vdeq') {
+          // f16 written from s32 read: the L0C extent, twice the bytes moved, is what the rate counts
+          expect(ext[1], 'L0C extent = bytes its rate counts').toBe(2 * cost.bytes);
+          expect(cost.occupancy).toBe(Math.ceil((2 * cost.bytes) / cfg.paths.L0C_UB.bytesPerCycle));
+          if (insn.op === 'copy_l0c_ub_vdeq') expect(ext[2], 'one 32 B VDEQ vector per burst').toBe(insn.blockCount * 32);
+          continue;
+        }
+        // 16 source elements fill a fractal of 256
+        if (insn.op === 'bcast_ub_l0c') {
+          expect(ext[1], 'UB extent = a sixteenth of the L0C bytes').toBe(cost.bytes / 16);
+          continue;
+        }
         if (insn.op !== 'load3d') expect(ext[1], 'source extent = bytes moved').toBe(cost.bytes);
       } else if (shape.kind === 'vector') {
         expect(cost.bytes).toBe(shape.repeats * 256);
