@@ -37,6 +37,9 @@ export const FAMILIES = [
   'mmad', // cube
   'fixpipe', // L0C -> GM/L1 with conversion
   'l0c-ub', // L0C -> UB through the vector unit (coupled cores)
+  'l0c-ub-deq', // L0C -> UB converting s32 -> f16 on the way, one scale (310P enhanced DataCopy, DEQ)
+  'l0c-ub-vdeq', // L0C -> UB converting s32 -> f16 on the way, a scale per column (310P enhanced DataCopy, VDEQ)
+  'ub-l0c-bcast', // UB -> L0C, each 16-element vector repeated over the 16 rows of a fractal (310P BroadCastVecToMM)
   'vec-mask', // set the vector mask
   'vec-binary',
   'vec-scalar',
@@ -51,7 +54,7 @@ export const FAMILIES = [
 export type Family = (typeof FAMILIES)[number];
 
 /** Families that move bytes on one data path: each of their rows names its path. */
-export const COPY_FAMILIES = ['dma', 'nd2nz', 'load2d', 'load3d', 'fixpipe', 'l0c-ub'] as const satisfies readonly Family[];
+export const COPY_FAMILIES = ['dma', 'nd2nz', 'load2d', 'load3d', 'fixpipe', 'l0c-ub', 'l0c-ub-deq', 'l0c-ub-vdeq', 'ub-l0c-bcast'] as const satisfies readonly Family[];
 export type CopyFamily = (typeof COPY_FAMILIES)[number];
 /** Families run by the vector unit: each of their rows names its cost class. */
 export type VectorFamily = Extract<Family, `vec-${string}`>;
@@ -184,6 +187,20 @@ const vecReduce = <const T extends VecClass>(doc: string, timing: T, dtypes: rea
     ],
     doc,
   }) as const;
+
+/**
+ * The DataCopyParams of an enhanced L0C -> UB copy in BLOCK_MODE_MATRIX (ADK, enhanced DataCopy):
+ * bursts of whole fractals, L0C gaps in 1 KB fractals, UB gaps in 32 B blocks.
+ */
+const L0C_UB_DEQ_SHAPE = [
+  op('dst', 'mem', 'UB destination: f16 Nz fractals of 512 B', { bufs: UB_ONLY }),
+  op('src', 'mem', 'L0C source: s32 Nz fractals of 1 KB', { bufs: ['L0C'] }),
+  op('blockCount', 'imm', 'number of bursts', { range: [1, 4095] }),
+  op('blockLen', 'imm', 'fractals per burst', { range: [1, 65535] }),
+  op('srcGap', 'imm', 'gap between source bursts, in 1 KB fractals', { range: [0, 65535] }),
+  op('dstGap', 'imm', 'gap between destination bursts, in 32 B blocks', { range: [0, 65535] }),
+] as const;
+const L0C_UB_RELU = op('relu', 'imm', '1 = ReLU on the converted value (isRelu)', { range: [0, 1] });
 
 /** A DataCopy row; its path is named by its buffers (`satisfies OpSpec` rejects a pair with no path). */
 const dma = <const F extends 'GM' | 'L1' | 'UB', const T extends 'GM' | 'L1' | 'UB' | 'BT' | 'FB'>(pipe: Pipe, from: F, to: T, doc: string) =>
@@ -385,6 +402,40 @@ export const OPCODES = {
       op('dstGap', 'imm', 'gap between destination bursts, in fractals', { range: [0, 65535] }),
     ],
     doc: 'DataCopy L0C -> UB on coupled cores (910/310P): keeps the Nz layout, 32-bit elements',
+  },
+  // DataCopy CO1 -> CO2 with DataCopyEnhancedParams (blockMode MATRIX, deqScale DEQ / VDEQ): the
+  // copy converts s32 -> f16 on the way, with the arithmetic of vconv_deq (isa/numeric/deq.ts).
+  // Legal only where features.l0cUbDeq is set (310P: docs/hardware.md, L0C -> UB conversion).
+  copy_l0c_ub_deq: {
+    pipe: 'V',
+    family: 'l0c-ub-deq',
+    path: 'L0C_UB',
+    operands: [...L0C_UB_DEQ_SHAPE, op('scale', 'fimm', 'DEQ scale M (kept as f16, as deqValue bits 15..0 hold a half)'), L0C_UB_RELU],
+    doc: 'Enhanced DataCopy L0C -> UB, DEQ: dst f16 Nz = deq(src s32 Nz, f16(scale)), optional ReLU',
+  },
+  copy_l0c_ub_vdeq: {
+    pipe: 'V',
+    family: 'l0c-ub-vdeq',
+    path: 'L0C_UB',
+    operands: [...L0C_UB_DEQ_SHAPE, op('table', 'mem', 'VDEQ vector: 16 f16 scales (32 B) per burst, one per column of its fractals; burst b reads the 32 B at table + 32 b', { bufs: UB_ONLY }), L0C_UB_RELU],
+    doc: 'Enhanced DataCopy L0C -> UB, VDEQ: dst f16 Nz = deq(src s32 Nz, scale of the column), optional ReLU',
+  },
+  // BroadCastVecToMM (broadcast_ub_to_cc): how a bias enters L0C on 310P before the mmads accumulate.
+  bcast_ub_l0c: {
+    pipe: 'V',
+    family: 'ub-l0c-bcast',
+    path: 'UB_L0C',
+    dtypes: ['s32', 'f32', 'f16'],
+    operands: [
+      op('dst', 'mem', 'L0C destination (Nz fractals)', { bufs: ['L0C'] }),
+      op('src', 'mem', 'UB source: blockLen vectors of 16 elements per burst', { bufs: UB_ONLY }),
+      dtype,
+      op('blockCount', 'imm', 'number of bursts', { range: [1, 255] }),
+      op('blockLen', 'imm', 'fractals per burst, each the broadcast of the next 16 source elements', { range: [1, 255] }),
+      op('srcGap', 'imm', 'gap after each source burst, in 32 B blocks', { range: [0, 255] }),
+      op('dstGap', 'imm', 'gap after each destination burst, in fractals (256 elements)', { range: [0, 255] }),
+    ],
+    doc: 'BroadCastVecToMM: every 16 source elements fill the 16 rows of one L0C fractal',
   },
 
   // ---- vector unit ---------------------------------------------------------------------------

@@ -86,6 +86,19 @@ const FULL_REPEAT = REPEAT_BYTES / BLOCK;
 const copySide = (onChip: boolean, count: number, len: number, gap: number): Layout =>
   onChip ? bursts(count, ceilDiv(len, BLOCK) * BLOCK, gap * BLOCK) : bursts(count, len, gap);
 
+/** Bytes of one VDEQ vector: 16 f16 scales, one per column of a burst's fractals. */
+export const DEQ_VECTOR_BYTES = FRACTAL_ROWS * 2;
+/** Bytes of an f16 Nz fractal in UB (16 x 16 x 2 B). */
+export const FRACTAL_C16 = FRACTAL_ROWS * FRACTAL_ROWS * 2;
+
+/** An enhanced L0C -> UB copy (s32 fractals in, f16 fractals out); `tableBytes` of VDEQ vectors read. */
+function deqCopyShape(i: InsnOfFamily<'l0c-ub-deq' | 'l0c-ub-vdeq'>, tableBytes: number): TransferShape {
+  const fractals = i.blockCount * i.blockLen;
+  const dst = bursts(i.blockCount, i.blockLen * FRACTAL_C16, i.dstGap * BLOCK);
+  const src = bursts(i.blockCount, i.blockLen * FRACTAL_C, i.srcGap * FRACTAL_C);
+  return { kind: 'transfer', path: pathOf(i), bytes: fractals * FRACTAL_C16, rateBytes: fractals * FRACTAL_C, operands: tableBytes > 0 ? [dst, src, tableBytes] : [dst, src] };
+}
+
 /** The fractal counts of an mmad with K0 = k0Bytes / element size (the cube semantics use them too). */
 export function mmadFractals(i: InsnOfFamily<'mmad'>, k0Bytes: number): MmadFractals {
   const k0 = k0Bytes / DTYPE_BYTES[i.aType];
@@ -162,6 +175,22 @@ export const SHAPES: FamilyTable<[k0Bytes: number], InsnShape> = {
     bytes: i.blockCount * i.blockLen * FRACTAL_C, // whole Nz fractals
     operands: [bursts(i.blockCount, i.blockLen * FRACTAL_C, i.dstGap * FRACTAL_C), bursts(i.blockCount, i.blockLen * FRACTAL_C, i.srcGap * FRACTAL_C)],
   }),
+  // whole fractals: 1 KB of s32 read per fractal, 512 B of f16 written; the path's rate counts the
+  // L0C bytes read (the conversion is on the path: the same tile takes as long as an s32 copy)
+  'l0c-ub-deq': (i) => deqCopyShape(i, 0),
+  'l0c-ub-vdeq': (i) => deqCopyShape(i, i.blockCount * DEQ_VECTOR_BYTES),
+  // writes whole fractals of 16 rows; reads 16 elements per fractal. The rate counts L0C bytes written.
+  'ub-l0c-bcast': (i) => {
+    const size = DTYPE_BYTES[i.dtype];
+    const fractal = FRACTAL_ROWS * FRACTAL_ROWS * size;
+    const vector = FRACTAL_ROWS * size;
+    return {
+      kind: 'transfer',
+      path: pathOf(i),
+      bytes: i.blockCount * i.blockLen * fractal,
+      operands: [bursts(i.blockCount, i.blockLen * fractal, i.dstGap * fractal), bursts(i.blockCount, i.blockLen * vector, i.srcGap * BLOCK)],
+    };
+  },
   'vec-mask': (i) => ({ kind: 'vector', cls: vecClassOf(i), repeats: 1, operands: [] }),
   'vec-binary': (i) => vectorShape(i, [dstOf(i), src0Of(i), vecOperand(i.repeat, FULL_REPEAT, i.src1BlkStride, i.src1RepStride)]),
   'vec-scalar': dstSrc0,

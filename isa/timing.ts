@@ -18,6 +18,7 @@ export const PATHS = [
   'L0C_GM',
   'L0C_L1',
   'L0C_UB',
+  'UB_L0C',
 ] as const;
 export type PathName = (typeof PATHS)[number];
 

@@ -186,7 +186,7 @@ describe('configuration errors name the field and what is wrong', () => {
 
   it('every number has an upper bound with a reason, and the presets keep well below it', () => {
     const unbounded = FIELDS.filter((f) => f.kind.max === undefined).map((f) => f.path);
-    expect(unbounded).toEqual(['name', 'description', 'organisation', 'coreKinds.<kind>.pipes', 'cube.dtypePairs', 'fixpipe.quantModes', 'l2.mode', 'banks.ub', 'banks.l1', 'features.nd2nz']);
+    expect(unbounded).toEqual(['name', 'description', 'organisation', 'coreKinds.<kind>.pipes', 'cube.dtypePairs', 'fixpipe.quantModes', 'l2.mode', 'banks.ub', 'banks.l1', 'features.nd2nz', 'features.enhancedL0cUb']);
     for (const f of FIELDS) if (f.kind.max) expect(f.kind.max.why, f.path).not.toBe('');
     // the largest value any preset gives a bounded field is at most a quarter of its bound
     const largest = (name: string, pick: (h: HwParams) => number[]) => Math.max(...presetNames().flatMap((p) => pick(presetParams(p))));

@@ -61,6 +61,8 @@ interface Micro {
   readonly nd2nz?: boolean;
   readonly pair?: Dtype;
   readonly fixpipe?: boolean;
+  /** needs the converting L0C <-> UB path (features.enhancedL0cUb) */
+  readonly enhanced?: boolean;
   readonly cycles: (cfg: HwConfig) => number;
 }
 
@@ -88,6 +90,11 @@ const TRANSFERS: readonly Micro[] = [
   { name: 'fixpipe to L1 (L0C_L1)', insn: FIXPIPE('L1'), bufs: ['L0C', 'L1'], pipe: 'FIX', fixpipe: true, cycles: (c) => transferCycles(c, 'L0C_L1', 40 * 48 * 4) },
   // whole 1 KB Nz fractals: 2 bursts of 3
   { name: 'copy_l0c_ub (L0C_UB)', insn: 'copy_l0c_ub UB[0], L0C[0], 2, 3, 1, 0', bufs: ['UB', 'L0C'], pipe: 'V', cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
+  // the converting copies: the L0C bytes they read (6 fractals of s32), whatever they write
+  { name: 'copy_l0c_ub_deq (L0C_UB)', insn: 'copy_l0c_ub_deq UB[0], L0C[0], 2, 3, 1, 4, 0.25, 1', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
+  { name: 'copy_l0c_ub_vdeq (L0C_UB)', insn: 'copy_l0c_ub_vdeq UB[0], L0C[0], 2, 3, 1, 4, UB[8192], 0', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
+  // the L0C bytes it writes: 2 bursts of 3 fractals of f32
+  { name: 'bcast_ub_l0c (UB_L0C)', insn: 'bcast_ub_l0c L0C[0], UB[0], f32, 2, 3, 1, 1', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'UB_L0C', 6 * 1024) },
 ];
 
 const CUBE: readonly Micro[] = [
@@ -170,6 +177,7 @@ const vectorMicros = (c: HwConfig): readonly Micro[] =>
 /** Whether `cfg` can run `m`, and on which core kind. */
 function placement(cfg: HwConfig, m: Micro): CoreKind | null {
   if (m.nd2nz && !cfg.features.nd2nz) return null;
+  if (m.enhanced && !cfg.features.enhancedL0cUb) return null;
   if (m.pair && !cfg.cube.dtypePairs.some(([a, b]) => a === m.pair && b === m.pair)) return null;
   if (m.fixpipe && !cfg.fixpipe.quantModes.includes('req8')) return null;
   return kindFor(cfg, { bufs: m.bufs, pipe: m.pipe });

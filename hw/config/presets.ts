@@ -43,6 +43,7 @@ const PATHS_910B: Record<PathName, PathParams> = {
   L0C_GM: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 86 }, // fit dma.csv L0C_TO_GM [910b1], floor model; HW §Data paths: L0C -> GM ~120, ~83 cycles
   L0C_L1: { fixedLatency: 0, bytesPerCycle: 234, minCycles: 8 }, // fit dma.csv L0C_TO_L1 [91095: the only part measured], floor model
   L0C_UB: { fixedLatency: 0, bytesPerCycle: 256, minCycles: 0 }, // HW §Data paths: L0C -> UB (910/310P, via vector) 256 (INI); not measured
+  UB_L0C: { fixedLatency: 0, bytesPerCycle: 256, minCycles: 0 }, // open: HW §L0C <-> UB on 310P: no rate is public for UB -> L0C; the L0C -> UB INI rate (256) is reused, counted in L0C bytes written
 };
 
 /**
@@ -163,7 +164,7 @@ export const ascend910b: HwParams = {
   paths: PATHS_910B,
   vector: { classes: VECTOR_910B },
   banks: { ub: UB_BANKS_2201, l1: L1_BANKS_2201 },
-  features: { nd2nz: true }, // HW §Data movement instructions: ND -> NZ DataCopy exists on 2201 (ADK)
+  features: { nd2nz: true, enhancedL0cUb: false }, // HW §Data movement instructions: ND -> NZ DataCopy exists on 2201 (ADK); HW §L0C <-> UB on 310P: no L0C -> UB path on 2201
 };
 
 export const ascend910: HwParams = {
@@ -194,7 +195,7 @@ export const ascend910: HwParams = {
   paths: PATHS_910B, // open: no measured curves for 1001; the 2201 fits are reused per cycle
   vector: { classes: VECTOR_910B }, // open: as above
   banks: { ub: null, l1: null }, // HW §UB and L1 banks: the UB and L1 banks of 910 and 310P are not public, so no conflicts are modelled
-  features: { nd2nz: false }, // HW §Data movement instructions: ND -> NZ DataCopy is arch 2201 only; 1001 gets NZ data from the host
+  features: { nd2nz: false, enhancedL0cUb: false }, // HW §Data movement instructions: ND -> NZ DataCopy is arch 2201 only; 1001 gets NZ data from the host; HW §L0C <-> UB on 310P: the training parts (910) do not convert on the path
 };
 
 export const ascend310p: HwParams = {
@@ -225,6 +226,7 @@ export const ascend310p: HwParams = {
     ...L2_CHOSEN,
     chipBytesPerCycle: 8 * 168, // open: no L2 bandwidth is public for 2002; set so it never binds (cores x port)
   },
+  features: { nd2nz: false, enhancedL0cUb: true }, // HW §L0C <-> UB on 310P: enhanced L0C -> UB DataCopy (DEQ / VDEQ) and BroadCastVecToMM exist on the inference AI Core only
 };
 
 /**
@@ -265,7 +267,7 @@ export const tiny: HwParams = {
   ) as Record<PathName, PathParams>,
   vector: { classes: VECTOR_910B },
   banks: { ub: null, l1: null }, // coupled like 910 and 310P, whose banks are not public
-  features: { nd2nz: true },
+  features: { nd2nz: true, enhancedL0cUb: false }, // like 910: the vector epilogues of the test chip keep their separate passes
 };
 
 /** A separated (2201-style) version of `tiny`: 1 AIC + 2 AIV with small buffers and a fixpipe. */

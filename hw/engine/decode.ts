@@ -4,7 +4,10 @@
  * engine's inner loop never looks at the opcode table or parses anything. Preset-dependent legality
  * is checked here, once.
  */
-import { COPY_FAMILIES, MNEMONICS, OPCODES, type Family, type OpSpec } from '../../isa/opcodes.js';
+import { COPY_FAMILIES, MNEMONICS, OPCODES, type Family, type Mnemonic, type OpSpec } from '../../isa/opcodes.js';
+
+/** Opcodes of the converting L0C <-> UB path (features.enhancedL0cUb). */
+const ENHANCED_L0C_UB: ReadonlySet<Mnemonic> = new Set(['copy_l0c_ub_deq', 'copy_l0c_ub_vdeq', 'bcast_ub_l0c']);
 import type { Insn, Program } from '../../isa/program.js';
 import { field } from '../../isa/program.js';
 import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
@@ -105,6 +108,8 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       if (!cfg.fixpipe.quantModes.includes(insn.quant)) fail(`the fixpipe of ${cfg.name} has no ${insn.quant} mode`);
     } else if (insn.op === 'copy_gm_l1_nd2nz') {
       if (!cfg.features.nd2nz) fail(`${cfg.name} has no ND -> NZ DataCopy (features.nd2nz is false); lay the data out as NZ in GM`);
+    } else if (ENHANCED_L0C_UB.has(insn.op) && !cfg.features.enhancedL0cUb) {
+      fail(`${cfg.name} has no converting L0C <-> UB path (features.enhancedL0cUb is false); use copy_l0c_ub and vector passes, or a preset that has it (ascend310p)`);
     }
     const mems = spec.operands.filter((o) => o.kind === 'mem').map((o) => field(insn, o.name) as MemRef);
     const cost = costOf(insn, cfg);

@@ -125,6 +125,8 @@ const MAPPING_OF: Readonly<Partial<Record<string, Mapping>>> = {
   dma: 'bursts',
   load2d: 'proportional',
   'l0c-ub': 'proportional',
+  'l0c-ub-deq': 'proportional',
+  'l0c-ub-vdeq': 'proportional',
   'vec-binary': 'proportional',
   'vec-scalar': 'proportional',
   'vec-axpy': 'proportional',

@@ -33,8 +33,12 @@ export interface GemmEstimate {
 /**
  * Vector passes over a tile's 32-bit accumulators in the UB epilogue (vector-epilogue.ts), in
  * unary-repeat units (a binary op counts 2): Nz -> ND copy and bias add, then the conversion chain.
+ * Where the L0C -> UB copy dequantises (copy-deq.ts, 'deq-f16' on presets with
+ * features.enhancedL0cUb) only the f16 passes are left: the cast to 8 bit that also reorders Nz ->
+ * ND (half a unit: 128 lanes a repeat) and, with a zero point, five more like it; they are counted
+ * as whole passes for the barrier each one ends with.
  */
-const UB_PASSES: Readonly<Record<GemmEpilogue['kind'], number>> = { int32: 3, f16: 4, requant: 14 };
+const UB_PASSES: Readonly<Record<GemmEpilogue['kind'] | 'deqOnCopy' | 'deqOnCopyZp', number>> = { int32: 3, f16: 4, requant: 14, deqOnCopy: 1, deqOnCopyZp: 6 };
 /** Cycles each vector pass costs beyond its repeats: the barrier between passes drains the pipe. */
 const PASS_OVERHEAD = 8;
 /** Elements of one 256-byte vector repeat of 32-bit values. */
@@ -42,14 +46,19 @@ const REPEAT_ELEMS = 64;
 
 /** Epilogue cycles of one tile of h x hn accumulators on its busiest pipe. */
 function tileEpilogue(p: GemmProblem, cfg: HwConfig, h: number, hn: number): number {
-  const outBytes = DTYPE_BYTES[outTypeOf(p.epilogue)];
+  const ep = p.epilogue;
+  const outBytes = DTYPE_BYTES[outTypeOf(ep)];
   const fix = cfg.paths.L0C_GM;
   const fixpipe = (bytes: number) => Math.max(fix.minCycles, fix.fixedLatency + bytes / fix.bytesPerCycle);
-  const vector = (elems: number) => UB_PASSES[p.epilogue.kind] * (ceilDiv(elems, REPEAT_ELEMS) * cfg.vector.classes.unary.cyclesPerRepeat + PASS_OVERHEAD);
+  const deqOnCopy = cfg.organisation === 'coupled' && cfg.features.enhancedL0cUb && ep.kind === 'requant' && ep.vectorRequant === 'deq-f16' && ep.semantics === 'onnx';
+  const passes = deqOnCopy ? UB_PASSES[ep.offsets[0] !== 0 ? 'deqOnCopyZp' : 'deqOnCopy'] : UB_PASSES[ep.kind];
+  const vector = (elems: number) => passes * (ceilDiv(elems, REPEAT_ELEMS) * cfg.vector.classes.unary.cyclesPerRepeat + PASS_OVERHEAD);
   const npad = roundUp(hn, 32);
   if (cfg.organisation === 'coupled') {
     const toUb = (h * hn * 4) / cfg.paths.L0C_UB.bytesPerCycle;
-    return toUb + vector(h * npad);
+    // the bias broadcast into L0C (the next tile's, on the same pipe) writes the tile's 32-bit fractals
+    const bias = deqOnCopy && p.bias ? (h * hn * 4) / cfg.paths.UB_L0C.bytesPerCycle : 0;
+    return toUb + bias + vector(h * npad);
   }
   // mixed kernel: the fixpipe writes int32, two AIVs convert half the rows each
   if (p.place === 'ub') return Math.max(fixpipe(h * npad * 4), vector((h * npad) / 2));

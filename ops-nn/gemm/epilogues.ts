@@ -13,6 +13,7 @@ import { slots, type Plan, type Tile, type TileTurn } from './plan.js';
 import { aivQueues, type CubeQueues } from './queues.js';
 import { accType, columnsOf, outTypeOf, type GemmProblem } from './spec.js';
 import { emitConvertRows, emitVectorEpilogue } from './vector-epilogue.js';
+import { biasInL0c, convertsOnCopy, emitBiasBroadcast, emitDeqCopy, emitNzRequant } from './copy-deq.js';
 
 /** GM element offset of a tile's first output element. */
 export const yElement = (p: GemmProblem, tile: Tile) => (Math.floor(tile.e / p.groups) * p.m + tile.m0) * columnsOf(p) + (tile.e % p.groups) * p.n + tile.n0;
@@ -45,7 +46,11 @@ export function emitFixpipeEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile,
   q.l0c.free(cslot);
 }
 
-export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslot, index }: TileTurn): void {
+/**
+ * The coupled epilogue of one tile. `refill`: the tile that takes this L0C slot next, when its bias
+ * is broadcast into L0C (copy-deq.ts) right after this tile's copy leaves the slot.
+ */
+export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslot, index }: TileTurn, refill?: Tile): void {
   const { p } = pl;
   const ubp = pl.ub!;
   const nq = q.nd!;
@@ -54,11 +59,20 @@ export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslo
   const outSize = DTYPE_BYTES[outTypeOf(p.epilogue)];
   q.l0c.deque(cslot);
   e.barrier('V'); // the previous tile's Nz -> ND still reads the work region
-  e.b.emit('copy_l0c_ub', { dst: ub(ubp.work), src: mem('L0C', pl.l0c[cslot]!), blockCount: 1, blockLen: (tile.h / 16) * (tile.hn / 16), srcGap: 0, dstGap: 0 });
+  const onCopy = convertsOnCopy(pl);
+  if (onCopy) emitDeqCopy(e, pl, tile, cslot);
+  else e.b.emit('copy_l0c_ub', { dst: ub(ubp.work), src: mem('L0C', pl.l0c[cslot]!), blockCount: 1, blockLen: (tile.h / 16) * (tile.hn / 16), srcGap: 0, dstGap: 0 });
+  if (refill && biasInL0c(pl)) {
+    // the slot's next tile starts from its bias: broadcast it once this tile has left the slot
+    e.barrier('V');
+    emitBiasBroadcast(e, pl, refill, cslot);
+  }
   q.l0c.free(cslot);
   e.barrier('V');
   nq.alloc(dslot);
-  const pitch = emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: tableColumn(p, tile) });
+  const pitch = onCopy
+    ? emitNzRequant(e, tile, ubp, nd, p.epilogue as Extract<typeof p.epilogue, { kind: 'requant' }>)
+    : emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: tableColumn(p, tile) });
   nq.enque(dslot);
   nq.deque(dslot);
   const rowBytes = tile.cols * outSize;

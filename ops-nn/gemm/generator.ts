@@ -17,6 +17,7 @@ import { OpError, ceilDiv, type Kernel, type TensorDesc } from '../kernel.js';
 import { CrossQueue } from '../queue.js';
 import { emitAivBlock, emitFixpipeEpilogue, emitUbEpilogue, emitWorkspaceEpilogue, FIXPIPE_QUANT, type Workspace } from './epilogues.js';
 import { emitChunkLoad, emitTileMainLoop, tileChunk, tileSlab } from './main-loop.js';
+import { biasInL0c, emitBiasBroadcast } from './copy-deq.js';
 import { plan, type Plan, type Tile, type TileTurn } from './plan.js';
 import { cubeQueues, type CubeQueues } from './queues.js';
 import { tableEntries, type GemmProblem } from './spec.js';
@@ -46,10 +47,16 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
   }
   q.l1.prime();
   q.l0.prime();
+  // bias in L0C: each slot's first tile gets its bias before the slot is first handed to M
+  const l0cBias = biasInL0c(pl);
+  if (l0cBias) {
+    q.tables.wait();
+    for (let s = 0; s < Math.min(pl.nL0C, tiles.length); s++) emitBiasBroadcast(e, pl, tiles[s]!, s);
+  }
   q.l0c.prime();
   if (pl.coupled) {
     q.nd!.prime();
-    q.tables.wait();
+    if (!l0cBias) q.tables.wait();
   } else {
     if (p.bias) q.bias.wait();
     if (pl.gm.words) q.tables.wait();
@@ -101,7 +108,7 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
     const bPanel = bPanels?.(i);
     const turn = { tile, index: i, cslot, newPanel, aSlot: aSlotOf(Math.max(0, aPanel)), ...(slab ? { slab } : {}), ...(bPanel ? { bPanel } : {}) };
     emitTileMainLoop(e, pl, q, turn);
-    if (pl.coupled) emitUbEpilogue(e, pl, q, turn);
+    if (pl.coupled) emitUbEpilogue(e, pl, q, turn, tiles[i + pl.nL0C]);
     else if (workspace) emitWorkspaceEpilogue(e, pl, q, turn, workspace);
     else emitFixpipeEpilogue(e, pl, q, turn);
     // two slots: MTE1 frees a resident A after the last tile that reads it

@@ -11,6 +11,7 @@ import type { Plan, Tile, TileTurn } from './plan.js';
 import type { CubeQueues } from './queues.js';
 import { tableStride, type ConvGeom, type GemmProblem } from './spec.js';
 import { slabOf, wholeMap, type Slab } from './slab.js';
+import { biasInL0c } from './copy-deq.js';
 
 /** A GM -> L1 copy of one K chunk of some rows of A or B^T. */
 export interface ChunkLoad {
@@ -144,10 +145,11 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
         }
         if (panel?.last && g === totalSteps - 1)
           for (let a = totalChunks - pl.nL1; a < totalChunks; a++) q.l1.free((panel.fill + a) % pl.nL1);
-        // M: one mmad per step; the first starts from the bias (or zero), the rest accumulate
+        // M: one mmad per step; the rest accumulate
         q.l0.deque(l0);
         if (g === 0) q.l0c.alloc(cslot);
-        const init = g > 0 ? 'acc' : p.bias && !pl.coupled ? 'bias' : 'zero';
+        // the first starts from the bias table (separated chips), from the bias already broadcast into L0C (copy-deq.ts), or from zero
+        const init = g > 0 || biasInL0c(pl) ? 'acc' : p.bias && !pl.coupled ? 'bias' : 'zero';
         e.b.emit('mmad', { dst: mem('L0C', pl.l0c[cslot]!), a: mem('L0A', pl.l0a[l0]!), b: mem('L0B', pl.l0b[l0]!), bias: mem('BT', 0), m: tile.rows, k: kStep, n: tile.cols, aType: p.aType, bType: p.bType, init });
         q.l0.free(l0);
         if (g === totalSteps - 1) q.l0c.enque(cslot);

@@ -70,6 +70,7 @@ export const PATH_CURVES: readonly PathCurve[] = [
 /** Paths with no curve to compare against, and why. */
 export const UNCOMPARED_PATHS: Readonly<Partial<Record<PathName, string>>> = {
   L0C_UB: 'no measured curve of an arch 1001/2002 part (the 91095 L0C_TO_UB row is a different architecture\'s datapath); the preset uses the INI rate',
+  UB_L0C: 'no measured curve and no INI rate for UB -> L0C (BroadCastVecToMM, 310P only): the preset reuses the L0C -> UB INI rate',
 };
 
 /**

@@ -15,6 +15,9 @@ const BYTES_OF: Readonly<Record<CopyFamily, string>> = {
   load3d: 'ceil(mExtension / 16) x ceil(kExtension / C0) x 512, C0 = 32 B / element size',
   fixpipe: 'm x n x 4: L0C bytes read, whatever the output type',
   'l0c-ub': 'blockCount x blockLen x 1024 (whole Nz fractals)',
+  'l0c-ub-deq': 'blockCount x blockLen x 1024 L0C bytes read (f16 written: half of that)',
+  'l0c-ub-vdeq': 'blockCount x blockLen x 1024 L0C bytes read (f16 written: half of that)',
+  'ub-l0c-bcast': 'blockCount x blockLen x 256 x element bytes written to L0C',
 };
 
 const isCopyFamily = (f: string): f is CopyFamily => (COPY_FAMILIES as readonly string[]).includes(f);
