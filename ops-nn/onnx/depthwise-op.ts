@@ -16,9 +16,11 @@ export const isDepthwise = (s: ConvShape): boolean => s.group === s.c && s.oc ==
 
 /**
  * Depthwise convolutions run on the vector unit unless the caller asks for the cube: with
- * `depthwise: 'cube'`, or by naming a cube epilogue placement (`fusion`) without `depthwise`.
+ * `depthwise: 'cube'`, or, without `depthwise`, by naming one of the cube path's epilogue options
+ * (`fusion`, `vectorRequant`), which the vector kernel does not have.
  */
-export const depthwiseOnVector = (s: ConvShape, opts: OperatorOptions): boolean => isDepthwise(s) && (opts.depthwise ?? (opts.fusion ? 'cube' : 'vector')) === 'vector';
+export const depthwiseOnVector = (s: ConvShape, opts: OperatorOptions): boolean =>
+  isDepthwise(s) && (opts.depthwise ?? (opts.fusion || opts.vectorRequant ? 'cube' : 'vector')) === 'vector';
 
 export interface DepthwiseQuant {
   readonly xZp: number;

@@ -23,7 +23,7 @@ export interface OperatorOptions {
    * that matches ONNX Runtime on every input (ops-nn/gemm/spec.ts, docs/quantisation.md) */
   readonly vectorRequant?: VectorRequant;
   /** where a depthwise conv (group = C = OC) runs: 'vector' (the depthwise vector kernel) or 'cube'
-   * (img2col GEMM per group); default 'vector', or 'cube' when `fusion` names a cube epilogue */
+   * (img2col GEMM per group); default 'vector', or 'cube' when `fusion` or `vectorRequant` is given */
   readonly depthwise?: 'vector' | 'cube';
 }
 
