@@ -12,6 +12,7 @@ import { convShape, depthwiseF16Reference, depthwiseInput, depthwiseOutput, dept
 import { comparable, loadFixture } from './support/fixtures.js';
 import { launchKernel, launchVector, runOnnx } from './support/launch.js';
 import { randInt, rng } from './support/rng.js';
+import { qlinearConv } from '../ops-nn/onnx-ref/index.js';
 
 const PRESETS = ['ascend910b', 'ascend310p', 'ascend910'];
 
@@ -122,5 +123,30 @@ describe('depthwise timing', () => {
     const s1 = timeLayer('ascend910b', 's8', 96, 28, 1, { blocks: 1 });
     const s2 = timeLayer('ascend910b', 's8', 96, 28, 2, { blocks: 1 });
     expect(s2.cycles).toBeLessThan(s1.cycles * 0.6);
+  });
+});
+
+describe('depthwise rows too wide for UB', () => {
+  const t = (dtype: 'int8' | 'float32', dims: number[], data: number[]) => ({ dtype, dims, data: dtype === 'int8' ? Int8Array.from(data) : Float32Array.from(data) });
+  const c = 4;
+  const w = 600; // one output row of 600 positions needs more than ascend910b's 184 KiB UB
+  const inputs = {
+    x: t('int8', [1, c, 3, w], Array.from({ length: c * 3 * w }, (_, i) => ((i * 37) % 255) - 127)),
+    x_scale: t('float32', [], [1 / 16]),
+    x_zero_point: t('int8', [], [3]),
+    w: t('int8', [c, 1, 3, 3], Array.from({ length: c * 9 }, (_, i) => ((i * 91) % 255) - 127)),
+    w_scale: t('float32', [], [1 / 64]),
+    w_zero_point: t('int8', [], [0]),
+    y_scale: t('float32', [], [2]),
+    y_zero_point: t('int8', [], [0]),
+  };
+  const attrs = { group: c, pads: [1, 1, 1, 1] };
+  it('run on the cube by default, with the reference bits', () => {
+    const r = runOnnx('QLinearConv', inputs, attrs, loadConfig('ascend910b'));
+    expect(r.kernels.map((k) => k.name)).not.toContain('dw_conv');
+    expect(Array.from(r.y.data)).toEqual(Array.from(qlinearConv(inputs, attrs).data));
+  });
+  it('are refused with a message naming UB when the vector kernel is asked for', () => {
+    expect(() => runOnnx('QLinearConv', inputs, attrs, loadConfig('ascend910b'), { depthwise: 'vector' })).toThrow(/UB needs \d+ bytes but ascend910b has \d+.*split the image along W/);
   });
 });

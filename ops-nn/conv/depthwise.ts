@@ -179,6 +179,21 @@ function chooseTiling(s: DepthwiseSpec, g: DwGeom, maxBlocks: number, slots: num
   return { rows: best, blocks: blocksFor(best) };
 }
 
+/** Whether `generateDepthwise` (default tiling) runs `s` on `cfg`: strides in range and one output row in UB. */
+export function depthwiseFits(s: DepthwiseSpec, cfg: HwConfig): boolean {
+  let g: DwGeom;
+  try {
+    g = depthwiseGeometry(s);
+  } catch (e) {
+    if (e instanceof OpError) return false;
+    throw e;
+  }
+  const t = vectorTarget(cfg);
+  const a = new UbAllocator(t.ubBytes, cfg.name);
+  planDepthwiseUb(s, g, 1, 2, a);
+  return a.used <= t.ubBytes;
+}
+
 /** Generates the depthwise kernel; GM tensors: `x` and `y` in NC1HWC0, `params` per channel block (depthwiseParams). */
 export function generateDepthwise(s: DepthwiseSpec, cfg: HwConfig, tiling?: Partial<DepthwiseTiling>): VectorKernel {
   const g = depthwiseGeometry(s);

@@ -4,7 +4,7 @@
  * one launch. Host-side layout conversions: NCHW -> NC1HWC0 in, NC1HWC0 -> NCHW out.
  */
 import type { HwConfig } from '../../hw/config/types.js';
-import { depthwiseInput, depthwiseOutput, depthwiseParams, generateDepthwise, type ConvShape, type DepthwiseSpec } from '../conv/index.js';
+import { depthwiseFits, depthwiseInput, depthwiseOutput, depthwiseParams, generateDepthwise, type ConvShape, type DepthwiseSpec } from '../conv/index.js';
 import { OpError } from '../kernel.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import { bytesOf } from './operands.js';
@@ -17,10 +17,16 @@ export const isDepthwise = (s: ConvShape): boolean => s.group === s.c && s.oc ==
 /**
  * Depthwise convolutions run on the vector unit unless the caller asks for the cube: with
  * `depthwise: 'cube'`, or, without `depthwise`, by naming one of the cube path's epilogue options
- * (`fusion`, `vectorRequant`), which the vector kernel does not have.
+ * (`fusion`, `vectorRequant`), which the vector kernel does not have. By default an image too wide
+ * for the vector kernel runs on the cube too.
  */
-export const depthwiseOnVector = (s: ConvShape, opts: OperatorOptions): boolean =>
-  isDepthwise(s) && (opts.depthwise ?? (opts.fusion || opts.vectorRequant ? 'cube' : 'vector')) === 'vector';
+export function depthwiseOnVector(s: ConvShape, type: 's8' | 'u8', cfg: HwConfig, opts: OperatorOptions): boolean {
+  if (!isDepthwise(s)) return false;
+  if (opts.depthwise) return opts.depthwise === 'vector';
+  if (opts.fusion || opts.vectorRequant) return false;
+  // by default, rows too wide for the vector kernel (one output row must fit UB) stay on the cube
+  return depthwiseFits({ shape: s, type, padValue: 0 }, cfg);
+}
 
 export interface DepthwiseQuant {
   readonly xZp: number;
