@@ -16,7 +16,7 @@ import { matmulIntegerCases } from './onnx/cases/matmul-integer.js';
 import { maxPoolCases } from './onnx/cases/max-pool.js';
 import { qlinearAddCases } from './onnx/cases/qlinear-add.js';
 import { qlinearAveragePoolCases } from './onnx/cases/qlinear-average-pool.js';
-import { qlinearConvCases } from './onnx/cases/qlinear-conv.js';
+import { qlinearConvCases, qlinearConvDepthwiseCases } from './onnx/cases/qlinear-conv.js';
 import { qlinearGlobalAveragePoolCases } from './onnx/cases/qlinear-global-average-pool.js';
 import { qlinearLeakyReluCases } from './onnx/cases/qlinear-leaky-relu.js';
 import { qlinearMatmulCases } from './onnx/cases/qlinear-matmul.js';
@@ -26,7 +26,10 @@ import { fixtureText, type FixtureCase, type Unsupported } from './onnx/fixture.
 import { loadOrt, ORT_VERSION, type OrtApi } from './onnx/ort.js';
 import { runInOrt } from './onnx/run-case.js';
 
-/** Case generators by op, each with its seed offset (stable: adding an op must not reseed the others). */
+/**
+ * Case generators by fixture file (the op's name, or a second file of an op: QLinearConvDepthwise
+ * holds QLinearConv cases), each with its seed offset (stable: adding one must not reseed the others).
+ */
 const GENERATORS: Readonly<Record<string, { readonly seed: number; readonly cases: (g: Gen) => GenCase[] }>> = {
   QuantizeLinear: { seed: 1, cases: quantizeLinearCases },
   DequantizeLinear: { seed: 2, cases: dequantizeLinearCases },
@@ -39,6 +42,7 @@ const GENERATORS: Readonly<Record<string, { readonly seed: number; readonly case
   QLinearAveragePool: { seed: 9, cases: qlinearAveragePoolCases },
   QLinearGlobalAveragePool: { seed: 10, cases: qlinearGlobalAveragePoolCases },
   QLinearLeakyRelu: { seed: 11, cases: qlinearLeakyReluCases },
+  QLinearConvDepthwise: { seed: 12, cases: qlinearConvDepthwiseCases },
 };
 
 const DEFAULT_SEED = 20250601;

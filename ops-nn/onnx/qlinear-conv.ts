@@ -1,11 +1,13 @@
 /**
  * ONNX QLinearConv: 2-D convolution as img2col GEMMs on the cube, per-channel w scale and zero point,
  * int32 bias, requantisation with ORT's multiplier in the epilogue the fusion variant chooses.
+ * Depthwise nodes (group = C = OC) run on the vector unit instead (depthwise-op.ts), same bits.
  */
 import { convShape } from '../conv/index.js';
 import { CONV_ATTRIBUTES, F32, INT8S, QLINEAR_COMBOS, optional, required } from './contract.js';
 import { convCubeOp, convOutput } from './conv-operands.js';
 import { runCubeOp } from './cube-op.js';
+import { depthwiseOnVector, runDepthwiseQLinear } from './depthwise-op.js';
 import { multiplier, perChannel, scalar } from './operands.js';
 import { defineOperator } from './types.js';
 
@@ -35,9 +37,12 @@ export const QLinearConv = defineOperator(
     const yZpT = inp['y_zero_point'];
     const outType = yZpT?.dtype === 'int8' ? 's8' : 'u8';
     const bias = inp['B'] ? Int32Array.from(inp['B'].data) : null;
-    const op = convCubeOp(s, x, w, scalar(inp['x_zero_point'], 'x_zero_point', 0), wZp, bias);
+    const xZp = scalar(inp['x_zero_point'], 'x_zero_point', 0);
     const multipliers = wScale.map((ws) => multiplier(xScale, ws, yScale));
-    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: scalar(yZpT, 'y_zero_point', 0), outType } }, opts);
+    const yZp = scalar(yZpT, 'y_zero_point', 0);
+    if (depthwiseOnVector(s, x.dtype === 'int8' ? 's8' : 'u8', cfg, opts)) return yield* runDepthwiseQLinear(cfg, s, x, w, { xZp, wZp, bias, multipliers, yZp, outType });
+    const op = convCubeOp(s, x, w, xZp, wZp, bias);
+    const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: yZp, outType } }, opts);
     return convOutput(s, outType === 's8' ? 'int8' : 'uint8', r.y);
   },
 );

@@ -22,6 +22,9 @@ export interface OperatorOptions {
   /** arithmetic of a requantisation on the vector unit (fusion 'ub'); default 'exact', the only one
    * that matches ONNX Runtime on every input (ops-nn/gemm/spec.ts, docs/quantisation.md) */
   readonly vectorRequant?: VectorRequant;
+  /** where a depthwise conv (group = C = OC) runs: 'vector' (the depthwise vector kernel) or 'cube'
+   * (img2col GEMM per group); default 'vector', or 'cube' when `fusion` or `vectorRequant` is given */
+  readonly depthwise?: 'vector' | 'cube';
 }
 
 /** One kernel launch: the kernel (programs, block count, GM layout, notes) and its initial GM. */

@@ -3,6 +3,7 @@
  * Adding a kernel is one row here (and its definition beside the others).
  */
 import { convF16, matmul, matmulF16, qlinearConv, qlinearMatmul } from './cube-kernels.js';
+import { convF16Dw, qlinearConvDw } from './depthwise-kernels.js';
 import type { RegressKernel } from './kernel-def.js';
 import { dequantize, quantize, requant } from './vector-kernels.js';
 
@@ -12,6 +13,8 @@ export const KERNELS: Readonly<Record<string, RegressKernel>> = {
   'qlinear-matmul': qlinearMatmul,
   'qlinear-conv': qlinearConv,
   'conv-f16': convF16,
+  'qlinear-conv-dw': qlinearConvDw,
+  'conv-f16-dw': convF16Dw,
   quantize,
   dequantize,
   requant,

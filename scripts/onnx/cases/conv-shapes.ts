@@ -84,3 +84,39 @@ export function convShape(g: Gen): ConvShape {
     return { kind, x, w: wd, attrs, m: l.m, k: (l.c / l.group) * l.kh * l.kw };
   }
 }
+
+/** Total elements of x, w and y allowed per depthwise case (channel blocks past 32 need more room). */
+const MAX_DEPTHWISE_ELEMENTS = 1800;
+
+/**
+ * A depthwise geometry as MobileNetV2 has them (group = C = OC, 3x3, stride 1 or 2, pad 1), plus
+ * what else the vector kernel takes: channel counts that do not fill a 32-channel block and ones past
+ * it, other pads, auto_pad, dilations, 5x5 and rectangular windows, batch 2.
+ */
+export function depthwiseShape(g: Gen): ConvShape {
+  for (;;) {
+    const c = g.pick([1, 3, 8, 16, 24, 32, 33, 40, 48]);
+    const [kh, kw] = g.pick([[3, 3], [3, 3], [3, 3], [3, 3], [5, 5], [1, 3], [2, 2]] as const);
+    const n = g.chance(0.15) ? 2 : 1;
+    const [h, w] = [g.int(1, 9), g.int(1, 11)];
+    const s = g.pick([1, 1, 2]);
+    const strides = g.chance(0.15) ? [g.pick([1, 2]), g.pick([1, 2])] : [s, s];
+    const auto = g.chance(0.1) ? g.pick(['SAME_UPPER', 'SAME_LOWER', 'VALID']) : null;
+    const dilations = !auto?.startsWith('SAME') && g.chance(0.15) ? [g.pick([1, 2]), g.pick([1, 2])] : [1, 1];
+    const half = [kh >> 1, kw >> 1, kh >> 1, kw >> 1];
+    const pads = g.pick([half, half, half, [0, 0, 0, 0], [0, 1, 1, 0], [2, 1, 0, 2]]);
+    const p = auto ? [0, 0, 0, 0] : pads;
+    const oh = auto && auto !== 'VALID' ? Math.ceil(h / strides[0]!) : outSize(h, kh, p[0]!, p[2]!, strides[0]!, dilations[0]!);
+    const ow = auto && auto !== 'VALID' ? Math.ceil(w / strides[1]!) : outSize(w, kw, p[1]!, p[3]!, strides[1]!, dilations[1]!);
+    const x = [n, c, h, w];
+    const wd = [c, 1, kh, kw];
+    if (oh < 1 || ow < 1 || count(x) + count(wd) + n * c * oh * ow > MAX_DEPTHWISE_ELEMENTS) continue;
+    const attrs: Record<string, unknown> = { group: c };
+    if (g.chance(0.5)) attrs['kernel_shape'] = [kh, kw];
+    if (strides.some((v) => v !== 1) || g.chance(0.2)) attrs['strides'] = strides;
+    if (dilations.some((d) => d !== 1)) attrs['dilations'] = dilations;
+    if (auto) attrs['auto_pad'] = auto;
+    else if (p.some((v) => v !== 0) || g.chance(0.2)) attrs['pads'] = p;
+    return { kind: 'depthwise', x, w: wd, attrs, m: c, k: kh * kw };
+  }
+}

@@ -3,7 +3,7 @@
  * weight scales and zero points (zero, one shared value, or distinct per channel); with and without bias;
  * random, tie-producing and saturating scales; the conv geometries of conv-shapes.ts.
  */
-import { convShape } from './conv-shapes.js';
+import { convShape, depthwiseShape, type ConvShape } from './conv-shapes.js';
 import { channelZeroPoints, DATA_MODES, qdata, qlinearScales, SCALE_MODES, SPREAD } from './qlinear-params.js';
 import { convInteger } from '../../../ops-nn/onnx-ref/index.js';
 import { tensorFromJson, type TensorJson } from '../../../ops-nn/onnx/index.js';
@@ -33,9 +33,9 @@ const PROBES: readonly Probe[] = [
 
 const comboLabel = (c: Combo) => `${SHORT[c[0]]}x${SHORT[c[1]]}->${SHORT[c[2]]}`;
 
-function one(g: Gen, i: number, combo: Combo, probe: Probe | null, rival?: string): GenCase {
+function one(g: Gen, i: number, combo: Combo, probe: Probe | null, rival?: string, shapeOf: (g: Gen) => ConvShape = convShape): GenCase {
   const [xt, wt, yt] = combo;
-  const shape = convShape(g);
+  const shape = shapeOf(g);
   const perChannel = !rival && g.chance(0.5);
   const channels = perChannel ? shape.m : 1;
   const scaleMode = g.pick(SCALE_MODES);
@@ -89,6 +89,19 @@ function craftFor(g: Gen, inputs: Record<string, TensorJson>, attrs: Readonly<Re
   const bias = inputs['B']?.data;
   const acc = Array.from(y.data, (v, i) => v + (bias?.[Math.floor(i / (oh * ow)) % m] ?? 0));
   return craftCaseScales(g, inputs, acc, ['x_scale', 'w_scale'], rival);
+}
+
+/**
+ * ~130 depthwise QLinearConv cases (the depthwise vector kernel's shapes, depthwiseShape), the same
+ * type combinations, scales and zero points as qlinearConvCases; a generator of its own (own seed,
+ * own file) so the QLinearConv fixture keeps its cases.
+ */
+export function qlinearConvDepthwiseCases(g: Gen): GenCase[] {
+  const out: GenCase[] = [];
+  for (let i = 0; i < 116; i++) out.push(one(g, i, g.pick(SUPPORTED), null, undefined, depthwiseShape));
+  const rivals = Object.keys(REQUANT_RIVALS);
+  for (let i = out.length; i < 132; i++) out.push(one(g, i, g.pick(SUPPORTED), null, rivals[i % rivals.length], depthwiseShape));
+  return out.map((gc) => ({ ...gc, case: { ...gc.case, name: gc.case.name.replace(/^QLinearConv\//, 'QLinearConv depthwise/') } }));
 }
 
 /** ~130 QLinearConv cases (16 with scales crafted against the rival requantisations) and the probes. */
