@@ -10,11 +10,10 @@ import { field } from '../../isa/program.js';
 import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';
 import { formatInsn } from '../../isa/disasm.js';
 import { PATHS, type CoreKind, type HwConfig } from '../config/types.js';
-import { costOf, isGmPath, type Cost } from '../timing/cost.js';
+import { costOfShape, isGmPath, type Cost } from '../timing/cost.js';
 import { bankCheckOf, type BankCheck } from '../timing/banks.js';
 import { execOf, type ExecFn } from '../exec/index.js';
-import { extentsOf } from '../exec/footprint.js';
-import { shapeOf, type Layout } from '../../isa/shapes.js';
+import { extentOf, shapeOf, type InsnShape, type Layout } from '../../isa/shapes.js';
 import { SimError } from './errors.js';
 
 export const PIPE_INDEX: Readonly<Record<Pipe, number>> = Object.fromEntries(PIPES.map((p, i) => [p, i])) as Record<Pipe, number>;
@@ -72,50 +71,135 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
     const i = program.insns[pc];
     return i ? formatInsn(i, (t) => labelOf.get(t) ?? `L${t}`) : '(end of program)';
   };
-  const insns = program.insns.map((insn, pc): DecodedInsn => {
-    const spec: OpSpec = OPCODES[insn.op];
-    const where = () => `${who} pc ${pc} (${text(pc)})`;
-    const fail = (what: string): never => {
-      throw new SimError(`${where()}: ${what}`);
-    };
-    const needPipe = (p: Pipe) => {
-      if (!pipes.has(p)) fail(`a ${kind} core has no ${p} pipe (it has ${kindParams.pipes.join(', ')})`);
-      return PIPE_INDEX[p];
-    };
-    let pipe = needPipe(spec.pipe);
-    let arg = 0;
-    if (insn.op === 'set_flag' || insn.op === 'wait_flag') {
-      if (insn.src === insn.dst) fail('src and dst pipes must differ');
-      if (insn.id >= cfg.eventIds) fail(`event id ${insn.id} is out of range: ${cfg.name} has ids 0..${cfg.eventIds - 1}`);
-      const src = needPipe(insn.src);
-      const dst = needPipe(insn.dst);
-      pipe = insn.op === 'set_flag' ? src : dst;
-      arg = flagIndex(src, dst, insn.id, cfg.eventIds);
-    } else if (insn.op === 'pipe_barrier') {
-      if (insn.pipe === 'S') fail('pipe_barrier takes a pipe other than S (use barrier_all to wait for every pipe)');
-      pipe = needPipe(insn.pipe);
-    } else if (insn.op === 'cross_set' || insn.op === 'cross_wait') {
-      if (cfg.organisation !== 'separated') fail(`cross-core flags exist only on separated (AIC/AIV) chips; ${cfg.name} is coupled`);
-      pipe = needPipe(insn.pipe);
-      arg = insn.id;
-    } else if (insn.op === 'mmad') {
-      if (!cfg.cube.dtypePairs.some(([x, y]) => x === insn.aType && y === insn.bType))
-        fail(`the cube of ${cfg.name} does not multiply ${insn.aType} x ${insn.bType} (legal: ${cfg.cube.dtypePairs.map((p) => p.join(' x ')).join(', ')})`);
-    } else if (insn.op === 'fixpipe') {
-      if (!cfg.fixpipe.quantModes.includes(insn.quant)) fail(`the fixpipe of ${cfg.name} has no ${insn.quant} mode`);
-    } else if (insn.op === 'copy_gm_l1_nd2nz') {
-      if (!cfg.features.nd2nz) fail(`${cfg.name} has no ND -> NZ DataCopy (features.nd2nz is false); lay the data out as NZ in GM`);
-    }
-    const mems = spec.operands.filter((o) => o.kind === 'mem').map((o) => field(insn, o.name) as MemRef);
-    const cost = costOf(insn, cfg);
-    const shape = shapeOf(insn, cfg.cube.k0Bytes);
+  const table = new TraitTable();
+  const insns = program.insns.map((insn, pc): DecodedInsn => decodeInsn(insn, pc, kind, kindParams.pipes, pipes, cfg, who, text, table));
+  return { program, insns, text };
+}
+
+/**
+ * What a decoded instruction has in common with every instruction of the same opcode and immediates:
+ * all but its mem operands (registers and addresses) and its bank-check memo. A kernel's straight-line
+ * code repeats a few dozen distinct instructions over hundreds of thousands of pcs, so a program keeps
+ * one of these per distinct instruction instead of one per pc. Never written after decode.
+ */
+interface Traits {
+  readonly opIndex: number;
+  readonly pathIndex: number;
+  readonly family: Family;
+  readonly pipe: number;
+  readonly cost: Cost;
+  readonly gm: boolean;
+  readonly gmOperand: number;
+  readonly gmLayout: Layout;
+  readonly gmWrite: boolean;
+  readonly memBuf: Int8Array;
+  readonly exec: ExecFn | null;
+  readonly extents: Float64Array;
+  readonly arg: number;
+  readonly l1Write: number;
+  readonly l1Read: number;
+}
+
+/** A decoded instruction: its own operands, and its traits shared with the instructions like it. */
+class Decoded implements DecodedInsn {
+  constructor(
+    readonly insn: Insn,
+    readonly pc: number,
+    readonly mems: readonly MemRef[],
+    readonly banks: BankCheck | null,
+    private readonly traits: Traits,
+  ) {}
+  get opIndex() { return this.traits.opIndex; }
+  get pathIndex() { return this.traits.pathIndex; }
+  get family() { return this.traits.family; }
+  get pipe() { return this.traits.pipe; }
+  get cost() { return this.traits.cost; }
+  get gm() { return this.traits.gm; }
+  get gmOperand() { return this.traits.gmOperand; }
+  get gmLayout() { return this.traits.gmLayout; }
+  get gmWrite() { return this.traits.gmWrite; }
+  get memBuf() { return this.traits.memBuf; }
+  get exec() { return this.traits.exec; }
+  get extents() { return this.traits.extents; }
+  get arg() { return this.traits.arg; }
+  get l1Write() { return this.traits.l1Write; }
+  get l1Read() { return this.traits.l1Read; }
+}
+
+/** The traits of one program's instructions, one per distinct value. */
+class TraitTable {
+  private readonly byKey = new Map<string, Traits>();
+
+  of(op: string, pipe: number, arg: number, mems: readonly MemRef[], shape: InsnShape, cost: Cost, make: () => Traits): Traits {
+    // everything a trait is computed from: the opcode, pipe and flag, the operands' buffers, the
+    // shape's operand layouts (extents, GM layout) and the cost
+    let key = `${op}|${pipe}|${arg}|${cost.path}|`;
+    for (const m of mems) key += `${m.buf},`;
+    key += '|' + numbersKey([cost.occupancy, cost.latency, cost.minCycles, cost.bytes, cost.cap, cost.macs, cost.idealCycles]);
+    for (const l of shape.operands) key += `|${layoutKey(l)}`;
+    let got = this.byKey.get(key);
+    if (!got) this.byKey.set(key, (got = make()));
+    return got;
+  }
+}
+
+/** A key equal for two lists exactly when their numbers are (bit for bit: -0 is not 0). */
+function numbersKey(values: readonly number[]): string {
+  let key = '';
+  for (const v of values) key += Object.is(v, -0) ? '-0,' : `${v},`;
+  return key;
+}
+
+const layoutKey = (l: Layout): string => (typeof l === 'number' ? (Object.is(l, -0) ? '-0' : `${l}`) : `(${numbersKey([l.count, l.stride])}${layoutKey(l.each)})`);
+
+const NO_MEMS: readonly MemRef[] = [];
+
+/** Names of each opcode's mem operands, in operand order. */
+const MEM_OPERANDS = new Map<string, readonly string[]>(MNEMONICS.map((m) => [m, OPCODES[m].operands.filter((o) => o.kind === 'mem').map((o) => o.name)]));
+
+function decodeInsn(insn: Insn, pc: number, kind: CoreKind, kindPipes: readonly Pipe[], pipes: ReadonlySet<Pipe>, cfg: HwConfig, who: string, text: (pc: number) => string, table: TraitTable): DecodedInsn {
+  const spec: OpSpec = OPCODES[insn.op];
+  const fail = (what: string): never => {
+    throw new SimError(`${who} pc ${pc} (${text(pc)}): ${what}`);
+  };
+  const needPipe = (p: Pipe) => {
+    if (!pipes.has(p)) fail(`a ${kind} core has no ${p} pipe (it has ${kindPipes.join(', ')})`);
+    return PIPE_INDEX[p];
+  };
+  let pipe = needPipe(spec.pipe);
+  let arg = 0;
+  if (insn.op === 'set_flag' || insn.op === 'wait_flag') {
+    if (insn.src === insn.dst) fail('src and dst pipes must differ');
+    if (insn.id >= cfg.eventIds) fail(`event id ${insn.id} is out of range: ${cfg.name} has ids 0..${cfg.eventIds - 1}`);
+    const src = needPipe(insn.src);
+    const dst = needPipe(insn.dst);
+    pipe = insn.op === 'set_flag' ? src : dst;
+    arg = flagIndex(src, dst, insn.id, cfg.eventIds);
+  } else if (insn.op === 'pipe_barrier') {
+    if (insn.pipe === 'S') fail('pipe_barrier takes a pipe other than S (use barrier_all to wait for every pipe)');
+    pipe = needPipe(insn.pipe);
+  } else if (insn.op === 'cross_set' || insn.op === 'cross_wait') {
+    if (cfg.organisation !== 'separated') fail(`cross-core flags exist only on separated (AIC/AIV) chips; ${cfg.name} is coupled`);
+    pipe = needPipe(insn.pipe);
+    arg = insn.id;
+  } else if (insn.op === 'mmad') {
+    if (!cfg.cube.dtypePairs.some(([x, y]) => x === insn.aType && y === insn.bType))
+      fail(`the cube of ${cfg.name} does not multiply ${insn.aType} x ${insn.bType} (legal: ${cfg.cube.dtypePairs.map((p) => p.join(' x ')).join(', ')})`);
+  } else if (insn.op === 'fixpipe') {
+    if (!cfg.fixpipe.quantModes.includes(insn.quant)) fail(`the fixpipe of ${cfg.name} has no ${insn.quant} mode`);
+  } else if (insn.op === 'copy_gm_l1_nd2nz') {
+    if (!cfg.features.nd2nz) fail(`${cfg.name} has no ND -> NZ DataCopy (features.nd2nz is false); lay the data out as NZ in GM`);
+  }
+  const memList = MEM_OPERANDS.get(insn.op)!.map((name) => field(insn, name) as MemRef);
+  const mems = memList.length === 0 ? NO_MEMS : memList;
+  const shape = shapeOf(insn, cfg.cube.k0Bytes);
+  const cost = costOfShape(shape, cfg);
+  const traits = table.of(insn.op, pipe, arg, mems, shape, cost, (): Traits => {
     const gm = isGmPath(cost.path);
     const isCopy = (COPY_FAMILIES as readonly string[]).includes(spec.family);
     // the operand 0 of every copy family is its destination
     const gmOperand = gm ? mems.findIndex((m) => m.buf === 'GM') : -1;
     return {
-      insn,
-      pc,
       opIndex: MNEMONICS.indexOf(insn.op),
       pathIndex: cost.path === null ? -1 : PATHS.indexOf(cost.path),
       family: spec.family,
@@ -125,15 +209,13 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
       gmOperand,
       gmLayout: gm ? shape.operands[gmOperand]! : 0,
       gmWrite: gmOperand === 0,
-      mems,
       memBuf: Int8Array.from(mems.map((m) => BUF_INDEX[m.buf]!)),
       exec: execOf(spec.family),
-      extents: extentsOf(insn, cfg),
+      extents: Float64Array.from(shape.operands, extentOf),
       arg,
       l1Write: isCopy && mems[0]?.buf === 'L1' ? 0 : -1,
       l1Read: isCopy ? mems.findIndex((m, i) => i > 0 && m.buf === 'L1') : -1,
-      banks: bankCheckOf(shape, spec.family, mems.map((m) => m.buf), cfg),
     };
   });
-  return { program, insns, text };
+  return new Decoded(insn, pc, mems, bankCheckOf(shape, spec.family, mems.map((m) => m.buf), cfg), traits);
 }
