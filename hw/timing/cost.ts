@@ -58,7 +58,7 @@ function cube(s: CubeShape, cfg: HwConfig): Cost {
 }
 
 /** The cost of a shape under `cfg`. Every family's shape is one of these kinds, so a new opcode or family needs no entry here. */
-function costOfShape(s: InsnShape, cfg: HwConfig): Cost {
+export function costOfShape(s: InsnShape, cfg: HwConfig): Cost {
   switch (s.kind) {
     case 'transfer':
       return transfer(s.path, s.bytes, s.rateBytes ?? s.bytes, cfg);

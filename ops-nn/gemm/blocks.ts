@@ -48,9 +48,9 @@ export function tileGrid(p: GemmProblem, t: Pick<GemmTiling, 'baseM' | 'baseN'>)
 
 /** Where tile `i` (in tile order) sits: batch entry, first output row and column. */
 export function tileAt(p: GemmProblem, t: Pick<GemmTiling, 'baseM' | 'baseN'>, i: number): { e: number; m0: number; n0: number } {
-  const g = tileGrid(p, t);
-  const perEntry = g.rows * g.cols;
-  return { e: Math.floor(i / perEntry), m0: Math.floor((i % perEntry) / g.cols) * t.baseM, n0: (i % g.cols) * t.baseN };
+  const cols = ceilDiv(p.n, t.baseN);
+  const perEntry = ceilDiv(p.m, t.baseM) * cols;
+  return { e: Math.floor(i / perEntry), m0: Math.floor((i % perEntry) / cols) * t.baseM, n0: (i % cols) * t.baseN };
 }
 
 const tile = (e: number, m0: number, rows: number, n0: number, cols: number): Tile => ({ e, m0, rows, h: roundUp(rows, 16), n0, cols, hn: roundUp(cols, 16) });

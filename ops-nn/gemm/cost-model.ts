@@ -69,36 +69,61 @@ function tileEpilogue(p: GemmProblem, cfg: HwConfig, h: number, hn: number): num
 export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMode: MapMode): GemmEstimate {
   const size = elemBytes(p);
   const kPad = roundUp(p.k, k0Of(p));
-  const count = tileGrid(p, t).count;
+  const grid = tileGrid(p, t);
+  const count = grid.count;
   const blocks = t.gridN ? t.blockDim : Math.max(1, Math.min(t.blockDim, count));
   const gmRate = Math.min(cfg.paths.GM_L1.bytesPerCycle, cfg.gm.coreBytesPerCycle);
   const l0a = cfg.paths.L1_L0A.bytesPerCycle;
   const l0b = cfg.paths.L1_L0B.bytesPerCycle;
   let worst = { cycles: -1, cube: 0, mte1: 0, mte2: 0, epilogue: 0, tiles: 0, bytes: 0 };
   let chipBytes = 0;
+  // Every tile has one of four sizes (the last tile row is shorter, the last column narrower): each
+  // figure is worked out once per size, then summed tile by tile in tile order as before, so the
+  // floating-point sums keep their bits.
+  const perSize = [false, true].flatMap((lastRow) =>
+    [false, true].map((lastCol) => {
+      const h = roundUp(Math.min(t.baseM, lastRow ? p.m - (grid.rows - 1) * t.baseM : t.baseM), 16);
+      const hn = roundUp(Math.min(t.baseN, lastCol ? p.n - (grid.cols - 1) * t.baseN : t.baseN), 16);
+      return {
+        cube: p.pieces * (h / 16) * (hn / 16) * (kPad / k0Of(p)),
+        mte1: p.pieces * kPad * size * (h / l0a + hn / l0b),
+        stall: chunkStall(p, t, cfg, gmRate, h, hn),
+        epilogue: tileEpilogue(p, cfg, h, hn),
+      };
+    }),
+  );
   for (let b = 0; b < blocks; b++) {
     // a core grid's rectangle, or a run of tiles in tile order
     const own = t.gridN ? gridBlockTiles(p, t, t.gridN, gridUnitN(cfg.organisation), b) : undefined;
-    const range = blockRange(count, blocks, b);
+    const range = own ? { start: 0, end: 0 } : blockRange(count, blocks, b);
     const traffic = own ? tilesTraffic(p, t, mapMode, own) : blockTraffic(p, t, mapMode, range);
     let cube = 0;
     let mte1 = 0;
     let chunkStalls = 0;
     let epilogue = 0;
     let lastEpilogue = 0;
-    const addTile = (h: number, hn: number) => {
-      cube += p.pieces * (h / 16) * (hn / 16) * (kPad / k0Of(p));
-      mte1 += p.pieces * kPad * size * (h / l0a + hn / l0b);
-      chunkStalls += chunkStall(p, t, cfg, gmRate, h, hn);
-      lastEpilogue = tileEpilogue(p, cfg, h, hn);
+    for (const x of own ?? []) {
+      cube += p.pieces * (x.h / 16) * (x.hn / 16) * (kPad / k0Of(p));
+      mte1 += p.pieces * kPad * size * (x.h / l0a + x.hn / l0b);
+      chunkStalls += chunkStall(p, t, cfg, gmRate, x.h, x.hn);
+      lastEpilogue = tileEpilogue(p, cfg, x.h, x.hn);
       epilogue += lastEpilogue;
-    };
-    if (own) for (const x of own) addTile(x.h, x.hn);
-    else
-      for (let i = range.start; i < range.end; i++) {
-        const { m0, n0 } = tileAt(p, t, i);
-        addTile(roundUp(Math.min(t.baseM, p.m - m0), 16), roundUp(Math.min(t.baseN, p.n - n0), 16));
+    }
+    const at = tileAt(p, t, range.start);
+    let row = at.m0 / t.baseM;
+    let col = at.n0 / t.baseN;
+    for (let i = range.start; i < range.end; i++) {
+      const s = perSize[(row === grid.rows - 1 ? 2 : 0) + (col === grid.cols - 1 ? 1 : 0)]!;
+      cube += s.cube;
+      mte1 += s.mte1;
+      chunkStalls += s.stall;
+      lastEpilogue = s.epilogue;
+      epilogue += lastEpilogue;
+      if (++col === grid.cols) {
+        col = 0;
+        if (++row === grid.rows) row = 0;
       }
+    }
     const bytes = traffic.a + traffic.b;
     chipBytes += bytes;
     // A resident A is loaded whole before the first mmad can start: that part of MTE2 does not overlap.
