@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
-import { readBound, resnet50Layers, timeLayer, type ConvLayer } from '../scripts/lib/resnet50.js';
+import { readBound, resnet50Layers, summariseTable, timeLayer, type ConvLayer, type LayerRow } from '../scripts/lib/resnet50.js';
 import { main } from '../scripts/resnet50-table.js';
 
 describe('ResNet-50 v1.5 layers', () => {
@@ -49,6 +49,20 @@ describe('ResNet-50 v1.5 layers', () => {
     // only one row block: every core needs all of A
     expect(readBound(100, 10, 1, 8, 4)).toBe(4 * 100 + 10);
     expect(readBound(100, 10, 8, 1, 1)).toBe(110);
+  });
+
+  it('the summary counts idle cores, vector-bound wide 1x1 layers and reads against compulsory', () => {
+    const layer = (c: number, k: number): ConvLayer => ({ kind: 'conv', name: `c${c}k${k}`, c, h: 14, w: 14, oc: 64, k, stride: 1, pad: 0 });
+    const ratios = (vec: number) => ({ mac_ratio: 0.2, vec_ratio: vec, mte2_ratio: 0.3, mte1_ratio: 0, mte3_ratio: 0, fixpipe_ratio: 0, scalar_ratio: 0 });
+    const row = (l: ConvLayer, cores: number, blocks: number, vec: number, read: number, floor: number): LayerRow =>
+      ({ layer: l, preset: 'p', batch: 1, fusion: 'ub', vectorRequant: 'exact', outputBlocks: blocks, cores, chipCores: 8, summary: { cycles: 100, ratios: ratios(vec) }, gmReadBytes: read, compulsoryBytes: 100, readBoundBytes: floor }) as unknown as LayerRow;
+    const [s] = summariseTable([
+      row(layer(256, 1), 8, 20, 0.9, 150, 120), // wide 1x1, vector-bound, within 2x
+      row(layer(128, 1), 6, 20, 0.9, 300, 150), // idle cores; vector-bound but K < 256
+      row(layer(256, 3), 4, 3, 0.1, 250, 250), // fewer blocks than cores: not idle
+    ]);
+    expect(s).toMatchObject({ layers: 3, cycles: 300, idleLayers: 1, vectorBound1x1: 1, within2x: 1, floorWithin2x: 2 });
+    expect(s!.readRatio).toBeCloseTo(700 / 300, 12);
   });
 
   it('the script writes one CSV row per layer', () => {

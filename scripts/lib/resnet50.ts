@@ -198,3 +198,46 @@ export const LAYER_COLUMNS: Schema<LayerRow> = [
   col('bound_by', '', 'the unit with the highest busy ratio', (r) => boundBy(r.summary)),
   col('vector_requant', '', "arithmetic of a UB epilogue's requantisation: deq-f16 (the vendor's, via f16) or exact", (r) => r.vectorRequant),
 ];
+
+/** One preset and batch of the table, in the figures the kernel library is judged by (README). */
+export interface TableSummary {
+  readonly preset: string;
+  readonly batch: number;
+  readonly layers: number;
+  /** cycles of every layer's GEMM kernel, summed */
+  readonly cycles: number;
+  /** layers with at least as many 16-row output blocks as cores that leave cores idle */
+  readonly idleLayers: number;
+  /** 1x1 convolutions with K >= 256 whose busiest unit is the vector unit */
+  readonly vectorBound1x1: number;
+  /** GM-side reads over compulsory bytes, summed over the layers */
+  readonly readRatio: number;
+  /** layers reading at most 2x their compulsory bytes, and layers whose floor (readBound) allows it */
+  readonly within2x: number;
+  readonly floorWithin2x: number;
+}
+
+const isWide1x1 = (l: Layer) => l.kind === 'conv' && l.k === 1 && l.c >= 256;
+
+export function summariseTable(rows: readonly LayerRow[]): TableSummary[] {
+  const groups = new Map<string, LayerRow[]>();
+  for (const r of rows) groups.set(`${r.preset} ${r.batch}`, [...(groups.get(`${r.preset} ${r.batch}`) ?? []), r]);
+  return [...groups.values()].map((g) => ({
+    preset: g[0]!.preset,
+    batch: g[0]!.batch,
+    layers: g.length,
+    cycles: g.reduce((s, r) => s + r.summary.cycles, 0),
+    idleLayers: g.filter((r) => r.outputBlocks >= r.chipCores && r.cores < r.chipCores).length,
+    vectorBound1x1: g.filter((r) => isWide1x1(r.layer) && boundBy(r.summary) === 'vector').length,
+    readRatio: g.reduce((s, r) => s + r.gmReadBytes, 0) / g.reduce((s, r) => s + r.compulsoryBytes, 0),
+    within2x: g.filter((r) => r.gmReadBytes <= 2 * r.compulsoryBytes).length,
+    floorWithin2x: g.filter((r) => r.readBoundBytes <= 2 * r.compulsoryBytes).length,
+  }));
+}
+
+/** The summary as the Markdown table README shows. */
+export function summaryMarkdown(s: readonly TableSummary[]): string {
+  const head = '| preset | batch | summed cycles | layers leaving cores idle | vector-bound 1x1, K >= 256 | reads / compulsory | layers <= 2x compulsory | layers whose floor is <= 2x |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
+  const rows = s.map((x) => `| ${x.preset} | ${x.batch} | ${x.cycles.toLocaleString('en-US')} | ${x.idleLayers} | ${x.vectorBound1x1} | ${x.readRatio.toFixed(2)}x | ${x.within2x} of ${x.layers} | ${x.floorWithin2x} of ${x.layers} |`);
+  return [head, ...rows].join('\n');
+}
