@@ -26,7 +26,7 @@ import { Emitter, ub } from '../emitter.js';
 import { GmAllocator, OpError } from '../kernel.js';
 import { QRANGE } from '../quant/common.js';
 import { BASE_REG, emitBlocks, type BlockCode } from '../vector/dispatch.js';
-import { blockRange } from '../vector/geometry.js';
+import { bandsOfBlock, rowBands, type RowBand } from '../vector/geometry.js';
 import type { VectorKernel } from '../vector/kernel-io.js';
 import { vBinary, vBinaryStrided, vConv, vDup, vDupStrided, vScalar, type Stride } from '../vector/ops.js';
 import { emitPipeline, streamQueues } from '../vector/pipeline.js';
@@ -37,11 +37,7 @@ import { depthwiseGeometry, dwBlockEstimate, dwRowsIn, paramBytes, planDepthwise
 export type { DepthwiseSpec, DepthwiseTiling } from './depthwise-plan.js';
 export { depthwiseGeometry } from './depthwise-plan.js';
 
-interface Band {
-  readonly plane: number;
-  readonly oh0: number;
-  readonly rows: number;
-}
+type Band = RowBand;
 
 const isInt8 = (s: DepthwiseSpec) => s.type !== 'f16';
 const computeType = (s: DepthwiseSpec) => (isInt8(s) ? 's32' : 'f32');
@@ -217,12 +213,10 @@ export function generateDepthwise(s: DepthwiseSpec, cfg: HwConfig, tiling?: Part
   const params = alloc.alloc({ name: 'params', role: 'input', dtype: computeType(s), dims: [g.c1, g.taps + 2, g.c0], layout: 'VECTOR', bytes: g.c1 * pBytes });
   const y = alloc.alloc({ name: 'y', role: 'output', dtype: outType, dims: [v.n, g.c1, v.oh, v.ow, g.c0], layout: 'NC1HWC0', bytes: g.planes * outPlane });
 
-  const bands: Band[] = [];
-  for (let p = 0; p < g.planes; p++) for (let oh0 = 0; oh0 < v.oh; oh0 += rows) bands.push({ plane: p, oh0, rows: Math.min(rows, v.oh - oh0) });
+  const bands = rowBands(g.planes, v.oh, rows);
   const code: BlockCode[] = [];
   for (let b = 0; b < launchedBlocks(target, blocks); b++) {
-    const [first, end] = b < blocks ? blockRange(bands.length, blocks, b) : [0, 0];
-    const mine = bands.slice(first, end);
+    const mine = bandsOfBlock(bands, blocks, b);
     if (mine.length === 0) {
       code.push({ key: 'empty', regs: [], emit: (e) => e.b.emit('end', {}) });
       continue;

@@ -21,7 +21,7 @@ import type { HwConfig } from '../../hw/config/types.js';
 import { Emitter, ub } from '../emitter.js';
 import { GmAllocator, OpError, ceilDiv } from '../kernel.js';
 import { BASE_REG, emitBlocks, type BlockCode } from '../vector/dispatch.js';
-import { blockRange } from '../vector/geometry.js';
+import { bandsOfBlock, rowBands, type RowBand } from '../vector/geometry.js';
 import type { VectorKernel } from '../vector/kernel-io.js';
 import { vBinary, vBinaryStrided, vConv, vDup, vDupStrided, vScalar, vScalarStrided } from '../vector/ops.js';
 import { emitPipeline, streamQueues } from '../vector/pipeline.js';
@@ -43,11 +43,7 @@ const REQUANT_NOTES: Readonly<Record<NonNullable<QPoolSpec['requant']>['kind'], 
   sum: 'QLinear global: exact integer sum - x_zp * N, y = sat(RNE(sum * scale) + y_zp), scale = x_scale / (y_scale * N), as MLAS',
 };
 
-interface Band {
-  readonly plane: number;
-  readonly oh0: number;
-  readonly rows: number;
-}
+type Band = RowBand;
 
 /** One band's compute on V: plane, padding, taps, divide, narrow. */
 function emitBandCompute(e: Emitter, s: QPoolSpec, g: Geom, u: PoolUb, band: Band, slot: number): void {
@@ -154,15 +150,13 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
   const counts = exclude ? countTable(s, g) : null;
   const tableGm = counts ? alloc.alloc({ name: 'pool_counts', role: 'param', dtype: 'f32', dims: [g.owp, 32], layout: 'VECTOR', bytes: counts.length }) : null;
 
-  const bands: Band[] = [];
-  for (let p = 0; p < g.planes; p++) for (let oh0 = 0; oh0 < g.oh; oh0 += rows) bands.push({ plane: p, oh0, rows: Math.min(rows, g.oh - oh0) });
+  const bands = rowBands(g.planes, g.oh, rows);
   const blocks = Math.min(tiling?.blocks ?? target.maxBlocks, bands.length);
   if (!Number.isSafeInteger(blocks) || blocks < 1 || blocks > target.maxBlocks) throw new OpError(`pooling: blocks ${blocks} is outside 1..${target.maxBlocks}`);
 
   const code: BlockCode[] = [];
   for (let b = 0; b < launchedBlocks(target, blocks); b++) {
-    const [first, end] = b < blocks ? blockRange(bands.length, blocks, b) : [0, 0];
-    const mine = bands.slice(first, end);
+    const mine = bandsOfBlock(bands, blocks, b);
     if (mine.length === 0) {
       code.push({ key: 'empty', regs: [], emit: (e) => e.b.emit('end', {}) });
       continue;

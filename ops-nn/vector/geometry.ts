@@ -52,3 +52,23 @@ export function tileTensor(rows: number, cols: number, chunk: number, align: num
 export function blockRange(count: number, blocks: number, b: number): readonly [number, number] {
   return [Math.floor((b * count) / blocks), Math.floor(((b + 1) * count) / blocks)];
 }
+
+/** A band of output rows of one plane (a channel block of one image): what a pooling or depthwise block step computes. */
+export interface RowBand {
+  readonly plane: number;
+  readonly oh0: number;
+  readonly rows: number;
+}
+
+/** Every plane's output rows cut into bands of at most `rows`, in plane order. */
+export function rowBands(planes: number, oh: number, rows: number): RowBand[] {
+  const bands: RowBand[] = [];
+  for (let p = 0; p < planes; p++) for (let oh0 = 0; oh0 < oh; oh0 += rows) bands.push({ plane: p, oh0, rows: Math.min(rows, oh - oh0) });
+  return bands;
+}
+
+/** The bands block `b` runs when `blocks` blocks share them (none for a launched block past `blocks`). */
+export function bandsOfBlock(bands: readonly RowBand[], blocks: number, b: number): RowBand[] {
+  const [first, end] = b < blocks ? blockRange(bands.length, blocks, b) : [0, 0];
+  return bands.slice(first, end);
+}
