@@ -23,9 +23,13 @@ export const PIPE_INDEX: Readonly<Record<Pipe, number>> = Object.fromEntries(PIP
 export const BUF_INDEX: Readonly<Record<string, number>> = Object.fromEntries(BUFFERS.map((b, i) => [b, i]));
 export const S = 0;
 
-export interface DecodedInsn {
-  readonly insn: Insn;
-  readonly pc: number;
+/**
+ * What a decoded instruction has in common with every instruction of the same opcode and immediates:
+ * all but its mem operands (registers and addresses) and its bank-check memo. A kernel's straight-line
+ * code repeats a few dozen distinct instructions over hundreds of thousands of pcs, so a program keeps
+ * one of these per distinct instruction instead of one per pc. Never written after decode.
+ */
+export interface DecodedTraits {
   /** index of the opcode in MNEMONICS, for per-opcode counters */
   readonly opIndex: number;
   /** index of cost.path in PATHS, or -1 */
@@ -40,18 +44,23 @@ export interface DecodedInsn {
   readonly gmOperand: number;
   readonly gmLayout: Layout;
   readonly gmWrite: boolean;
-  readonly mems: readonly MemRef[];
   readonly memBuf: Int8Array;
   readonly exec: ExecFn | null;
   /** bytes each mem operand touches from its address (0: not used), checked at issue */
   readonly extents: Float64Array;
   /** set_flag / wait_flag: flag index; cross_*: flag id; pipe_barrier: pipe */
   readonly arg: number;
-  /** UB bank conflicts to add to the occupancy once the addresses are known; null: none possible */
-  readonly banks: BankCheck | null;
   /** copy families: the mem operand written in L1 (operand 0, the destination) and the one read from L1, or -1 */
   readonly l1Write: number;
   readonly l1Read: number;
+}
+
+export interface DecodedInsn extends DecodedTraits {
+  readonly insn: Insn;
+  readonly pc: number;
+  readonly mems: readonly MemRef[];
+  /** UB bank conflicts to add to the occupancy once the addresses are known; null: none possible */
+  readonly banks: BankCheck | null;
 }
 
 export interface DecodedProgram {
@@ -79,29 +88,7 @@ export function decodeProgram(program: Program, kind: CoreKind, cfg: HwConfig, w
   return { program, insns, text };
 }
 
-/**
- * What a decoded instruction has in common with every instruction of the same opcode and immediates:
- * all but its mem operands (registers and addresses) and its bank-check memo. A kernel's straight-line
- * code repeats a few dozen distinct instructions over hundreds of thousands of pcs, so a program keeps
- * one of these per distinct instruction instead of one per pc. Never written after decode.
- */
-interface Traits {
-  readonly opIndex: number;
-  readonly pathIndex: number;
-  readonly family: Family;
-  readonly pipe: number;
-  readonly cost: Cost;
-  readonly gm: boolean;
-  readonly gmOperand: number;
-  readonly gmLayout: Layout;
-  readonly gmWrite: boolean;
-  readonly memBuf: Int8Array;
-  readonly exec: ExecFn | null;
-  readonly extents: Float64Array;
-  readonly arg: number;
-  readonly l1Write: number;
-  readonly l1Read: number;
-}
+type Traits = DecodedTraits;
 
 /** A decoded instruction: its own operands, and its traits shared with the instructions like it. */
 class Decoded implements DecodedInsn {
