@@ -130,7 +130,11 @@ export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMo
     const hasTiles = own ? own.length > 0 : range.end > range.start;
     const firstA = (p.aSource.kind === 'img2col' || t.aResident) && hasTiles ? (own ? firstOwnBytes(p, t, mapMode, own) : firstResidentBytes(p, t, mapMode)) / gmRate : 0;
     // this block's share of the bytes that miss in L2 streams at the core's miss rate, not its port rate
-    const missExtra = (compulsoryBytes(p) / blocks) * (1 / cfg.gm.coreMissBytesPerCycle - 1 / gmRate);
+    // On a core grid a block's B columns are read by the blocks of its column range and its A rows
+    // by those of its row range, so it takes about its share of each as misses (an uneven split
+    // leaves the wider blocks with more); in tile order, an even share of the compulsory bytes.
+    const missBytes = own && t.gridN ? ownMissBytes(p, own, traffic.a, t.blockDim / t.gridN, t.gridN) : compulsoryBytes(p) / blocks;
+    const missExtra = missBytes * (1 / cfg.gm.coreMissBytesPerCycle - 1 / gmRate);
     const mte2 = bytes / gmRate + chunkStalls + Math.max(0, missExtra);
     const steady = Math.max(cube, mte1, mte2 - firstA, epilogue - lastEpilogue);
     const cycles = cfg.paths.GM_L1.fixedLatency + firstA + steady + lastEpilogue + cfg.cube.fixedLatency;
@@ -177,4 +181,13 @@ function firstResidentBytes(p: GemmProblem, t: GemmTiling, mapMode: MapMode): nu
 function firstOwnBytes(p: GemmProblem, t: GemmTiling, mapMode: MapMode, own: readonly Tile[]): number {
   const first = own[0]!;
   return tilesTraffic(p, t, mapMode, mapMode === 'whole' ? own.filter((x) => x.e === first.e) : [first]).a;
+}
+
+/** A core-grid block's expected L2 misses: its distinct B columns over the blocks sharing them, plus its A over those sharing it. */
+function ownMissBytes(p: GemmProblem, own: readonly Tile[], aBytes: number, rowRanges: number, colRanges: number): number {
+  const columns = new Map<string, number>();
+  for (const x of own) columns.set(`${x.e % p.bCount}:${x.n0}`, x.hn);
+  let b = 0;
+  for (const hn of columns.values()) b += p.pieces * hn * p.k * elemBytes(p);
+  return b / rowRanges + aBytes / colRanges;
 }

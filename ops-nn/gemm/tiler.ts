@@ -34,6 +34,12 @@ const SMALL_SIDES = [128, 112, 96, 80, 64, 48, 32, 16] as const;
 const K_FRACTALS = [4, 2, 1] as const;
 /** Tilings estimated within this fraction of the fastest count as equally fast: the estimate is rough. */
 const MARGIN = 0.05;
+/**
+ * The margin a core grid that fills idle cores gets against a tile-order split: the two share the L2
+ * and HBM in different patterns, which the estimate tells apart least well (docs: README, Kernel
+ * quality), so their estimates are equal within this.
+ */
+const GRID_MARGIN = 0.1;
 /** An L1 chunk row holds at most 256 B of K (8 fractals of 32 B). */
 const CHUNK_K_FRACTALS = 8;
 
@@ -107,7 +113,7 @@ export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, fixed: Partial<G
   const grids = gridCandidates(p, cfg, fixed).map((g) => ({ tiling: g, estimate: estimateOf(p, g, cfg) }));
   const fastest = Math.min(fastestPlain, ...grids.map((o) => o.estimate.cycles));
   const better = grids.filter(
-    (g) => (g.estimate.cores > plain.estimate.cores && g.estimate.cycles <= fastest * (1 + MARGIN)) || g.estimate.cycles < plain.estimate.cycles * (1 - MARGIN),
+    (g) => (g.estimate.cores > plain.estimate.cores && g.estimate.cycles <= fastest * (1 + GRID_MARGIN)) || g.estimate.cycles < plain.estimate.cycles * (1 - MARGIN),
   );
   const chosen = better.length ? preferGrid(better) : plain;
   return chosen.tiling === big ? { ...chosen, fixed: fixedKeys } : { ...chosen, bigTile: { tiling: big, estimate: bigEstimate }, fixed: fixedKeys };
