@@ -92,9 +92,32 @@ export function emitAfterCopy(e: Emitter, tile: Tile, plan: Pick<UbPlan, 'work'>
   if (ep.kind === 'requant') return emitNzRequant(e, tile, plan, nd, ep);
   // f16 rows of hn elements: whole 32 B blocks, the width the ND region and the GM copy expect
   const pitch = tile.hn * 2;
-  nzToRows(e, tile, plan.work, nd, pitch, 'f16');
+  if (tile.hn % CONV_LANES === 0) nzToRows(e, tile, plan.work, nd, pitch, 'f16');
+  else nzGroupsToRows(e, tile, plan.work, nd, pitch);
   e.barrier('V');
   return pitch;
+}
+
+/**
+ * f16 Nz -> rows for a tile whose width is not whole 128-column repeats: a repeat is 8 rows of one
+ * column group (source blocks consecutive, destination blocks a row apart), so every lane is used
+ * where a row per repeat would leave most of the last repeat masked off. Bits are copied unchanged.
+ */
+function nzGroupsToRows(e: Emitter, tile: Tile, work: number, nd: number, pitch: number): void {
+  const rowBlocks = pitch / 32;
+  for (let g = 0; g < tile.hn / GROUP; g++)
+    e.repeatRuns(tile.h / 8, (r, n) =>
+      e.b.emit('vcopy', {
+        dtype: 'u16',
+        dst: ub(nd + r * 8 * pitch + g * GROUP_ROW_BYTES),
+        src0: ub(work + (g * tile.h + r * 8) * GROUP_ROW_BYTES),
+        repeat: n,
+        dstBlkStride: rowBlocks,
+        src0BlkStride: 1,
+        dstRepStride: 8 * rowBlocks,
+        src0RepStride: 8,
+      }),
+    );
 }
 
 /**
