@@ -1,7 +1,7 @@
 /**
  * FP16 matmul on the GEMM core, the floating-point counterpart of the INT8 matmul: fp16 inputs,
- * fp32 accumulation in L0C, fp32 bias, fp16 output (fixpipe F322F16 on arch 2201, vector cast on
- * coupled presets). Same tiling and pipeline, so INT8 and FP16 compare on equal terms.
+ * fp32 accumulation in L0C, fp32 bias, fp16 output (fixpipe F322F16 on arch 2201; on coupled
+ * presets a vector cast, or the L0C -> UB copy's own conversion where it has one: 310P). Same tiling and pipeline, so INT8 and FP16 compare on equal terms.
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
