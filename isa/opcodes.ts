@@ -39,6 +39,7 @@ export const FAMILIES = [
   'l0c-ub', // L0C -> UB through the vector unit (coupled cores)
   'l0c-ub-deq', // L0C -> UB converting s32 -> f16 on the way, one scale (310P enhanced DataCopy, DEQ)
   'l0c-ub-vdeq', // L0C -> UB converting s32 -> f16 on the way, a scale per column (310P enhanced DataCopy, VDEQ)
+  'l0c-ub-f322f16', // L0C -> UB converting f32 -> f16 on the way (310P enhanced DataCopy, float L0C to half UB)
   'ub-l0c-bcast', // UB -> L0C, each 16-element vector repeated over the 16 rows of a fractal (310P BroadCastVecToMM)
   'vec-mask', // set the vector mask
   'vec-binary',
@@ -54,7 +55,7 @@ export const FAMILIES = [
 export type Family = (typeof FAMILIES)[number];
 
 /** Families that move bytes on one data path: each of their rows names its path. */
-export const COPY_FAMILIES = ['dma', 'nd2nz', 'load2d', 'load3d', 'fixpipe', 'l0c-ub', 'l0c-ub-deq', 'l0c-ub-vdeq', 'ub-l0c-bcast'] as const satisfies readonly Family[];
+export const COPY_FAMILIES = ['dma', 'nd2nz', 'load2d', 'load3d', 'fixpipe', 'l0c-ub', 'l0c-ub-deq', 'l0c-ub-vdeq', 'l0c-ub-f322f16', 'ub-l0c-bcast'] as const satisfies readonly Family[];
 export type CopyFamily = (typeof COPY_FAMILIES)[number];
 /** Families run by the vector unit: each of their rows names its cost class. */
 export type VectorFamily = Extract<Family, `vec-${string}`>;
@@ -192,14 +193,16 @@ const vecReduce = <const T extends VecClass>(doc: string, timing: T, dtypes: rea
  * The DataCopyParams of an enhanced L0C -> UB copy in BLOCK_MODE_MATRIX (ADK, enhanced DataCopy):
  * bursts of whole fractals, L0C gaps in 1 KB fractals, UB gaps in 32 B blocks.
  */
-const L0C_UB_DEQ_SHAPE = [
-  op('dst', 'mem', 'UB destination: f16 Nz fractals of 512 B', { bufs: UB_ONLY }),
-  op('src', 'mem', 'L0C source: s32 Nz fractals of 1 KB', { bufs: ['L0C'] }),
-  op('blockCount', 'imm', 'number of bursts', { range: [1, 4095] }),
-  op('blockLen', 'imm', 'fractals per burst', { range: [1, 65535] }),
-  op('srcGap', 'imm', 'gap between source bursts, in 1 KB fractals', { range: [0, 65535] }),
-  op('dstGap', 'imm', 'gap between destination bursts, in 32 B blocks', { range: [0, 65535] }),
-] as const;
+const l0cUbConvertShape = <const S extends string>(srcType: S) =>
+  [
+    op('dst', 'mem', 'UB destination: f16 Nz fractals of 512 B', { bufs: UB_ONLY }),
+    op('src', 'mem', `L0C source: ${srcType} Nz fractals of 1 KB`, { bufs: ['L0C'] }),
+    op('blockCount', 'imm', 'number of bursts', { range: [1, 4095] }),
+    op('blockLen', 'imm', 'fractals per burst', { range: [1, 65535] }),
+    op('srcGap', 'imm', 'gap between source bursts, in 1 KB fractals', { range: [0, 65535] }),
+    op('dstGap', 'imm', 'gap between destination bursts, in 32 B blocks', { range: [0, 65535] }),
+  ] as const;
+const L0C_UB_DEQ_SHAPE = l0cUbConvertShape('s32');
 const L0C_UB_RELU = op('relu', 'imm', '1 = ReLU on the converted value (isRelu)', { range: [0, 1] });
 
 /** A DataCopy row; its path is named by its buffers (`satisfies OpSpec` rejects a pair with no path). */
@@ -405,7 +408,7 @@ export const OPCODES = {
   },
   // DataCopy CO1 -> CO2 with DataCopyEnhancedParams (blockMode MATRIX, deqScale DEQ / VDEQ): the
   // copy converts s32 -> f16 on the way, with the arithmetic of vconv_deq (isa/numeric/deq.ts).
-  // Legal only where features.l0cUbDeq is set (310P: docs/hardware.md, L0C -> UB conversion).
+  // Legal only where features.enhancedL0cUb is set (310P: docs/hardware.md, L0C -> UB conversion).
   copy_l0c_ub_deq: {
     pipe: 'V',
     family: 'l0c-ub-deq',
@@ -419,6 +422,16 @@ export const OPCODES = {
     path: 'L0C_UB',
     operands: [...L0C_UB_DEQ_SHAPE, op('table', 'mem', 'VDEQ vector: 16 f16 scales (32 B) per burst, one per column of its fractals; burst b reads the 32 B at table + 32 b', { bufs: UB_ONLY }), L0C_UB_RELU],
     doc: 'Enhanced DataCopy L0C -> UB, VDEQ: dst f16 Nz = deq(src s32 Nz, scale of the column), optional ReLU',
+  },
+  // DataCopy CO1 -> CO2 with DataCopyEnhancedParams (blockMode MATRIX) from float L0C to half UB: the
+  // arch-200 DataCopy implementation picks CRMODE_F32toF16_NONE (or _RELU with isRelu) whatever
+  // deqScale says; the conversion is the fixpipe's F322F16 (isa/numeric/fixpipe-quant.ts).
+  copy_l0c_ub_f322f16: {
+    pipe: 'V',
+    family: 'l0c-ub-f322f16',
+    path: 'L0C_UB',
+    operands: [...l0cUbConvertShape('f32'), L0C_UB_RELU],
+    doc: 'Enhanced DataCopy L0C -> UB, float to half: dst f16 Nz = RNE_f16(src f32 Nz), optional ReLU first',
   },
   // BroadCastVecToMM (broadcast_ub_to_cc): how a bias enters L0C on 310P before the mmads accumulate.
   bcast_ub_l0c: {

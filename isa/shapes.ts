@@ -91,8 +91,8 @@ export const DEQ_VECTOR_BYTES = FRACTAL_ROWS * 2;
 /** Bytes of an f16 Nz fractal in UB (16 x 16 x 2 B). */
 export const FRACTAL_C16 = FRACTAL_ROWS * FRACTAL_ROWS * 2;
 
-/** An enhanced L0C -> UB copy (s32 fractals in, f16 fractals out); `tableBytes` of VDEQ vectors read. */
-function deqCopyShape(i: InsnOfFamily<'l0c-ub-deq' | 'l0c-ub-vdeq'>, tableBytes: number): TransferShape {
+/** An enhanced L0C -> UB copy (s32 or f32 fractals in, f16 fractals out); `tableBytes` of VDEQ vectors read. */
+function deqCopyShape(i: InsnOfFamily<'l0c-ub-deq' | 'l0c-ub-vdeq' | 'l0c-ub-f322f16'>, tableBytes: number): TransferShape {
   const fractals = i.blockCount * i.blockLen;
   const dst = bursts(i.blockCount, i.blockLen * FRACTAL_C16, i.dstGap * BLOCK);
   const src = bursts(i.blockCount, i.blockLen * FRACTAL_C, i.srcGap * FRACTAL_C);
@@ -179,6 +179,7 @@ export const SHAPES: FamilyTable<[k0Bytes: number], InsnShape> = {
   // L0C bytes read (the conversion is on the path: the same tile takes as long as an s32 copy)
   'l0c-ub-deq': (i) => deqCopyShape(i, 0),
   'l0c-ub-vdeq': (i) => deqCopyShape(i, i.blockCount * DEQ_VECTOR_BYTES),
+  'l0c-ub-f322f16': (i) => deqCopyShape(i, 0),
   // writes whole fractals of 16 rows; reads 16 elements per fractal. The rate counts L0C bytes written.
   'ub-l0c-bcast': (i) => {
     const size = DTYPE_BYTES[i.dtype];

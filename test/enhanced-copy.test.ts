@@ -144,9 +144,12 @@ describe('copy_l0c_ub_deq / copy_l0c_ub_vdeq semantics', () => {
 });
 
 describe('bcast_ub_l0c semantics', () => {
-  it.each(['s32', 'f16'] as const)('%s: every 16 source elements fill the 16 rows of one fractal, with gaps', (dtype) => {
-    const r = rng(dtype === 's32' ? 0xbca : 0xbcb);
-    const size = dtype === 's32' ? 4 : 2;
+  it.each([
+    ['s32', 4, 0xbca],
+    ['f32', 4, 0xbcc],
+    ['f16', 2, 0xbcb],
+  ] as const)('%s: every 16 source elements fill the 16 rows of one fractal, with gaps', (dtype, size, seed) => {
+    const r = rng(seed);
     for (let trial = 0; trial < 15; trial++) {
       const core = fakeCore(p310, 'coupled', 1024, r);
       const [blockCount, blockLen, srcGap, dstGap] = [randInt(r, 1, 3), randInt(r, 1, 3), randInt(r, 0, 3), randInt(r, 0, 3)];

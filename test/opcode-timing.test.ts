@@ -65,6 +65,7 @@ const CONTIGUOUS: Readonly<Record<Family, (op: Mnemonic) => string[]>> = {
   'l0c-ub': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0`],
   'l0c-ub-deq': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0, 0.5, 0`],
   'l0c-ub-vdeq': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0, UB[8192], 0`],
+  'l0c-ub-f322f16': (op) => [`${op} UB[0], L0C[0], 2, 3, 0, 0, 1`],
   'ub-l0c-bcast': (op) => [`${op} L0C[0], UB[0], s32, 2, 3, 0, 0`],
   'vec-mask': (op) => [op === 'set_mask_count' ? `${op} 64` : `${op} 0, 0, 0, 255`],
   'vec-binary': (op) => [`${op} f32, UB[0], UB[8192], UB[16384], 7, 1, 1, 1, 8, 8, 8`],
@@ -108,8 +109,8 @@ describe('shapes', () => {
         }
         // contiguous: the bytes moved are exactly the bytes written, and read (load3d reads a feature map instead)
         expect(ext[0], 'destination extent = bytes moved').toBe(cost.bytes);
-        if (insn.op === 'copy_l0c_ub_deq' || insn.op === 'copy_l0c_ub_vdeq') {
-          // f16 written from s32 read: the L0C extent, twice the bytes moved, is what the rate counts
+        if (insn.op === 'copy_l0c_ub_deq' || insn.op === 'copy_l0c_ub_vdeq' || insn.op === 'copy_l0c_ub_f322f16') {
+          // f16 written from s32 / f32 read: the L0C extent, twice the bytes moved, is what the rate counts
           expect(ext[1], 'L0C extent = bytes its rate counts').toBe(2 * cost.bytes);
           expect(cost.occupancy).toBe(Math.ceil((2 * cost.bytes) / cfg.paths.L0C_UB.bytesPerCycle));
           if (insn.op === 'copy_l0c_ub_vdeq') expect(ext[2], 'one 32 B VDEQ vector per burst').toBe(insn.blockCount * 32);

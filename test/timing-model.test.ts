@@ -92,6 +92,7 @@ const TRANSFERS: readonly Micro[] = [
   { name: 'copy_l0c_ub (L0C_UB)', insn: 'copy_l0c_ub UB[0], L0C[0], 2, 3, 1, 0', bufs: ['UB', 'L0C'], pipe: 'V', cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
   // the converting copies: the L0C bytes they read (6 fractals of s32), whatever they write
   { name: 'copy_l0c_ub_deq (L0C_UB)', insn: 'copy_l0c_ub_deq UB[0], L0C[0], 2, 3, 1, 4, 0.25, 1', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
+  { name: 'copy_l0c_ub_f322f16 (L0C_UB)', insn: 'copy_l0c_ub_f322f16 UB[0], L0C[0], 2, 3, 1, 4, 1', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
   { name: 'copy_l0c_ub_vdeq (L0C_UB)', insn: 'copy_l0c_ub_vdeq UB[0], L0C[0], 2, 3, 1, 4, UB[8192], 0', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
   // the L0C bytes it writes: 2 bursts of 3 fractals of f32
   { name: 'bcast_ub_l0c (UB_L0C)', insn: 'bcast_ub_l0c L0C[0], UB[0], f32, 2, 3, 1, 1', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'UB_L0C', 6 * 1024) },

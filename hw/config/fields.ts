@@ -216,7 +216,7 @@ export const FIELDS: readonly Field[] = [
   { path: 'banks.l1.rowBytes', kind: powerOfTwo(MAX.rowBytes), unit: 'bytes', meaning: 'bytes of an L1 bank row', source: BANKS },
   { path: 'banks.l1.conflictCycles', ...cycles('extra cycles of an L1 read per cycle it streams beside another pipe writing one of its banks (0: counted, not charged)', 0, MAX.conflictCycles, `${BANKS} (no penalty is published)`) },
   { path: 'features.nd2nz', kind: bool, unit: '', meaning: 'DataCopy GM -> L1 with ND -> NZ conversion exists', source: 'HW §Data movement instructions' },
-  { path: 'features.enhancedL0cUb', kind: bool, unit: '', meaning: 'the L0C <-> UB path of a coupled core converts: the L0C -> UB copy dequantises s32 -> f16 on the way (copy_l0c_ub_deq, copy_l0c_ub_vdeq) and UB vectors broadcast into L0C fractals (bcast_ub_l0c)', source: 'HW §L0C <-> UB on 310P' },
+  { path: 'features.enhancedL0cUb', kind: bool, unit: '', meaning: 'the L0C <-> UB path of a coupled core converts: the L0C -> UB copy dequantises s32 -> f16 (copy_l0c_ub_deq, copy_l0c_ub_vdeq) or converts f32 -> f16 (copy_l0c_ub_f322f16) on the way and UB vectors broadcast into L0C fractals (bcast_ub_l0c)', source: 'HW §L0C <-> UB on 310P' },
 ];
 
 /** A rule that ties fields together, checked after every field is valid. */

@@ -101,7 +101,7 @@ export interface HwParams {
   /** hardware features that change which instructions are legal */
   features: {
     nd2nz: boolean;
-    /** the L0C <-> UB path converts: copy_l0c_ub_deq / copy_l0c_ub_vdeq and bcast_ub_l0c exist */
+    /** the L0C <-> UB path converts: copy_l0c_ub_deq / copy_l0c_ub_vdeq / copy_l0c_ub_f322f16 and bcast_ub_l0c exist */
     enhancedL0cUb: boolean;
   };
 }

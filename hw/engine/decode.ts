@@ -7,7 +7,7 @@
 import { COPY_FAMILIES, MNEMONICS, OPCODES, type Family, type Mnemonic, type OpSpec } from '../../isa/opcodes.js';
 
 /** Opcodes of the converting L0C <-> UB path (features.enhancedL0cUb). */
-const ENHANCED_L0C_UB: ReadonlySet<Mnemonic> = new Set(['copy_l0c_ub_deq', 'copy_l0c_ub_vdeq', 'bcast_ub_l0c']);
+const ENHANCED_L0C_UB: ReadonlySet<Mnemonic> = new Set(['copy_l0c_ub_deq', 'copy_l0c_ub_vdeq', 'copy_l0c_ub_f322f16', 'bcast_ub_l0c']);
 import type { Insn, Program } from '../../isa/program.js';
 import { field } from '../../isa/program.js';
 import { BUFFERS, PIPES, type MemRef, type Pipe } from '../../isa/types.js';

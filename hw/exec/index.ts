@@ -7,7 +7,7 @@ import type { Insn } from '../../isa/program.js';
 import type { Addrs, ExecContext, FamilyExec } from './context.js';
 import { execCopy, execL0cUb, execLoad2d, execNd2Nz } from './data-movement.js';
 import { execMmad } from './cube.js';
-import { execBcastUbL0c, execL0cUbDeq, execL0cUbVdeq } from './enhanced-copy.js';
+import { execBcastUbL0c, execL0cUbDeq, execL0cUbF322F16, execL0cUbVdeq } from './enhanced-copy.js';
 import { execFixpipe } from './fixpipe.js';
 import { execLoad3d } from './load3d.js';
 import { VECTOR_EXEC } from './vector.js';
@@ -29,6 +29,7 @@ export const EXEC: { readonly [F in Family]: FamilyExec<F> | null } = {
   'l0c-ub': execL0cUb,
   'l0c-ub-deq': execL0cUbDeq,
   'l0c-ub-vdeq': execL0cUbVdeq,
+  'l0c-ub-f322f16': execL0cUbF322F16,
   'ub-l0c-bcast': execBcastUbL0c,
   ...VECTOR_EXEC,
 };

@@ -127,6 +127,7 @@ const MAPPING_OF: Readonly<Partial<Record<string, Mapping>>> = {
   'l0c-ub': 'proportional',
   'l0c-ub-deq': 'proportional',
   'l0c-ub-vdeq': 'proportional',
+  'l0c-ub-f322f16': 'proportional',
   'vec-binary': 'proportional',
   'vec-scalar': 'proportional',
   'vec-axpy': 'proportional',

@@ -52,7 +52,7 @@ export function convF16GmImage(k: Kernel, s: ConvShape, cfg: HwConfig, x: Float3
 /**
  * Reference: the cube's accumulation in img2col K order, per K0 = 16 fractal (one (c1, kh, kw))
  * a partial sum in double rounded to fp32 and added with one fp32 rounding; padding contributes 0;
- * bias at the start (bias table) or at the end (UB); fp16 result. Returns NCHW values.
+ * bias at the start (bias table, or broadcast into L0C) or at the end (UB): biasPlacement; fp16 result. Returns NCHW values.
  */
 export function convF16Reference(s: ConvShape, x: Float32Array, w: Float32Array, bias: Float32Array | null, biasAt: 'init' | 'end'): Float32Array {
   if (hostImg2col(s, C0)) return hostImg2colReference(s, x, w, bias, biasAt);

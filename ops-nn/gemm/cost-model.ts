@@ -12,6 +12,7 @@ import { elemBytes, featureMapBytes, k0Of } from './sizes.js';
 import { outTypeOf, type GemmEpilogue, type GemmProblem } from './spec.js';
 import type { GemmTiling } from './tiling.js';
 import { blockTraffic, tilesTraffic, type MapMode } from './traffic.js';
+import { copyConversionOf } from './copy-deq.js';
 
 /** What bounds an estimate: one pipe of the busiest block, or a chip-wide bandwidth. */
 export type Bound = 'cube' | 'MTE1' | 'MTE2' | 'epilogue' | 'L2' | 'HBM';
@@ -36,9 +37,10 @@ export interface GemmEstimate {
  * Where the L0C -> UB copy dequantises (copy-deq.ts, 'deq-f16' on presets with
  * features.enhancedL0cUb) only the f16 passes are left: the cast to 8 bit that also reorders Nz ->
  * ND (half a unit: 128 lanes a repeat) and, with a zero point, five more like it; they are counted
- * as whole passes for the barrier each one ends with.
+ * as whole passes for the barrier each one ends with. Where the copy converts f32 -> f16 (the f16
+ * epilogue there) one pass is left: the f16 bit copy that reorders Nz -> ND, counted likewise.
  */
-const UB_PASSES: Readonly<Record<GemmEpilogue['kind'] | 'deqOnCopy' | 'deqOnCopyZp', number>> = { int32: 3, f16: 4, requant: 14, deqOnCopy: 1, deqOnCopyZp: 6 };
+const UB_PASSES: Readonly<Record<GemmEpilogue['kind'] | 'deqOnCopy' | 'deqOnCopyZp' | 'f16OnCopy', number>> = { int32: 3, f16: 4, requant: 14, deqOnCopy: 1, deqOnCopyZp: 6, f16OnCopy: 1 };
 /** Cycles each vector pass costs beyond its repeats: the barrier between passes drains the pipe. */
 const PASS_OVERHEAD = 8;
 /** Elements of one 256-byte vector repeat of 32-bit values. */
@@ -50,14 +52,14 @@ function tileEpilogue(p: GemmProblem, cfg: HwConfig, h: number, hn: number): num
   const outBytes = DTYPE_BYTES[outTypeOf(ep)];
   const fix = cfg.paths.L0C_GM;
   const fixpipe = (bytes: number) => Math.max(fix.minCycles, fix.fixedLatency + bytes / fix.bytesPerCycle);
-  const deqOnCopy = cfg.organisation === 'coupled' && cfg.features.enhancedL0cUb && ep.kind === 'requant' && ep.vectorRequant === 'deq-f16' && ep.semantics === 'onnx';
-  const passes = deqOnCopy ? UB_PASSES[ep.offsets[0] !== 0 ? 'deqOnCopyZp' : 'deqOnCopy'] : UB_PASSES[ep.kind];
+  const onCopy = copyConversionOf(p, cfg);
+  const passes = onCopy === 'f16' ? UB_PASSES.f16OnCopy : onCopy === 'deq' && ep.kind === 'requant' ? UB_PASSES[ep.offsets[0] !== 0 ? 'deqOnCopyZp' : 'deqOnCopy'] : UB_PASSES[ep.kind];
   const vector = (elems: number) => passes * (ceilDiv(elems, REPEAT_ELEMS) * cfg.vector.classes.unary.cyclesPerRepeat + PASS_OVERHEAD);
   const npad = roundUp(hn, 32);
   if (cfg.organisation === 'coupled') {
     const toUb = (h * hn * 4) / cfg.paths.L0C_UB.bytesPerCycle;
     // the bias broadcast into L0C (the next tile's, on the same pipe) writes the tile's 32-bit fractals
-    const bias = deqOnCopy && p.bias ? (h * hn * 4) / cfg.paths.UB_L0C.bytesPerCycle : 0;
+    const bias = onCopy && p.bias ? (h * hn * 4) / cfg.paths.UB_L0C.bytesPerCycle : 0;
     return toUb + bias + vector(h * npad);
   }
   // mixed kernel: the fixpipe writes int32, two AIVs convert half the rows each

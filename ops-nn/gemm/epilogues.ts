@@ -13,7 +13,7 @@ import { slots, type Plan, type Tile, type TileTurn } from './plan.js';
 import { aivQueues, type CubeQueues } from './queues.js';
 import { accType, columnsOf, outTypeOf, type GemmProblem } from './spec.js';
 import { emitConvertRows, emitVectorEpilogue } from './vector-epilogue.js';
-import { biasInL0c, convertsOnCopy, emitBiasBroadcast, emitDeqCopy, emitNzRequant } from './copy-deq.js';
+import { biasInL0c, convertsOnCopy, emitAfterCopy, emitBiasBroadcast, emitConvertingCopy } from './copy-deq.js';
 
 /** GM element offset of a tile's first output element. */
 export const yElement = (p: GemmProblem, tile: Tile) => (Math.floor(tile.e / p.groups) * p.m + tile.m0) * columnsOf(p) + (tile.e % p.groups) * p.n + tile.n0;
@@ -60,7 +60,7 @@ export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslo
   q.l0c.deque(cslot);
   e.barrier('V'); // the previous tile's Nz -> ND still reads the work region
   const onCopy = convertsOnCopy(pl);
-  if (onCopy) emitDeqCopy(e, pl, tile, cslot);
+  if (onCopy) emitConvertingCopy(e, pl, tile, cslot);
   else e.b.emit('copy_l0c_ub', { dst: ub(ubp.work), src: mem('L0C', pl.l0c[cslot]!), blockCount: 1, blockLen: (tile.h / 16) * (tile.hn / 16), srcGap: 0, dstGap: 0 });
   if (refill && biasInL0c(pl)) {
     // the slot's next tile starts from its bias: broadcast it once this tile has left the slot
@@ -71,7 +71,7 @@ export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslo
   e.barrier('V');
   nq.alloc(dslot);
   const pitch = onCopy
-    ? emitNzRequant(e, tile, ubp, nd, p.epilogue as Extract<typeof p.epilogue, { kind: 'requant' }>)
+    ? emitAfterCopy(e, tile, ubp, nd, p.epilogue)
     : emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: tableColumn(p, tile) });
   nq.enque(dslot);
   nq.deque(dslot);

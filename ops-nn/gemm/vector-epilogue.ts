@@ -2,7 +2,8 @@
  * Epilogues through UB with vector ops, for coupled presets (910 / 310P) where there is no
  * fixpipe: the tile comes from L0C (Nz, 32-bit), is turned into row-major rows of npad elements
  * with its per-column bias added in the same pass, and is converted:
- * - int32: unchanged; f16: fp32 -> fp16 (round to nearest even);
+ * - int32: unchanged; f16: fp32 -> fp16 (round to nearest even; where the L0C -> UB copy converts,
+ *   310P, copy-deq.ts does it on the copy instead);
  * - requant, fixpipe semantics: fp32, x scale, ReLU, round, saturate [-256, 255], + offset, saturate;
  * - requant, ONNX semantics: fp32, x M, clamp to [qmin - zp, qmax - zp], round, + zp;
  *   or, with vectorRequant 'deq-f16', the vendor's few passes through f16 (deq-epilogue.ts).

@@ -1,7 +1,7 @@
 /**
  * FP16 matmul on the GEMM core, the floating-point counterpart of the INT8 matmul: fp16 inputs,
- * fp32 accumulation in L0C, fp32 bias, fp16 output (fixpipe F322F16 on arch 2201, vector cast on
- * coupled presets). Same tiling and pipeline, so INT8 and FP16 compare on equal terms.
+ * fp32 accumulation in L0C, fp32 bias, fp16 output (fixpipe F322F16 on arch 2201; on coupled
+ * presets a vector cast, or the L0C -> UB copy's own conversion where it has one: 310P). Same tiling and pipeline, so INT8 and FP16 compare on equal terms.
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
@@ -36,8 +36,12 @@ export function matmulF16GmImage(k: Kernel, s: MatmulF16Spec, cfg: HwConfig, a: 
   return gemmGmImage(k, matmulF16Problem(s, cfg), cfg, { a: f16Bytes(a), b: f16Bytes(bt), ...(bias ? { bias } : {}) });
 }
 
-/** Where the fp32 bias enters: as the accumulator's start (bias table, arch 2201) or after it (UB). */
-export const biasPlacement = (cfg: HwConfig): 'init' | 'end' => (cfg.organisation === 'coupled' ? 'end' : 'init');
+/**
+ * Where the kernel's fp32 bias enters: as the accumulator's start (the bias table on arch 2201, or
+ * broadcast into L0C before the mmads where the L0C <-> UB path converts: features.enhancedL0cUb,
+ * ops-nn/gemm/copy-deq.ts) or after it (a vector add in UB, 910).
+ */
+export const biasPlacement = (cfg: HwConfig): 'init' | 'end' => (cfg.organisation === 'coupled' && !cfg.features.enhancedL0cUb ? 'end' : 'init');
 
 /**
  * Reference with the cube's documented accumulation: per K0 = 16 fractal a partial sum in double,

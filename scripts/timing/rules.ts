@@ -17,6 +17,7 @@ const BYTES_OF: Readonly<Record<CopyFamily, string>> = {
   'l0c-ub': 'blockCount x blockLen x 1024 (whole Nz fractals)',
   'l0c-ub-deq': 'blockCount x blockLen x 1024 L0C bytes read (f16 written: half of that)',
   'l0c-ub-vdeq': 'blockCount x blockLen x 1024 L0C bytes read (f16 written: half of that)',
+  'l0c-ub-f322f16': 'blockCount x blockLen x 1024 L0C bytes read (f16 written: half of that)',
   'ub-l0c-bcast': 'blockCount x blockLen x 256 x element bytes written to L0C',
 };
 
