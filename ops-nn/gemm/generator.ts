@@ -220,7 +220,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
   if (tiling?.splitK !== undefined && tiling.splitK !== 1)
     throw new OpError(`splitK ${tiling.splitK}: a K split runs two launches (the partial GEMM, then the reduction): generate it with generateGemmLaunches, or use splitK 1`);
   checkProblem(p, cfg);
-  return buildGemm(p, p, cfg, tiling, chooseGemmTiling(p, cfg, tiling));
+  return buildGemm(p, p, cfg, tiling, chooseGemmTiling(p, cfg, tiling), name);
 }
 
 /** The tiling the generator runs: the tiler's choice with the caller's fields, blocks and resident A following the final tile. */

@@ -39,7 +39,7 @@ function hostNotes(cfg: HwConfig): string[] {
 
 /**
  * The INT8 matmul's launches: the kernel alone, or, when the tiler (or the tiling's splitK) splits K
- * over cores, the partial GEMM and the reduction that adds the slices and requantises (gemm/split.ts).
+ * over cores, the partial GEMM and the reduction that adds the slices and requantises (ops-nn/gemm/split.ts).
  */
 export function generateMatmulLaunches(s: MatmulSpec, cfg: HwConfig, tiling?: Partial<MatmulTiling>): GemmLaunches {
   checkMatmulSpec(s);

@@ -122,7 +122,7 @@ function* requantInGm(cfg: HwConfig, op: CubeOp, y: Uint8Array): HostProgram<Uin
 }
 
 /**
- * The GEMM launches of a cube operator (gemm/split.ts: the kernel alone, or a K split's partial GEMM
+ * The GEMM launches of a cube operator (ops-nn/gemm/split.ts: the kernel alone, or a K split's partial GEMM
  * and reduction). With fusion 'gm' a split's reduction requantises as it adds (the requant kernel's
  * own steps), so only an unsplit 'gm' GEMM leaves its int32 output to separate requant launches.
  */
