@@ -14,6 +14,7 @@ import { generateMatmul, generateMatmulLaunches, matmulF16Problem, matmulLaunchI
 import { matmulProblem } from '../ops-nn/matmul/generator.js';
 import { matmulInteger } from '../ops-nn/onnx-ref/matmul-integer.js';
 import { qlinearMatmul } from '../ops-nn/onnx-ref/qlinear-matmul.js';
+import { qlinearConv } from '../ops-nn/onnx-ref/qlinear-conv.js';
 import type { HostTensor } from '../ops-nn/onnx/index.js';
 import { runMatmul as runMatmulJob } from '../scripts/lib/run-matmul.js';
 import { launchKernel, runOnnx } from './support/launch.js';
@@ -152,6 +153,17 @@ describe.each(['ascend910b', 'ascend310p'])('exec with a tiler-chosen K split on
     }
     // the default fusion
     same(runOnnx('QLinearMatMul', inputs, {}, cfg).y, qlinearMatmul(inputs, {}));
+  });
+
+  it('QLinearConv (img2col K slices) is bit-exact', () => {
+    // 4 x 4 output pixels, 64 channels, K = 512 x 3 x 3: one or a few tiles over a long K
+    const x = int8(r, [1, 512, 4, 4]);
+    const w = int8(r, [64, 512, 3, 3]);
+    const conv = { x, x_scale: f(Math.fround(0.02)), x_zero_point: i8(-4), w, w_scale: f(Math.fround(0.01)), w_zero_point: i8(0), y_scale: f(Math.fround(29.3)), y_zero_point: i8(-3) };
+    const attrs = { pads: [1, 1, 1, 1] };
+    const run = runOnnx('QLinearConv', conv, attrs, cfg);
+    expect(run.kernels.map((k) => k.name)).toEqual(['conv', 'conv_ksum']);
+    same(run.y, qlinearConv(conv, attrs));
   });
 
   it('MatMulInteger is bit-exact', () => {
