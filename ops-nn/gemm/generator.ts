@@ -227,7 +227,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
 export function finalTiling(p: GemmProblem, cfg: HwConfig, tiling: Partial<GemmTiling> | undefined, choice: TilerChoice): GemmTiling {
   const merged: GemmTiling = { ...choice.tiling, ...tiling };
   // A user tile changes the tile count, so the default block count follows it unless given.
-  const units = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN) * kSlices(merged);
+  const units = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN) * Math.max(1, kSlices(merged)); // a bad splitK (0) is reported by checkGemmTiling, not as blockDim 0
   let t: GemmTiling = tiling?.blockDim === undefined && !merged.gridN ? { ...merged, blockDim: Math.min(units, cfg.cores) } : merged;
   // Unless the user chose, the resident A panel follows the final tile and block count.
   if (tiling?.aResident === undefined) t = withResidentA(p, t, cfg);

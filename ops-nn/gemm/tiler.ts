@@ -65,7 +65,7 @@ function candidate(p: GemmProblem, cfg: HwConfig, bm: number, bn: number, kFract
 /** The candidate with the caller's fixed fields; undefined when it does not fit. */
 function fitted(p: GemmProblem, cfg: HwConfig, t: GemmTiling, fixed: Partial<GemmTiling>): GemmTiling | undefined {
   const merged = { ...t, ...fixed };
-  const units = tileGrid(p, merged).count * kSlices(merged);
+  const units = tileGrid(p, merged).count * Math.max(1, kSlices(merged));
   // a user's core grid takes all the blocks it is given; (tile, K slice) units in order, at most one block each
   const blockDim = merged.gridN ? (fixed.blockDim ?? gridBlocks(p, cfg, merged.gridN)) : Math.min(units, fixed.blockDim ?? cfg.cores);
   if (merged.gridN && !gridFits(gridUnits(p, gridUnitN(cfg.organisation)), blockDim, merged.gridN)) return undefined;
