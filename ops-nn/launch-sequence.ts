@@ -36,7 +36,10 @@ export class LaunchSequence {
   private next = 0;
   private readonly placed: Placed[] = [];
 
-  constructor(readonly policy: L2Policy) {}
+  /** `l2`: the L2 the first launch starts with in 'warm' mode (default: flushed) */
+  constructor(readonly policy: L2Policy, l2?: L2Cache) {
+    this.l2 = l2;
+  }
 
   /** The L2 fields of the next launch: `l2` (warm only) and its GM placement. */
   launch(tensors: readonly TensorDesc[], gmBytes: number, carries: readonly Carry[] = []): { l2?: L2Cache; gmPlacement: GmPlacement; l2Start: L2Start } {

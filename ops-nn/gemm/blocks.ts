@@ -29,6 +29,15 @@ export interface Tile {
   readonly n0: number;
   readonly cols: number;
   readonly hn: number;
+  /** K split: which slice of K the tile runs (its L1 chunks first .. first + count); absent: all of K */
+  readonly slice?: KSlice;
+}
+
+/** One K slice: its index and its L1 chunks (of every weight piece). */
+export interface KSlice {
+  readonly index: number;
+  readonly first: number;
+  readonly count: number;
 }
 
 /** Tiles [start, end) of block `b` of `blockDim`: the first `count % blockDim` blocks get one more. */
@@ -97,10 +106,28 @@ export function gridBlockTiles(p: GemmProblem, t: Pick<GemmTiling, 'baseM' | 'ba
 /** The grid's column unit on `organisation`. */
 export const gridUnitN = (organisation: string): number => (organisation === 'coupled' ? 32 : 16);
 
-/** The tiles block `b` runs, in the tiling's way of dealing them (its own order comes later: tilesForBlock). */
-export function blockTiles(p: GemmProblem, t: Pick<GemmTiling, 'baseM' | 'baseN' | 'blockDim' | 'gridN'>, organisation: string, b: number): Tile[] {
-  if (t.gridN) return gridBlockTiles(p, t, t.gridN, gridUnitN(organisation), b);
+/**
+ * The (tile, K slice) units of a K split, slice by slice (each slice's tiles in tile order, so a block
+ * with several units of one slice runs neighbouring tiles, as an unsplit block does): slice s takes
+ * the L1 chunks blockRange(chunks, slices, s).
+ */
+export function sliceUnits(p: GemmProblem, t: Pick<GemmTiling, 'baseM' | 'baseN' | 'baseK' | 'stepK' | 'splitK'>): Tile[] {
+  const slices = t.splitK ?? 1;
   const all = tilesOf(p, t);
+  if (slices === 1) return all;
+  const chunks = ceilDiv(p.k, t.stepK * t.baseK);
+  const out: Tile[] = [];
+  for (let index = 0; index < slices; index++) {
+    const r = blockRange(chunks, slices, index);
+    for (const x of all) out.push({ ...x, slice: { index, first: r.start, count: r.end - r.start } });
+  }
+  return out;
+}
+
+/** The tiles block `b` runs, in the tiling's way of dealing them (its own order comes later: tilesForBlock). */
+export function blockTiles(p: GemmProblem, t: Pick<GemmTiling, 'baseM' | 'baseN' | 'baseK' | 'stepK' | 'blockDim' | 'gridN' | 'splitK'>, organisation: string, b: number): Tile[] {
+  if (t.gridN) return gridBlockTiles(p, t, t.gridN, gridUnitN(organisation), b);
+  const all = sliceUnits(p, t);
   const r = blockRange(all.length, t.blockDim, b);
   return all.slice(r.start, r.end);
 }

@@ -9,7 +9,7 @@ import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { ceilDiv, roundUp } from '../kernel.js';
 import { blockRange, gridBlockTiles, gridUnitN, tileAt, tileGrid, type Tile } from './blocks.js';
 import { elemBytes, featureMapBytes, k0Of } from './sizes.js';
-import { outTypeOf, type GemmEpilogue, type GemmProblem } from './spec.js';
+import { columnsOf, outTypeOf, type GemmEpilogue, type GemmProblem } from './spec.js';
 import type { GemmTiling } from './tiling.js';
 import { blockTraffic, tilesTraffic, type MapMode } from './traffic.js';
 import { copyConversionOf } from './copy-deq.js';
@@ -29,6 +29,8 @@ export interface GemmEstimate {
   readonly chipBytes: number;
   /** busy cycles of each limit (pipes: the busiest block) */
   readonly busy: Readonly<Record<Bound, number>>;
+  /** K split: the estimated cycles of the reduction launch (included in `cycles`) */
+  readonly reduceCycles?: number;
 }
 
 /**
@@ -192,4 +194,52 @@ function ownMissBytes(p: GemmProblem, own: readonly Tile[], aBytes: number, rowR
   let b = 0;
   for (const hn of columns.values()) b += p.pieces * hn * p.k * elemBytes(p);
   return b / rowRanges + aBytes / colRanges;
+}
+
+/** Elements a streaming vector kernel gives each block before another block is worth it (ops-nn/vector/elementwise.ts). */
+const REDUCE_MIN_PER_BLOCK = 4096;
+
+/**
+ * The estimate of a K split (split.ts): the partial launch is costed as a GEMM whose batch entries
+ * are the slices (each slice's own K, its own part of B, an int32 epilogue into the workspace, the
+ * bias with the first slice only), dealt to blocks in the same order as blocks.ts deals (tile, slice)
+ * units; then the reduction launch, which reads every slice of the workspace and writes the output.
+ */
+export function estimateSplitGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMode: MapMode): GemmEstimate {
+  const slices = t.splitK ?? 1;
+  const kL1 = t.stepK * t.baseK;
+  const perSlice = Math.ceil(Math.ceil(p.k / kL1) / slices);
+  const partial: GemmProblem = {
+    ...p,
+    batch: p.batch * slices,
+    k: Math.min(p.k, perSlice * kL1),
+    bCount: slices * p.bCount,
+    aPerBatch: true,
+    epilogue: { kind: 'int32' },
+    place: cfg.organisation === 'coupled' ? 'ub' : 'fixpipe',
+  };
+  const { splitK: _s, ...unsplit } = t;
+  const g = estimateGemm(partial, unsplit, cfg, mapMode);
+  const reduceCycles = Math.round(estimateReduce(p, slices, cfg));
+  return { ...g, cycles: g.cycles + reduceCycles, reduceCycles };
+}
+
+/**
+ * Cycles of the reduction launch: the workspace (every slice) streamed in and the output out over
+ * the vector blocks' GM ports, or the L2's bandwidth if that is less, the adds and the epilogue's
+ * passes, and one GM round trip; counted one after the other (the outputs a split is for are small).
+ */
+function estimateReduce(p: GemmProblem, slices: number, cfg: HwConfig): number {
+  const elems = (p.batch / p.groups) * p.m * columnsOf(p);
+  const separated = cfg.organisation === 'separated';
+  const maxBlocks = cfg.cores * (separated ? cfg.aivPerAic : 1);
+  const blocks = Math.max(1, Math.min(maxBlocks, Math.ceil(elems / REDUCE_MIN_PER_BLOCK)));
+  const outBytes = DTYPE_BYTES[outTypeOf(p.epilogue)];
+  const inRate = Math.min(blocks * Math.min(cfg.paths.GM_UB.bytesPerCycle, cfg.gm.coreBytesPerCycle), cfg.l2.chipBytesPerCycle);
+  const outRate = Math.min(blocks * Math.min(cfg.paths.UB_GM.bytesPerCycle, cfg.gm.coreBytesPerCycle), cfg.l2.chipBytesPerCycle);
+  const stream = (slices * elems * 4) / inRate + (elems * outBytes) / outRate;
+  const passes = slices - 1 + (p.epilogue.kind === 'requant' ? (p.epilogue.semantics === 'onnx' ? 8 : 11) : 0);
+  const vector = passes * (Math.ceil(elems / blocks / REPEAT_ELEMS) * cfg.vector.classes.unary.cyclesPerRepeat + PASS_OVERHEAD);
+  // a small output is one or two chunks per block: its loads, passes and store hardly overlap
+  return cfg.paths.GM_UB.fixedLatency + cfg.paths.UB_GM.fixedLatency + stream + vector;
 }

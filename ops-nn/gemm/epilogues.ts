@@ -8,15 +8,16 @@ import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { Emitter, gm, l1, ub } from '../emitter.js';
 import { roundUp } from '../kernel.js';
 import type { CrossQueue } from '../queue.js';
-import { tableColumn } from './main-loop.js';
+import { hasBias, tableColumn } from './main-loop.js';
 import { slots, type Plan, type Tile, type TileTurn } from './plan.js';
 import { aivQueues, type CubeQueues } from './queues.js';
 import { accType, columnsOf, outTypeOf, type GemmProblem } from './spec.js';
 import { emitConvertRows, emitVectorEpilogue } from './vector-epilogue.js';
 import { biasInL0c, convertsOnCopy, emitAfterCopy, emitBiasBroadcast, emitConvertingCopy } from './copy-deq.js';
 
-/** GM element offset of a tile's first output element. */
-export const yElement = (p: GemmProblem, tile: Tile) => (Math.floor(tile.e / p.groups) * p.m + tile.m0) * columnsOf(p) + (tile.e % p.groups) * p.n + tile.n0;
+/** GM element offset of a tile's first output element; a K slice's tile goes to its slice of the workspace (split.ts). */
+export const yElement = (p: GemmProblem, tile: Tile) =>
+  ((tile.slice?.index ?? 0) * (p.batch / p.groups) * p.m + Math.floor(tile.e / p.groups) * p.m + tile.m0) * columnsOf(p) + (tile.e % p.groups) * p.n + tile.n0;
 
 export const FIXPIPE_QUANT = { int32: 'none', f16: 'f322f16' } as const;
 
@@ -72,7 +73,7 @@ export function emitUbEpilogue(e: Emitter, pl: Plan, q: CubeQueues, { tile, cslo
   nq.alloc(dslot);
   const pitch = onCopy
     ? emitAfterCopy(e, tile, ubp, nd, p.epilogue)
-    : emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: p.bias, uniform: pl.uniform, column: tableColumn(p, tile) });
+    : emitVectorEpilogue(e, tile, ubp, nd, { epilogue: p.epilogue, bias: hasBias(p, tile), uniform: pl.uniform, column: tableColumn(p, tile) });
   nq.enque(dslot);
   nq.deque(dslot);
   const rowBytes = tile.cols * outSize;

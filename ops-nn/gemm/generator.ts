@@ -21,8 +21,8 @@ import { biasInL0c, emitBiasBroadcast } from './copy-deq.js';
 import { plan, type Plan, type Tile, type TileTurn } from './plan.js';
 import { cubeQueues, type CubeQueues } from './queues.js';
 import { tableEntries, type GemmProblem } from './spec.js';
-import { checkGemmTiling, featureMapPlan, withResidentA, type GemmTiling } from './tiling.js';
-import { chooseGemmTiling, tilerNotes } from './tiler.js';
+import { checkGemmTiling, featureMapPlan, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
+import { chooseGemmTiling, tilerNotes, type TilerChoice } from './tiler.js';
 import { blockTiles } from './blocks.js';
 import { bandOf, maxSlabRows, type Slab } from './slab.js';
 import type { ConvGeom } from './spec.js';
@@ -194,7 +194,7 @@ export function tilesForBlock(pl: Plan, tiles: readonly Tile[]): Tile[] {
 /** A tile's img2col parameters inside its block's band: the band's, with the tile's own first position. */
 const bandSlab = (b: { band: Slab; m0: number }, tile: Tile): Slab => ({ ...b.band, mStart: b.band.mStart + (tile.m0 - b.m0) });
 
-function checkProblem(p: GemmProblem, cfg: HwConfig): void {
+export function checkProblem(p: GemmProblem, cfg: HwConfig): void {
   const ep = p.epilogue;
   if (!cfg.cube.dtypePairs.some(([x, y]) => x === p.aType && y === p.bType))
     throw new OpError(`the cube of ${cfg.name} does not multiply ${p.aType} x ${p.bType}`);
@@ -212,16 +212,34 @@ function checkProblem(p: GemmProblem, cfg: HwConfig): void {
   }
 }
 
-/** Generates the GEMM kernel for `cfg`; fields of `tiling` the caller leaves out come from the tiler (tiler.ts). */
+/**
+ * Generates the GEMM kernel for `cfg`; fields of `tiling` the caller leaves out come from the tiler
+ * (tiler.ts), which does not split K here: a split takes two launches (generateGemmLaunches, split.ts).
+ */
 export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<GemmTiling>, name = 'gemm'): Kernel {
+  if (tiling?.splitK !== undefined && tiling.splitK !== 1)
+    throw new OpError(`splitK ${tiling.splitK}: a K split runs two launches (the partial GEMM, then the reduction): generate it with generateGemmLaunches, or use splitK 1`);
   checkProblem(p, cfg);
-  const choice = chooseGemmTiling(p, cfg, tiling);
+  return buildGemm(p, p, cfg, tiling, chooseGemmTiling(p, cfg, tiling), name);
+}
+
+/** The tiling the generator runs: the tiler's choice with the caller's fields, blocks and resident A following the final tile. */
+export function finalTiling(p: GemmProblem, cfg: HwConfig, tiling: Partial<GemmTiling> | undefined, choice: TilerChoice): GemmTiling {
   const merged: GemmTiling = { ...choice.tiling, ...tiling };
   // A user tile changes the tile count, so the default block count follows it unless given.
-  const tileCount = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN);
-  let t: GemmTiling = tiling?.blockDim === undefined && !merged.gridN ? { ...merged, blockDim: Math.min(tileCount, cfg.cores) } : merged;
+  const units = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN) * Math.max(1, kSlices(merged)); // a bad splitK (0) is reported by checkGemmTiling, not as blockDim 0
+  let t: GemmTiling = tiling?.blockDim === undefined && !merged.gridN ? { ...merged, blockDim: Math.min(units, cfg.cores) } : merged;
   // Unless the user chose, the resident A panel follows the final tile and block count.
   if (tiling?.aResident === undefined) t = withResidentA(p, t, cfg);
+  return t;
+}
+
+/**
+ * The kernel of problem `p` with the tiler's `choice` (made for `tilerProblem`: the same problem, or
+ * for a K split's partial launch the whole GEMM the split stands for, so the notes explain the choice).
+ */
+export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConfig, tiling: Partial<GemmTiling> | undefined, choice: TilerChoice, name = 'gemm'): Kernel {
+  const t = finalTiling(p, cfg, tiling, choice);
   checkGemmTiling(p, t, cfg);
   const pl = plan(p, t, cfg);
   const blocks = Array.from({ length: t.blockDim }, (_, b) => blockTiles(p, t, cfg.organisation, b));
@@ -257,7 +275,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
     programs.aiv = v.b.build();
   }
   const notes = [
-    `${tileTotal} output tiles of ${t.gridN ? 'at most ' : ''}${t.baseM} x ${t.baseN} over ${t.blockDim} block(s)${t.gridN ? ` on a core grid of ${t.blockDim / t.gridN} row ranges x ${t.gridN} column ranges (each block one rectangle of the output)` : ''}; K in chunks of ${t.stepK * t.baseK}, mmad depth ${t.baseK}${p.pieces > 1 ? `; ${p.pieces} weight pieces (zero-point correction needs 9 bits)` : ''}`,
+    `${kSlices(t) > 1 ? `K split in ${kSlices(t)} slices of at most ${Math.ceil(kChunks(p, t) / kSlices(t))} L1 chunks: each (tile, slice) pair writes its int32 partial tile to a GM workspace, which the reduction launch adds up; ` : ''}${tileTotal / kSlices(t)} output tiles of ${t.gridN ? 'at most ' : ''}${t.baseM} x ${t.baseN} over ${t.blockDim} block(s)${t.gridN ? ` on a core grid of ${t.blockDim / t.gridN} row ranges x ${t.gridN} column ranges (each block one rectangle of the output)` : ''}; K in chunks of ${t.stepK * t.baseK}, mmad depth ${t.baseK}${p.pieces > 1 ? `; ${p.pieces} weight pieces (zero-point correction needs 9 bits)` : ''}`,
     pl.coupled
       ? 'epilogue on the vector unit through UB'
       : pl.mixed
@@ -266,7 +284,7 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
     ...(p.aSource.kind === 'img2col' && !pl.mapWhole
       ? [`${featureMapPlan(p, t, cfg).fitsWhole ? 'feature map in slabs (whole maps would move more bytes, each block running only part of one)' : 'feature map larger than L1'}: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`]
       : []),
-    ...tilerNotes(p, cfg, choice, t),
+    ...tilerNotes(tilerProblem, cfg, choice, t),
       ...(p.aSource.kind === 'img2col' && pl.mapWhole && t.blockDim > 1 ? ['feature map split over the blocks: each block loads only the input rows its output rows read, plus the halo, once per image'] : []),
       ...(pl.bPanels > 0 ? [`weights resident in L1: a block runs its tiles column by column and loads each column's B panel once (${pl.bPanels} panel slot${pl.bPanels > 1 ? 's' : ''} of ${pl.bPanelBytes} bytes)`] : []),
   ];

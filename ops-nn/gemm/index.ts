@@ -8,3 +8,4 @@ export * from './problem.js';
 export * from './tiler.js';
 export * from './cost-model.js';
 export * from './blocks.js';
+export * from './split.js';

@@ -68,17 +68,23 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
   // resident B panels: nothing streams per chunk; the panel's l1B slot is this tile's B
   const panel = turn.bPanel;
   const kL1 = t.stepK * t.baseK;
-  const chunks = ceilDiv(p.k, kL1);
-  const stepsPerPiece = ceilDiv(p.k, t.baseK);
+  // a K slice runs only its chunks of every piece (blocks.ts sliceUnits); otherwise all of K
+  const firstChunk = tile.slice?.first ?? 0;
+  const chunks = tile.slice?.count ?? ceilDiv(p.k, kL1);
+  const kBegin = firstChunk * kL1;
+  const kEnd = Math.min(p.k, (firstChunk + chunks) * kL1);
+  const stepsPerPiece = ceilDiv(kEnd - kBegin, t.baseK);
   const totalSteps = p.pieces * stepsPerPiece;
   const totalChunks = p.pieces * chunks;
   const aBase = pl.gm.a!.offset + (p.aPerBatch ? tile.e : 0) * pl.aBytes;
   const c: Counters = { step: 0, chunk: 0 };
+  // the bias is added once: by the first K slice of a split tile (integer adds: any slice would do)
+  const withBias = hasBias(p, tile);
   for (let piece = 0; piece < p.pieces; piece++) {
     const bBase = pl.gm.b!.offset + (piece * p.bCount + (tile.e % p.bCount)) * pl.bBytes;
     for (let ch = 0; ch < chunks; ch++, c.chunk++) {
       const ls = c.chunk % pl.nL1;
-      const kStart = ch * kL1;
+      const kStart = kBegin + ch * kL1;
       const kLen = Math.min(kL1, p.k - kStart);
       if (!panel) {
         q.l1.alloc(ls);
@@ -99,7 +105,7 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
         if (j === 0 && (!panel || panel.filling)) q.l1.deque(panel ? panelSlot : ls);
         if (g === 0 && newPanel) q.panel.deque(turn.aSlot);
         q.l0.alloc(l0);
-        if (g === 0 && p.bias && !pl.coupled)
+        if (g === 0 && withBias && !pl.coupled)
           e.b.emit('copy_l1_bt', { dst: mem('BT', 0), src: l1(pl.l1Bias + tableColumn(p, tile) * 4), blockCount: 1, blockLen: tile.hn * 4, srcGap: 0, dstGap: 0 });
         if (p.aSource.kind === 'img2col') {
           const cv = p.aSource.conv;
@@ -149,7 +155,7 @@ export function emitTileMainLoop(e: Emitter, pl: Plan, q: CubeQueues, turn: Tile
         q.l0.deque(l0);
         if (g === 0) q.l0c.alloc(cslot);
         // the first starts from the bias table (separated chips), from the bias already broadcast into L0C (copy-deq.ts), or from zero
-        const init = g > 0 || biasInL0c(pl) ? 'acc' : p.bias && !pl.coupled ? 'bias' : 'zero';
+        const init = g > 0 || biasInL0c(pl) ? 'acc' : withBias && !pl.coupled ? 'bias' : 'zero';
         e.b.emit('mmad', { dst: mem('L0C', pl.l0c[cslot]!), a: mem('L0A', pl.l0a[l0]!), b: mem('L0B', pl.l0b[l0]!), bias: mem('BT', 0), m: tile.rows, k: kStep, n: tile.cols, aType: p.aType, bType: p.bType, init });
         q.l0.free(l0);
         if (g === totalSteps - 1) q.l0c.enque(cslot);
@@ -166,3 +172,6 @@ export function tileSlab(pl: Plan, tile: Tile): Slab {
 
 /** Device slot of a tile's first column in the per-column tables. */
 export const tableColumn = (p: GemmProblem, tile: Tile) => (tile.e % p.bCount) * tableStride(p) + tile.n0;
+
+/** Whether a tile's accumulator starts from (or gets) the bias: every tile, or a K split's first slice only. */
+export const hasBias = (p: GemmProblem, tile: Tile): boolean => p.bias && (tile.slice?.index ?? 0) === 0;

@@ -9,7 +9,7 @@ import { GmAllocator, ceilDiv, roundUp, type TensorDesc } from '../kernel.js';
 import { nzBytes } from '../layout.js';
 import { DTYPE_BYTES } from '../../isa/numeric/dtype.js';
 import { accType, columnsOf, outTypeOf, tableStride, type GemmProblem } from './spec.js';
-import { aPanelBytes, elemBytes, featureMapBytes, featureMapPlan, k0Of, type GemmTiling } from './tiling.js';
+import { aPanelBytes, elemBytes, featureMapBytes, featureMapPlan, k0Of, kSlices, type GemmTiling } from './tiling.js';
 import type { UbPlan } from './vector-epilogue.js';
 import { gridBlockTiles, gridUnitN, type Tile } from './blocks.js';
 
@@ -105,6 +105,7 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const uniform = ep.kind !== 'requant' || (ep.scales.every((s) => s === ep.scales[0]) && ep.offsets.every((o) => o === ep.offsets[0]));
   const outBytes = DTYPE_BYTES[outTypeOf(ep)];
   const alloc = new GmAllocator();
+  const slices = kSlices(t);
   const aCount = p.aPerBatch ? p.batch : 1;
   const rowsOut = (p.batch / p.groups) * p.m;
   const g: Record<GmName, TensorDesc | undefined> = {
@@ -114,7 +115,10 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
     words: !coupled && !mixed && ep.kind === 'requant' && !uniform ? alloc.alloc({ name: 'quant_words', role: 'param', dtype: 'u32', dims: [cols16, 2], layout: 'VECTOR', bytes: cols16 * 8 }) : undefined,
     tables: coupled || mixed ? alloc.alloc({ name: 'epilogue_tables', role: 'param', dtype: 's32', dims: [3, params], layout: 'VECTOR', bytes: 3 * params * 4 }) : undefined,
     workspace: mixed ? alloc.alloc({ name: 'workspace', role: 'param', dtype: 's32', dims: [t.blockDim, 2, t.baseM, roundUp(t.baseN, 32)], layout: 'ND', bytes: t.blockDim * 2 * slotBytes }) : undefined,
-    y: alloc.alloc({ name: 'y', role: 'output', dtype: outTypeOf(ep), dims: [rowsOut, columnsOf(p)], layout: 'ND', bytes: rowsOut * columnsOf(p) * outBytes }),
+    // a K split's partial int32 tiles, one output-sized slice per K slice, for the reduction (split.ts)
+    y: slices > 1
+      ? alloc.alloc({ name: 'partials', role: 'output', dtype: 's32', dims: [slices, rowsOut, columnsOf(p)], layout: 'ND', bytes: slices * rowsOut * columnsOf(p) * 4 })
+      : alloc.alloc({ name: 'y', role: 'output', dtype: outTypeOf(ep), dims: [rowsOut, columnsOf(p)], layout: 'ND', bytes: rowsOut * columnsOf(p) * outBytes }),
   };
   const nL1 = t.dbL1 ? 2 : 1;
   const nL0 = t.dbL0 ? 2 : 1;
@@ -132,7 +136,8 @@ export function plan(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Plan {
   const aTaken = (resident ? aPanels : 1) * aL1;
   // a panel arrives in K chunks through the l1 queue: it needs at least as many as the queue is deep
   const panelChunks = p.pieces * ceilDiv(p.k, t.stepK * t.baseK);
-  const panels = img2col && whole && columnReuse(p, t, cfg) >= 2 && panelChunks >= nL1 ? residentBPanels(p, t, cfg, aTaken + tablesL1) : { count: 0, pieceBytes: 0 };
+  // a K slice reads only its part of K, a panel holds all of it
+  const panels = img2col && whole && slices === 1 && columnReuse(p, t, cfg) >= 2 && panelChunks >= nL1 ? residentBPanels(p, t, cfg, aTaken + tablesL1) : { count: 0, pieceBytes: 0 };
   const bPanelBytes = panels.pieceBytes * p.pieces;
   const l1B = panels.count > 0 ? slots(aTaken, bPanelBytes, panels.count) : slots(aTaken, t.baseN * kL1, nL1);
   const l1Bias = panels.count > 0 ? aTaken + panels.count * bPanelBytes : aTaken + nL1 * t.baseN * kL1;

@@ -8,16 +8,18 @@
  * cube work and reading fewer bytes. Big GEMMs already fill the chip, and their big tile moves the
  * fewest bytes per MAC, so it stays.
  *
- * K is never split over cores: partial int32 sums would need an exact cross-core reduction (a GM
- * workspace and a second pass; the ISA has no atomic add), which is not implemented.
+ * K is split over cores (split.ts) only when the caller can run the two launches a split takes
+ * (`allowSplitK`), the output has fewer tiles than the chip has cores, and the estimate of the split,
+ * the workspace traffic and the reduction launch included, is faster than the unsplit choice by more
+ * than the margin. A user's splitK is kept like any other fixed field.
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { OpError, ceilDiv, roundUp } from '../kernel.js';
 import { gridFits, gridUnitN, gridUnits, tileGrid } from './blocks.js';
-import { estimateGemm, type GemmEstimate } from './cost-model.js';
+import { estimateGemm, estimateSplitGemm, type GemmEstimate } from './cost-model.js';
 import { k0Of } from './sizes.js';
 import type { GemmProblem } from './spec.js';
-import { featureMapPlan, fits, withResidentA, type GemmTiling } from './tiling.js';
+import { featureMapPlan, fits, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
 
 /** The big tiles, largest first: [baseM, baseN, K fractals per mmad]. */
 const BIG_TILES: readonly (readonly [number, number, number])[] = [
@@ -50,6 +52,8 @@ export interface TilerChoice {
   readonly bigTile?: { readonly tiling: GemmTiling; readonly estimate: GemmEstimate };
   /** fields the caller fixed, which every candidate keeps */
   readonly fixed: readonly (keyof GemmTiling)[];
+  /** the tiler split K: the best unsplit tiling, and its estimate */
+  readonly unsplit?: { readonly tiling: GemmTiling; readonly estimate: GemmEstimate };
 }
 
 /** A candidate tiling with double buffering everywhere, sized to the problem. */
@@ -67,22 +71,59 @@ function candidate(p: GemmProblem, cfg: HwConfig, bm: number, bn: number, kFract
 /** The candidate with the caller's fixed fields; undefined when it does not fit. */
 function fitted(p: GemmProblem, cfg: HwConfig, t: GemmTiling, fixed: Partial<GemmTiling>): GemmTiling | undefined {
   const merged = { ...t, ...fixed };
-  const tiles = tileGrid(p, merged).count;
-  // a user's core grid takes all the blocks it is given; tiles in tile order, at most one block each
-  const blockDim = merged.gridN ? (fixed.blockDim ?? gridBlocks(p, cfg, merged.gridN)) : Math.min(tiles, fixed.blockDim ?? cfg.cores);
+  const units = tileGrid(p, merged).count * Math.max(1, kSlices(merged));
+  // a user's core grid takes all the blocks it is given; (tile, K slice) units in order, at most one block each
+  const blockDim = merged.gridN ? (fixed.blockDim ?? gridBlocks(p, cfg, merged.gridN)) : Math.min(units, fixed.blockDim ?? cfg.cores);
   if (merged.gridN && !gridFits(gridUnits(p, gridUnitN(cfg.organisation)), blockDim, merged.gridN)) return undefined;
   const withBlocks = { ...merged, blockDim };
   const full = fixed.aResident === undefined ? withResidentA(p, withBlocks, cfg) : withBlocks;
   return fits(p, full, cfg) ? full : undefined;
 }
 
-const estimateOf = (p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmEstimate => estimateGemm(p, t, cfg, featureMapPlan(p, t, cfg).whole ? 'whole' : 'slabs');
+const estimateOf = (p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmEstimate =>
+  (kSlices(t) > 1 ? estimateSplitGemm : estimateGemm)(p, t, cfg, featureMapPlan(p, t, cfg).whole ? 'whole' : 'slabs');
 
 /**
  * Chooses the tiling: fields in `fixed` (the user's) are kept, the tiler picks the rest. Throws when
  * no tile fits at all.
  */
-export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling> = {}): TilerChoice {
+export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling> = {}, allowSplitK = false): TilerChoice {
+  const plain = choosePlain(p, cfg, fixed);
+  if (!allowSplitK || fixed.splitK !== undefined || fixed.gridN || !splittable(p) || tileGrid(p, plain.tiling).count >= cfg.cores) return plain;
+  const split = splitCandidates(p, cfg, fixed).map((t) => ({ tiling: t, estimate: estimateOf(p, t, cfg) }));
+  if (split.length === 0) return plain;
+  const fastest = split.reduce((a, b) => (b.estimate.cycles < a.estimate.cycles ? b : a));
+  if (fastest.estimate.cycles >= plain.estimate.cycles * (1 - MARGIN)) return plain;
+  return { ...fastest, fixed: plain.fixed, unsplit: { tiling: plain.tiling, estimate: plain.estimate } };
+}
+
+/** Whether a problem can be split over K at all (tiling.ts checkSplitK says why not). */
+const splittable = (p: GemmProblem) => p.aType !== 'f16' && p.aType !== 'f32' && p.bCount === 1 && p.groups === 1;
+
+/**
+ * K-split candidates: every tile-order candidate that leaves cores idle, with each slice count that
+ * fits its (tile, slice) units on the cores and gives every slice at least one L1 chunk.
+ */
+function splitCandidates(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>): GemmTiling[] {
+  const out: GemmTiling[] = [];
+  const stepN = cfg.organisation === 'coupled' ? 32 : 16;
+  for (const bm of SMALL_SIDES)
+    for (const bn of SMALL_SIDES) {
+      if (bn % stepN) continue;
+      const base = K_FRACTALS.map((kf) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, fixed.blockDim), fixed)).find((c) => c !== undefined);
+      if (!base || out.some((o) => sameTile(o, base))) continue;
+      const tiles = tileGrid(p, base).count;
+      const most = Math.min(Math.floor((fixed.blockDim ?? cfg.cores) / tiles), kChunks(p, base), cfg.cores);
+      for (let splitK = 2; splitK <= most; splitK++) {
+        const t = fitted(p, cfg, { ...base, splitK, aResident: false }, fixed);
+        if (t) out.push(t);
+      }
+    }
+  return out;
+}
+
+/** The tiling without a K split. */
+function choosePlain(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>): TilerChoice {
   const fixedKeys = (Object.keys(fixed) as (keyof GemmTiling)[]).filter((k) => fixed[k] !== undefined);
   const blockDim = fixed.blockDim;
   const big = BIG_TILES.map(([bm, bn, kf]) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, blockDim), fixed)).find((t) => t !== undefined);
@@ -190,13 +231,19 @@ export const defaultGemmTiling = (p: GemmProblem, cfg: HwConfig, blockDim?: numb
 
 const shape = (t: GemmTiling) => `${t.baseM} x ${t.baseN}`;
 const describe = (p: GemmProblem, t: GemmTiling, e: GemmEstimate, cfg: HwConfig) =>
-  `${t.gridN ? `a core grid of ${t.blockDim / t.gridN} x ${t.gridN} rectangles in tiles of at most ${shape(t)}` : `${tileGrid(p, t).count} tiles of ${shape(t)}`} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KB GM -> L1)`;
+  `${t.gridN ? `a core grid of ${t.blockDim / t.gridN} x ${t.gridN} rectangles in tiles of at most ${shape(t)}` : `${tileGrid(p, t).count} tiles of ${shape(t)}${kSlices(t) > 1 ? ` x ${kSlices(t)} K slices` : ''}`} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KB GM -> L1)`;
 
 /** Kernel notes: which tile the tiler chose and why, and how many cores it uses. */
 export function tilerNotes(p: GemmProblem, cfg: HwConfig, c: TilerChoice, final: GemmTiling): string[] {
   const user = c.fixed.length ? ` (${c.fixed.join(', ')} given by the user)` : '';
   const e = final === c.tiling ? c.estimate : estimateOf(p, final, cfg);
   const head = `tiler${user}: ${describe(p, final, e, cfg)}`;
+  if (kSlices(final) > 1) {
+    const why = c.unsplit
+      ? `chosen over the unsplit ${describe(p, c.unsplit.tiling, c.unsplit.estimate, cfg)}: the output has fewer tiles than the chip has cores, and the split is estimated more than ${MARGIN * 100}% faster with the workspace traffic and the reduction launch counted`
+      : 'splitK given by the user';
+    return [`${head}; K split in ${kSlices(final)} slices (the reduction launch estimated ~${e.reduceCycles ?? 0} clk of it); ${why}`];
+  }
   if (!c.bigTile) return [`${head}; the largest tile that fits: no smaller tile is estimated more than ${MARGIN * 100}% faster or on more cores`];
   return [`${head}; chosen over the largest tile that fits, ${describe(p, c.bigTile.tiling, c.bigTile.estimate, cfg)}`];
 }

@@ -36,7 +36,18 @@ export interface GemmTiling {
    * one rectangle of the output per block; absent or 0: tiles are dealt in tile order
    */
   readonly gridN?: number;
+  /**
+   * K slices (split.ts): blocks run (output tile, K slice) pairs and write int32 partial tiles to a
+   * GM workspace, and a second launch adds the slices and applies the epilogue; absent or 1: no split
+   */
+  readonly splitK?: number;
 }
+
+/** K slices of a tiling (1: unsplit). */
+export const kSlices = (t: Pick<GemmTiling, 'splitK'>): number => t.splitK ?? 1;
+
+/** L1 chunks of one K pass (per weight piece): the unit K slices are cut in. */
+export const kChunks = (p: GemmProblem, t: Pick<GemmTiling, 'stepK' | 'baseK'>): number => ceilDiv(p.k, t.stepK * t.baseK);
 
 /**
  * How much of an img2col feature map L1 keeps: all of it when it fits next to the B chunks and
@@ -144,6 +155,7 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
   if (t.baseM / 16 > 255) bad(`baseM ${t.baseM} needs more than 255 fractals per LoadData`);
   if ((t.baseK / k0) * (t.baseN / 16) > 255) bad(`baseK x baseN = ${t.baseK} x ${t.baseN} needs more than 255 fractals per LoadData`);
   if (t.baseM > 4095 || t.baseN > 4095 || t.baseK > 4095) bad('mmad sizes are limited to 4095');
+  if (t.splitK !== undefined && t.splitK !== 1) checkSplitK(p, t, cfg, bad);
   if (t.gridN) {
     const u = gridUnits(p, gridUnitN(cfg.organisation));
     if (!Number.isSafeInteger(t.gridN) || t.gridN < 0 || t.gridN > cfg.cores) bad(`gridN ${t.gridN} must be an integer in 0..${cfg.cores} (0: no core grid; ${cfg.cores} cores)`);
@@ -152,14 +164,33 @@ export function checkGemmTiling(p: GemmProblem, t: GemmTiling, cfg: HwConfig): v
       bad(`a core grid of ${t.blockDim} blocks, ${t.gridN} along N, needs gridN to divide blockDim, at most ${u.colUnits} column ranges of ${u.unitN} and at most ${u.rowUnits} row ranges of 16 rows`);
   } else {
     const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
-    if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > Math.min(tiles, cfg.cores))
-      bad(`blockDim ${t.blockDim} must be in 1..${Math.min(tiles, cfg.cores)} (${tiles} output tiles, ${cfg.cores} cores)`);
+    const units = tiles * kSlices(t);
+    const what = kSlices(t) > 1 ? `${tiles} output tiles x ${kSlices(t)} K slices` : `${tiles} output tiles`;
+    if (!Number.isSafeInteger(t.blockDim) || t.blockDim < 1 || t.blockDim > Math.min(units, cfg.cores))
+      bad(`blockDim ${t.blockDim} must be in 1..${Math.min(units, cfg.cores)} (${what}, ${cfg.cores} cores)`);
   }
   for (const [buf, need] of Object.entries(gemmFootprint(p, t, cfg))) {
     const kp = cfg.coreKinds[kindOf(cfg, buf)]?.buffers ?? {};
     const have = kp[buf as keyof typeof kp]?.bytes ?? 0;
     if (need > have) bad(`${buf} needs ${need} bytes but ${cfg.name} has ${have} (over by ${need - have}); use a smaller base tile or turn off double buffering`);
   }
+}
+
+/**
+ * What a K split needs: an integer accumulator (an fp32 one would sum its partials in another order
+ * than the unsplit kernel, so FP16 GEMMs stay unsplit), one set of per-column tables for every output
+ * row (the reduction applies them per column), no core grid, and at least one L1 chunk per slice.
+ */
+function checkSplitK(p: GemmProblem, t: GemmTiling, cfg: HwConfig, bad: (what: string) => never): void {
+  const s = t.splitK!;
+  const chunks = kChunks(p, t);
+  if (!Number.isSafeInteger(s) || s < 1) bad(`splitK ${s} must be a positive integer (1: no K split)`);
+  if (p.aType === 'f16' || p.aType === 'f32')
+    bad(`splitK ${s}: FP16 GEMMs are not split over K (fp32 partial sums added in another order would not give the unsplit kernel's bits); use splitK 1`);
+  if (p.bCount > 1 || p.groups > 1) bad(`splitK ${s}: a K split needs one B matrix and one column group (this GEMM has ${p.bCount} B matrices, ${p.groups} groups); use splitK 1`);
+  if (t.gridN) bad(`splitK ${s} and gridN ${t.gridN} cannot be combined: K slices are dealt in tile order; drop one`);
+  if (s > chunks) bad(`splitK ${s} is more than the ${chunks} L1 chunk(s) of K (K ${p.k} in chunks of stepK x baseK = ${t.stepK * t.baseK}): use at most ${chunks}, or a smaller stepK`);
+  if (s > cfg.cores) bad(`splitK ${s} is more than the ${cfg.cores} cores of ${cfg.name}`);
 }
 
 /**
@@ -171,7 +202,8 @@ export function withResidentA(p: GemmProblem, t: GemmTiling, cfg: HwConfig): Gem
   const tiles = p.batch * ceilDiv(p.m, t.baseM) * ceilDiv(p.n, t.baseN);
   // on a core grid a block's row of tiles spans its column range, not all of N
   const rowSpan = t.gridN ? gridBlockTiles(p, t, t.gridN, gridUnitN(cfg.organisation), 0).filter((x) => x.m0 === 0 && x.e === 0).length : ceilDiv(p.n, t.baseN);
-  const reuse = p.aSource.kind === 'matrix' && rowSpan > 1 && (t.gridN ? true : ceilDiv(tiles, t.blockDim) >= 2);
+  // a K slice reads only its part of K: a whole-K panel would load more than it uses
+  const reuse = p.aSource.kind === 'matrix' && kSlices(t) === 1 && rowSpan > 1 && (t.gridN ? true : ceilDiv(tiles, t.blockDim) >= 2);
   const resident = { ...t, aResident: true };
   return reuse && fits(p, resident, cfg) ? resident : { ...t, aResident: false };
 }

@@ -9,7 +9,7 @@
 import type { HwConfig } from '../../hw/config/types.js';
 import { hardwareScale } from '../../isa/numeric/fixpipe-quant.js';
 import { OpError } from '../kernel.js';
-import { gemmGmImage, gemmOutput, gemmProblem, generateGemm, prepareWeights, type GemmEpilogue, type GemmProblem, type GemmShape } from '../gemm/index.js';
+import { gemmLaunchesOutput, gemmLaunchImage, gemmProblem, generateGemmLaunches, generateSplitReduce, kSlices, prepareWeights, type GemmEpilogue, type GemmLaunches, type GemmProblem, type GemmShape, type GemmTiling } from '../gemm/index.js';
 import { generateRequant, generateShiftU8ToS8 } from '../quant/index.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import { checkElementCount } from './tensor.js';
@@ -121,6 +121,22 @@ function* requantInGm(cfg: HwConfig, op: CubeOp, y: Uint8Array): HostProgram<Uin
   return result;
 }
 
+/**
+ * The GEMM launches of a cube operator (ops-nn/gemm/split.ts: the kernel alone, or a K split's partial GEMM
+ * and reduction). With fusion 'gm' a split's reduction requantises as it adds (the requant kernel's
+ * own steps), so only an unsplit 'gm' GEMM leaves its int32 output to separate requant launches.
+ */
+export function cubeGemmLaunches(s: CubeShape, p: GemmProblem, fusion: Fusion, cfg: HwConfig, name: string, tiling?: Partial<GemmTiling>): { gemm: GemmLaunches; requantAfter: boolean } {
+  const g = generateGemmLaunches(p, cfg, tiling, name);
+  const requant = fusion === 'gm' && s.out.kind === 'requant';
+  if (!requant || g.launches.length === 1) return { gemm: g, requantAfter: requant };
+  const out = s.out as Extract<CubeOutput, { kind: 'requant' }>;
+  const epilogue: GemmEpilogue = { kind: 'requant', semantics: 'onnx', scales: out.multipliers, offsets: new Array<number>(s.bCount * s.n).fill(out.zeroPoint), outType: out.outType, relu: false };
+  const [partials, reduction] = g.launches;
+  const reduce = generateSplitReduce({ ...p, epilogue }, kSlices(g.tiling), cfg, reduction!.kernel.name);
+  return { gemm: { ...g, launches: [partials!, { ...reduction!, kernel: reduce }] }, requantAfter: false };
+}
+
 /** x - 128 as int8, on the device (for cubes that only multiply s8 x s8). */
 function* shiftU8ToS8(cfg: HwConfig, bytes: Uint8Array): HostProgram<Uint8Array> {
   const k = generateShiftU8ToS8(bytes.length, cfg);
@@ -150,9 +166,11 @@ export function* runCubeOp(cfg: HwConfig, op: CubeOp, opts: OperatorOptions): Ho
     bias[i] = v;
   }
   const p = cubeProblem(op, { aType: dev.type, pieces: w.pieces, aZeroPoint: zp, fusion, ...(opts.vectorRequant ? { vectorRequant: opts.vectorRequant } : {}) }, cfg);
-  const kernel = generateGemm(p, cfg, undefined, op.kernelName ?? (op.conv ? 'conv' : 'matmul'));
-  const gm = yield { kernel, gm: gemmGmImage(kernel, p, cfg, { a, b: w.data, bias }), ...(op.hostNotes ? { hostNotes: op.hostNotes } : {}) };
-  let y = gemmOutput(kernel, gm);
-  if (fusion === 'gm' && op.out.kind === 'requant') y = yield* requantInGm(cfg, op, y);
+  const { gemm, requantAfter } = cubeGemmLaunches(op, p, fusion, cfg, op.kernelName ?? (op.conv ? 'conv' : 'matmul'));
+  let gm: Uint8Array | undefined;
+  for (const [i, l] of gemm.launches.entries())
+    gm = yield { kernel: l.kernel, gm: gemmLaunchImage(gemm, i, cfg, { a, b: w.data, bias }, gm), ...(l.carries ? { carries: l.carries } : {}), ...(i === 0 && op.hostNotes ? { hostNotes: op.hostNotes } : {}) };
+  let y = gemmLaunchesOutput(gemm, gm!);
+  if (requantAfter) y = yield* requantInGm(cfg, op, y);
   return { y, fusion };
 }

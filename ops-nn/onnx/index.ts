@@ -19,7 +19,7 @@ import type { OnnxOperator } from './types.js';
 export * from './tensor.js';
 export * from './contract.js';
 export * from './types.js';
-export { cubeProblem, requantRuns, type CubeOutput, type CubeShape } from './cube-op.js';
+export { cubeGemmLaunches, cubeProblem, requantRuns, type CubeOutput, type CubeShape } from './cube-op.js';
 export { ConvInteger, DequantizeLinear, MatMulInteger, MaxPool, QLinearAdd, QLinearAveragePool, QLinearConv, QLinearGlobalAveragePool, QLinearLeakyRelu, QLinearMatMul, QuantizeLinear };
 
 /** Every operator, by ONNX op type. */

@@ -9,9 +9,9 @@
  */
 import type { HwConfig } from '../../hw/config/types.js';
 import { OpError } from '../kernel.js';
-import type { ElementwiseTiling } from '../vector/elementwise.js';
+import type { ElementwiseTiling, ParamSpec } from '../vector/elementwise.js';
 import type { VectorKernel } from '../vector/kernel-io.js';
-import type { Step } from '../vector/steps.js';
+import type { Ref, Step } from '../vector/steps.js';
 import { streamKernel } from '../vector/stream-kernel.js';
 import { QRANGE, checkDims, checkF32, checkZeroPoints, narrowSteps, type QType } from './common.js';
 
@@ -36,17 +36,7 @@ export function generateRequant(s: RequantSpec, cfg: HwConfig, tiling?: Partial<
     if (l.length !== 1 && l.length !== s.cols) throw new OpError(`${OP}: ${what} has ${l.length} values; give 1 or one per column (${s.cols})`);
   checkF32(s.multipliers, 'multiplier', OP);
   checkZeroPoints(s.zeroPoints, s.outType, OP);
-  const [qmin, qmax] = QRANGE[s.outType];
-  const v = 'tmp0';
-  const steps: Step[] = [
-    { op: 'conv', to: 'f32', from: 's32', round: 'rint', dst: v, src: 'in0' },
-    { op: 'muls', dtype: 'f32', dst: v, src: v, value: { param: 'm' } },
-    { op: 'maxs', dtype: 'f32', dst: v, src: v, value: { param: 'lo' } },
-    { op: 'mins', dtype: 'f32', dst: v, src: v, value: { param: 'hi' } },
-    { op: 'conv', to: 's32', from: 'f32', round: 'rint', dst: v, src: v },
-    ...(s.zeroPoints.some((z) => z !== 0) ? [{ op: 'adds', dtype: 's32', dst: v, src: v, value: { param: 'zp' } } as const] : []),
-    ...narrowSteps(v, 'tmp1', 'out0', s.outType),
-  ];
+  const r = requantSteps(s, 'in0');
   const perColumn = s.multipliers.length > 1 || s.zeroPoints.length > 1;
   return streamKernel(
     {
@@ -56,16 +46,39 @@ export function generateRequant(s: RequantSpec, cfg: HwConfig, tiling?: Partial<
       outputs: [{ name: 'y', dtype: s.outType }],
       temps: ['f32', 'f16'],
       ...(perColumn ? { axis: { channels: s.cols, inner: 1 } } : {}),
-      params: {
-        m: { dtype: 'f32', values: s.multipliers },
-        lo: { dtype: 'f32', values: s.zeroPoints.map((z) => qmin - z) },
-        hi: { dtype: 'f32', values: s.zeroPoints.map((z) => qmax - z) },
-        zp: { dtype: 's32', values: s.zeroPoints },
-      },
-      steps,
-      notes: [`requant s32 -> ${s.outType}: fp32(fp32(acc) * M[c]) clamped to [qmin - zp, qmax - zp], round half to even, + zp (ONNX Runtime QLinear)`],
+      params: r.params,
+      steps: r.steps,
+      notes: [REQUANT_NOTE(s.outType)],
     },
     cfg,
     tiling,
   );
+}
+
+export const REQUANT_NOTE = (outType: QType) => `requant s32 -> ${outType}: fp32(fp32(acc) * M[c]) clamped to [qmin - zp, qmax - zp], round half to even, + zp (ONNX Runtime QLinear)`;
+
+/**
+ * The requant steps and their parameters, from the int32 buffer `src` to `out0` through `tmp0`
+ * (f32) and `tmp1` (f16): the requant kernel's body, also run by the K-split reduction
+ * (ops-nn/gemm/split.ts) after it adds the slices.
+ */
+export function requantSteps(s: Pick<RequantSpec, 'multipliers' | 'zeroPoints' | 'outType'>, src: Ref): { steps: Step[]; params: Record<string, ParamSpec> } {
+  const [qmin, qmax] = QRANGE[s.outType];
+  const v = 'tmp0';
+  const steps: Step[] = [
+    { op: 'conv', to: 'f32', from: 's32', round: 'rint', dst: v, src },
+    { op: 'muls', dtype: 'f32', dst: v, src: v, value: { param: 'm' } },
+    { op: 'maxs', dtype: 'f32', dst: v, src: v, value: { param: 'lo' } },
+    { op: 'mins', dtype: 'f32', dst: v, src: v, value: { param: 'hi' } },
+    { op: 'conv', to: 's32', from: 'f32', round: 'rint', dst: v, src: v },
+    ...(s.zeroPoints.some((z) => z !== 0) ? [{ op: 'adds', dtype: 's32', dst: v, src: v, value: { param: 'zp' } } as const] : []),
+    ...narrowSteps(v, 'tmp1', 'out0', s.outType),
+  ];
+  const params: Record<string, ParamSpec> = {
+    m: { dtype: 'f32', values: s.multipliers },
+    lo: { dtype: 'f32', values: s.zeroPoints.map((z) => qmin - z) },
+    hi: { dtype: 'f32', values: s.zeroPoints.map((z) => qmax - z) },
+    zp: { dtype: 's32', values: s.zeroPoints },
+  };
+  return { steps, params };
 }

@@ -10,6 +10,7 @@ import { kernelAssembly } from '../lib/asm-directives.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { keyValues, listBlock, summaryJson } from '../lib/report.js';
 import { UsageError } from '../lib/errors.js';
+import { JobError } from '../lib/job-error.js';
 import { sanitizerJson } from '../lib/sanitizer-report.js';
 import { runMatmul, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from '../lib/run-matmul.js';
 import type { CliContext, CliIo } from './context.js';
@@ -33,6 +34,7 @@ const OPTIONS = {
   'db-l0': { type: 'boolean', describe: 'tiling: double-buffer L0A/L0B tiles' },
   'db-l0c': { type: 'boolean', describe: 'tiling: double-buffer L0C tiles' },
   'a-resident': { type: 'boolean', describe: 'tiling: keep a tile row\'s A panel in L1 and reuse it (--no-a-resident streams A; default: when it fits and pays)' },
+  'split-k': intOption('split-k', 'tiling (int8): K slices over cores, added up exactly by a second (reduction) launch; 1: no split (default: the tiler splits when the output has fewer tiles than cores and it pays)'),
   'per-channel': { type: 'boolean', describe: 'one requantisation scale and offset per output column' },
   bias: { type: 'boolean', default: true, describe: 'add an int32 bias per column (--no-bias to drop it)' },
   relu: { type: 'boolean', describe: 'ReLU in the epilogue' },
@@ -50,6 +52,7 @@ function textReport(j: MatmulJobResult, asmFile: string | undefined): string {
   const parts = [
     formatSummary(j.summary),
     `tiling: ${keyValues(j.kernel.tiling)}`,
+    ...(j.launches ? [`launches (their cycles add up to the total): ${j.launches.map((l) => `${l.name} ${l.cycles} clk on ${l.blockDim} block(s)`).join(', ')}`] : []),
     listBlock('kernel notes:', j.kernel.notes.map((n) => `- ${n}`)),
   ];
   if (j.verified !== undefined) parts.push(`bit-exact vs reference: ${j.verified ? 'yes' : `NO (${mismatchText(j.mismatch!)})`}`);
@@ -71,6 +74,8 @@ function jsonReport(j: MatmulJobResult, asmFile: string | undefined) {
     blockDim: j.kernel.blockDim,
     tiling: j.kernel.tiling,
     ...summaryJson(j.summary),
+    // a K split runs two launches; the figures above are their sum
+    ...(j.launches ? { launches: j.launches } : {}),
     verified: j.verified ?? null,
     mismatch: j.mismatch ?? null,
     notes: j.kernel.notes,
@@ -93,7 +98,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     // One block unless asked: a run's figures then describe one core, the unit tilings are tuned on.
     // `all` leaves it to the tiler: one block per output tile, up to every core of the preset.
     ...(a.cores === 'all' ? {} : { blockDim: a.cores ?? 1 }),
-    tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c, aResident: a.aResident }),
+    tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c, aResident: a.aResident, splitK: a.splitK }),
     mode: a.timingOnly ? 'timing' : 'functional',
     bias: a.bias,
     perChannel: a.perChannel ?? false,
@@ -116,6 +121,7 @@ function runMatmulCli(a: Args, io: CliIo): number {
   let j: MatmulJobResult;
   try {
     j = runMatmul(opts);
+    if (asmFile && j.launches) throw new JobError(`--emit-asm writes one program, and this tiling runs ${j.launches.length} launches (a K split); add --split-k 1 for the unsplit kernel`);
     if (asmFile) {
       asmFile.write(kernelAssembly(j.kernel, j.config.name, opts.configOverrides));
       asmFile.commit();

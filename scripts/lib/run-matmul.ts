@@ -7,17 +7,17 @@
 import type { L2Policy } from '../../ops-nn/launch-sequence.js';
 import { loadConfig } from '../../hw/config/load.js';
 import type { HwConfig } from '../../hw/config/types.js';
-import type { SimMode, SimResult } from '../../hw/simulate.js';
+import type { Launch, SimMode, SimResult } from '../../hw/simulate.js';
 import type { Kernel } from '../../ops-nn/kernel.js';
 import { f16BitsToNumber, numberToF16Bits, roundF16 } from '../../isa/numeric/float16.js';
 import { gemmOutput } from '../../ops-nn/gemm/index.js';
 import {
   biasPlacement,
-  generateMatmul,
   generateMatmulF16,
+  generateMatmulLaunches,
+  matmulLaunchImage,
   matmulF16GmImage,
   matmulF16Reference,
-  matmulGmImage,
   matmulReference,
   type MatmulF16Spec,
   type MatmulSpec,
@@ -25,7 +25,11 @@ import {
 } from '../../ops-nn/matmul/index.js';
 import type { OpSummary } from '../../traces/index.js';
 import { randomInputs, randomQuant, type MatmulInputs } from './matmul-data.js';
-import { runLaunch, type TraceOptions } from './outputs.js';
+import { runLaunch, type LaunchRun, type TraceOptions } from './outputs.js';
+import { sequenceResult, simulateInSequence } from './sequence.js';
+import { JobError } from './job-error.js';
+import { LaunchSequence, type Carry } from '../../ops-nn/launch-sequence.js';
+import { summarise } from '../../traces/index.js';
 import { seededRandom } from './rng.js';
 
 /** What to run. Only the shape is required. */
@@ -81,6 +85,8 @@ export interface MatmulJobResult {
   /** the INT8 spec (with its requant parameters), or the FP16 one */
   readonly spec: MatmulSpec | MatmulF16Spec;
   readonly kernel: Kernel;
+  /** a K split: the launches the job ran (partial GEMM, reduction), whose cycles add up to the result's */
+  readonly launches?: readonly { readonly name: string; readonly blockDim: number; readonly cycles: number }[];
   readonly result: SimResult;
   readonly summary: OpSummary;
   /** functional mode: whether every output byte equals the reference's */
@@ -114,14 +120,18 @@ export function runMatmul(o: MatmulJobOptions): MatmulJobResult {
   const tiling = o.blockDim === undefined ? o.tiling : { ...o.tiling, blockDim: o.blockDim };
   const job = o.dtype === 'f16' ? f16Job(o, config, tiling, r, mode) : int8Job(o, config, tiling, r, mode);
   const label = `matmul ${o.m}x${o.k}x${o.n}${o.dtype === 'f16' ? ' f16' : ''}`;
-  const launch = { config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
-  const run = runLaunch(launch, label, o.trace, job.kernel.usefulMacs, o.l2);
+  const limits = { ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
+  const seq = job.launches ? runSequence(config, job.launches, mode, limits, label, job.kernel.usefulMacs, o) : undefined;
+  const run: LaunchRun = seq
+    ? { result: seq.result, summary: seq.summary }
+    : runLaunch({ config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...limits }, label, o.trace, job.kernel.usefulMacs, o.l2);
   const mismatch = mode === 'functional' && run.result.gm ? job.check(run.result.gm) : undefined;
   return {
     config,
     dtype: o.dtype ?? 'int8',
     spec: job.spec,
     kernel: job.kernel,
+    ...(job.launches && seq ? { launches: job.launches.map((l, i) => ({ name: l.kernel.name, blockDim: l.kernel.blockDim, cycles: seq.cycles[i]! })) } : {}),
     ...run,
     ...(mode === 'functional' ? { verified: mismatch === undefined } : {}),
     ...(mismatch ? { mismatch } : {}),
@@ -134,19 +144,66 @@ interface Job {
   readonly kernel: Kernel;
   readonly gm: Uint8Array | number;
   readonly check: (gm: Uint8Array) => Mismatch | undefined;
+  /** a K split: its launches, each with the GM image it starts from (given GM after the launch before) */
+  readonly launches?: readonly SequenceLaunch[];
+}
+
+/** One launch of a job's sequence. */
+interface SequenceLaunch {
+  readonly kernel: Kernel;
+  readonly carries?: readonly Carry[];
+  readonly image: (before: Uint8Array | undefined) => Uint8Array | number;
 }
 
 function int8Job(o: MatmulJobOptions, config: HwConfig, tiling: Partial<MatmulTiling> | undefined, r: () => number, mode: SimMode): Job {
   const shape = { m: o.m, k: o.k, n: o.n, bias: o.bias ?? true, perChannel: o.perChannel ?? false, outType: o.outType ?? 's8' };
   const spec: MatmulSpec = { m: o.m, k: o.k, n: o.n, bias: shape.bias, quant: randomQuant(shape, r), outType: shape.outType, relu: o.relu ?? false };
-  const kernel = generateMatmul(spec, config, tiling);
+  const g = generateMatmulLaunches(spec, config, tiling);
   const inputs = mode === 'functional' ? randomInputs(shape, r) : undefined;
+  const image = (i: number, before?: Uint8Array) => (inputs ? matmulLaunchImage(g, i, spec, config, inputs.a, inputs.b, inputs.bias, before) : g.launches[i]!.kernel.gmBytes);
+  if (g.launches.length === 1) {
+    const kernel = g.launches[0]!.kernel;
+    return { spec, kernel, gm: image(0), check: (gm) => firstMismatch(kernel, spec, gm, inputs!) };
+  }
+  // the partial GEMM stands for the job (its tiling and blocks); the notes are both launches'
+  const kernel = { ...g.launches[0]!.kernel, notes: g.launches.flatMap((l) => l.kernel.notes) };
+  const reduce = g.launches[g.launches.length - 1]!.kernel;
   return {
     spec,
     kernel,
-    gm: inputs ? matmulGmImage(kernel, spec, config, inputs.a, inputs.b, inputs.bias) : kernel.gmBytes,
-    check: (gm) => firstMismatch(kernel, spec, gm, inputs!),
+    gm: image(0),
+    check: (gm) => firstMismatch(reduce, spec, gm, inputs!),
+    launches: g.launches.map((l, i) => ({ ...l, image: (before) => image(i, before) })),
   };
+}
+
+/**
+ * Runs a job's launches as one sequence (the second reads the workspace the first wrote: a carry);
+ * with `l2: 'warm'` the whole sequence runs once first and the measured one starts on its L2.
+ */
+function runSequence(
+  config: HwConfig,
+  launches: readonly SequenceLaunch[],
+  mode: SimMode,
+  limits: Pick<Launch, 'maxCycles' | 'maxInstructions' | 'sanitize'>,
+  label: string,
+  usefulMacs: number | undefined,
+  o: MatmulJobOptions,
+): LaunchRun & { cycles: number[] } {
+  if (o.trace) throw new JobError(`--out traces one launch, and this tiling runs ${launches.length} (a K split: ${launches.map((l) => l.kernel.name).join(', ')}); add --split-k 1 to trace the unsplit kernel`);
+  const pass = (sequence: LaunchSequence, m: SimMode) => {
+    let before: Uint8Array | undefined;
+    return launches.map((l) => {
+      const image = m === 'functional' ? l.image(before) : l.kernel.gmBytes;
+      const r = simulateInSequence(sequence, { config, programs: l.kernel.programs, blockDim: l.kernel.blockDim, gm: image, mode: m, ...(m === mode ? limits : {}) }, l.kernel.tensors, l.carries);
+      before = r.gm ?? undefined;
+      return r;
+    });
+  };
+  const warmup = o.l2 === 'warm' ? pass(new LaunchSequence('warm'), 'timing') : undefined;
+  const results = pass(new LaunchSequence(warmup ? 'warm' : 'flushed', warmup?.[warmup.length - 1]!.l2), mode);
+  const result = sequenceResult(results);
+  return { result, summary: summarise(result, label, usefulMacs), cycles: results.map((r) => r.cycles) };
 }
 
 /** fp16 values in [-2, 2): products and sums of a row stay well inside fp16's range. */

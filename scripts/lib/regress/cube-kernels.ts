@@ -4,7 +4,7 @@
  * and conv. Each row: parameters, tiling, and a runner that times the generated kernel(s).
  */
 import { convGemmShapeFor, generateConvF16 } from '../../../ops-nn/conv/index.js';
-import { generateMatmul, generateMatmulF16 } from '../../../ops-nn/matmul/index.js';
+import { generateMatmulF16, generateMatmulLaunches } from '../../../ops-nn/matmul/index.js';
 import { randomQuant } from '../matmul-data.js';
 import { seededRandom } from '../rng.js';
 import { CONV_FIELDS, convOf } from './conv-fields.js';
@@ -29,7 +29,7 @@ export const matmul = defineKernel({
   run: (p, cfg, tiling) => {
     // The scales `run matmul` draws with its default seed: the same kernel, so the same cycles.
     const quant = randomQuant({ ...p }, seededRandom(1));
-    return [{ kernel: generateMatmul({ m: p.m, k: p.k, n: p.n, bias: p.bias, quant, outType: p.outType, relu: p.relu }, cfg, tiling) }];
+    return [...generateMatmulLaunches({ m: p.m, k: p.k, n: p.n, bias: p.bias, quant, outType: p.outType, relu: p.relu }, cfg, tiling).launches];
   },
 });
 

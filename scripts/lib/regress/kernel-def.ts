@@ -56,6 +56,8 @@ export const GEMM_TILING = {
   blockDim: int(1, 4096),
   /** cores along N of a core grid (0: tiles dealt in tile order) */
   gridN: int(0, 4096),
+  /** K slices over cores, added up by a reduction launch (1: no split; INT8 only) */
+  splitK: int(1, 4096),
 } as const;
 
 /** The streaming vector kernels' tiling (ops-nn/vector/elementwise.ts). */

@@ -5,13 +5,14 @@
  * epilogue where the fusion variant puts it. The requant multipliers are powers of two, which fit
  * the fixpipe's 10 mantissa bits, so every variant is legal and exact. Variant `gm` is two kernels:
  * the int32 GEMM, then the standalone requant kernel over its rows; their cycles and pipes add, and
- * the requant kernels read the GEMM's output from the L2 when the entry runs warm.
+ * the requant kernels read the GEMM's output from the L2 when the entry runs warm. A K split (the
+ * tiler's, or the manifest's splitK) adds its reduction launch, which requantises itself under `gm`.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
-import { generateGemm, VECTOR_REQUANTS, type GemmProblem, type GemmShape, type GemmTiling, type VectorRequant } from '../../../ops-nn/gemm/index.js';
+import { VECTOR_REQUANTS, type GemmProblem, type GemmShape, type GemmTiling, type VectorRequant } from '../../../ops-nn/gemm/index.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { generateRequant } from '../../../ops-nn/quant/index.js';
-import { cubeProblem, FUSIONS, requantRuns, type Fusion } from '../../../ops-nn/onnx/index.js';
+import { cubeGemmLaunches, cubeProblem, FUSIONS, requantRuns, type Fusion } from '../../../ops-nn/onnx/index.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
 import type { PlannedLaunch } from './measure.js';
 
@@ -45,8 +46,9 @@ function problem(s: GemmShape, o: QuantGemmOptions, multipliers: readonly number
 /** Generates the kernels of one quantised cube operator, in launch order. */
 export function runQuantGemm(s: GemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): PlannedLaunch[] {
   const multipliers = Array.from({ length: s.bCount * s.n }, (_, i) => multiplierOf(o.perChannel, i));
-  const gemm = { kernel: generateGemm(problem(s, o, multipliers, cfg), cfg, tiling, name) };
-  if (o.fusion !== 'gm') return [gemm];
+  const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
+  const { gemm, requantAfter } = cubeGemmLaunches({ ...s, out }, problem(s, o, multipliers, cfg), o.fusion, cfg, name, tiling);
+  if (!requantAfter) return [...gemm.launches];
   // The requant launches of the operator (one over every row: all row blocks share multipliers),
   // each reading its rows of the GEMM's int32 output (a carry: warm in the L2 if the entry runs warm).
   const cols = s.groups * s.n;
@@ -54,5 +56,5 @@ export function runQuantGemm(s: GemmShape, o: QuantGemmOptions, cfg: HwConfig, t
     kernel: generateRequant({ rows: r.count * s.m, cols, multipliers: r.multipliers, zeroPoints: [o.zeroPoint], outType: 's8' }, cfg),
     carries: [{ tensor: 'acc', back: i + 1, from: 'y', offset: r.first * s.m * cols * 4 }],
   }));
-  return [gemm, ...rq];
+  return [...gemm.launches, ...rq];
 }
