@@ -107,9 +107,23 @@ export class StagedOutputs {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new JobError(`cannot lock ${this.dir} to publish the outputs: ${(e as Error).message}`);
       }
-      const holder = Number(fs.readFileSync(lock, 'utf8'));
-      if (!Number.isSafeInteger(holder) || !processAlive(holder)) fs.rmSync(lock, { force: true });
-      else if (Date.now() > until) throw new JobError(`${lock} is held by process ${holder} for more than ${LOCK_WAIT_MS / 1000} s (remove it if that process is gone)`);
+      let text: string;
+      try {
+        text = fs.readFileSync(lock, 'utf8');
+      } catch (e) {
+        // the holder released it between our attempt and this read: try again at once
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw new JobError(`cannot read the lock ${lock}: ${(e as Error).message}`);
+      }
+      const holder = Number(text);
+      // an empty lock is one being written by its new holder: wait for it like any other
+      if (text !== '' && (!Number.isSafeInteger(holder) || holder <= 0 || !processAlive(holder))) fs.rmSync(lock, { force: true });
+      else if (Date.now() > until)
+        throw new JobError(
+          text === ''
+            ? `${lock} has stayed empty for ${LOCK_WAIT_MS / 1000} s (a run died while taking it): remove it`
+            : `${lock} is held by process ${holder} for more than ${LOCK_WAIT_MS / 1000} s (remove it if that process is gone)`,
+        );
       else sleep(10);
     }
   }
