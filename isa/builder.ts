@@ -21,6 +21,8 @@ export class ProgramBuilder {
   private readonly insns: Insn[] = [];
   private readonly labels = new Map<string, number>();
   private readonly fixups: { pc: number; field: string; label: string }[] = [];
+  /** pcs of instructions appended already built (appendBuilt): validated when they were built */
+  private readonly built = new Set<number>();
 
   /** Current pc: the index the next emitted instruction will have. */
   get pc(): number {
@@ -36,6 +38,18 @@ export class ProgramBuilder {
       insn[o.name] = -1;
     }
     this.insns.push(insn as unknown as Insn);
+    return this;
+  }
+
+  /**
+   * Appends instructions of a program this builder's caller already built (so already validated):
+   * they are not validated again. They must hold no branch targets (those are pcs of their own program).
+   */
+  appendBuilt(insns: readonly Insn[]): this {
+    for (const insn of insns) {
+      this.built.add(this.insns.length);
+      this.insns.push(insn);
+    }
     return this;
   }
 
@@ -55,6 +69,7 @@ export class ProgramBuilder {
     }
     const n = this.insns.length;
     this.insns.forEach((insn, pc) => {
+      if (this.built.has(pc)) return;
       const bad = checkInsn(insn, n);
       if (bad) throw new IsaError(`pc ${pc} (${insn.op}): ${bad}`);
     });

@@ -24,6 +24,7 @@ import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, featureMapPlan, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
 import { chooseGemmTiling, tilerNotes, type TilerChoice } from './tiler.js';
 import { blockTiles } from './blocks.js';
+import { emitWithEntryLoops, type EntryMark, type EntryRegions } from './image-loops.js';
 import { bandOf, maxSlabRows, type Slab } from './slab.js';
 import type { ConvGeom } from './spec.js';
 
@@ -33,7 +34,7 @@ const AIVS_PER_TILE = 2;
 const WORKSPACE_SLOTS = 2;
 
 /** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
-function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Workspace | undefined): void {
+function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Workspace | undefined, marks?: EntryMark[]): void {
   const { p } = pl;
   const q = cubeQueues(e.startBlock(), pl);
   if (pl.coupled) {
@@ -80,6 +81,7 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
   const aSlotOf = (k: number) => (double ? k % 2 : 0);
   if (double) q.panel.prime();
   tiles.forEach((tile, i) => {
+    if (marks && (i === 0 || tiles[i - 1]!.e !== tile.e)) marks.push({ pc: e.b.pc, entry: tile.e });
     const cslot = i % pl.nL0C;
     const entry = p.aPerBatch ? tile.e : 0;
     const slab = slabOfTile(tile);
@@ -114,6 +116,7 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
     // two slots: MTE1 frees a resident A after the last tile that reads it
     if (double && key !== '' && (i === tiles.length - 1 || keyOf(tiles[i + 1]!) !== key)) q.panel.free(aSlotOf(aPanel));
   });
+  marks?.push({ pc: e.b.pc, entry: -1 });
   if (double) q.panel.drain();
   // take every "free" back, as Ascend C's pipe does at the end: no flag is left set when the core ends
   q.l1.drain();
@@ -254,9 +257,20 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
     e.b.emit('li', { rd: 2, imm: b });
     e.b.emit('beq', { rs1: 1, rs2: 2, target: `block${b}` });
   }
+  const regions = entryRegions(pl);
+  let looped = 0;
   for (let b = 0; b < t.blockDim; b++) {
     if (b > 0) e.b.label(`block${b}`);
-    emitBlock(e, pl, tilesForBlock(pl, tilesOfBlock(b)), workspaceOf(b));
+    const tiles = tilesForBlock(pl, tilesOfBlock(b));
+    if (!regions) {
+      emitBlock(e, pl, tiles, workspaceOf(b));
+      continue;
+    }
+    // generated straight-line on its own, then appended with its repeating entries as loops
+    const own = new Emitter(cfg);
+    const marks: EntryMark[] = [];
+    emitBlock(own, pl, tiles, workspaceOf(b), marks);
+    looped += emitWithEntryLoops(e, own.b.build().insns, marks, regions, `block${b}`);
   }
   const programs: Kernel['programs'] = { [pl.coupled ? 'coupled' : 'aic']: e.b.build() };
   if (crossQueue) {
@@ -285,6 +299,7 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
       ? [`${featureMapPlan(p, t, cfg).fitsWhole ? 'feature map in slabs (whole maps would move more bytes, each block running only part of one)' : 'feature map larger than L1'}: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`]
       : []),
     ...tilerNotes(tilerProblem, cfg, choice, t),
+    ...(looped > 0 ? [`${looped} of ${p.batch} batch entries run in scalar loops (a block's run of identical entries is one loop body; the scalar unit's loop instructions are timed)`] : []),
       ...(p.aSource.kind === 'img2col' && pl.mapWhole && t.blockDim > 1 ? ['feature map split over the blocks: each block loads only the input rows its output rows read, plus the halo, once per image'] : []),
       ...(pl.bPanels > 0 ? [`weights resident in L1: a block runs its tiles column by column and loads each column's B panel once (${pl.bPanels} panel slot${pl.bPanels > 1 ? 's' : ''} of ${pl.bPanelBytes} bytes)`] : []),
   ];
@@ -299,5 +314,21 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
     tensors: Object.values(pl.gm).filter((d): d is TensorDesc => d !== undefined),
     notes,
     tiling: { ...t },
+  };
+}
+
+/**
+ * The per-entry A and output regions of a kernel whose batch entries differ only there (one A per
+ * entry, one B, no groups, no K split, not a mixed kernel), which can then run as loops; else
+ * undefined.
+ */
+function entryRegions(pl: Plan): EntryRegions | undefined {
+  const { p, t } = pl;
+  if (p.batch < 2 || !p.aPerBatch || p.groups !== 1 || p.bCount !== 1 || pl.mixed || kSlices(t) > 1) return undefined;
+  const a = pl.gm.a!;
+  const y = pl.gm.y!;
+  return {
+    a: { offset: a.offset, stride: pl.aBytes, end: a.offset + a.bytes },
+    y: { offset: y.offset, stride: y.bytes / p.batch, end: y.offset + y.bytes },
   };
 }
