@@ -25,9 +25,8 @@ import type { HwConfig } from '../../hw/config/types.js';
 import { FRACTAL_C } from '../../isa/shapes.js';
 import { Emitter, ub } from '../emitter.js';
 import { roundUp } from '../kernel.js';
-import { tableColumn } from './main-loop.js';
 import type { Plan, Tile } from './plan.js';
-import { accType, type GemmEpilogue, type GemmProblem } from './spec.js';
+import { accType, tableColumn, type GemmEpilogue, type GemmProblem } from './spec.js';
 import { wholeConv, wholeScalar } from './ub-passes.js';
 import type { UbPlan } from './vector-epilogue.js';
 

@@ -9,7 +9,7 @@ import { Emitter, gm, l1 } from '../emitter.js';
 import { ceilDiv, roundUp } from '../kernel.js';
 import type { Plan, Tile, TileTurn } from './plan.js';
 import type { CubeQueues } from './queues.js';
-import { tableStride, type ConvGeom, type GemmProblem } from './spec.js';
+import { tableColumn, type ConvGeom, type GemmProblem } from './spec.js';
 import { slabOf, wholeMap, type Slab } from './slab.js';
 import { biasInL0c } from './copy-deq.js';
 
@@ -170,8 +170,6 @@ export function tileSlab(pl: Plan, tile: Tile): Slab {
   return pl.mapWhole ? wholeMap(cv, tile.m0) : slabOf(cv, tile.m0, tile.rows);
 }
 
-/** Device slot of a tile's first column in the per-column tables. */
-export const tableColumn = (p: GemmProblem, tile: Tile) => (tile.e % p.bCount) * tableStride(p) + tile.n0;
 
 /** Whether a tile's accumulator starts from (or gets) the bias: every tile, or a K split's first slice only. */
 export const hasBias = (p: GemmProblem, tile: Tile): boolean => p.bias && (tile.slice?.index ?? 0) === 0;

@@ -112,3 +112,6 @@ export const accType = (aType: Dtype): 's32' | 'f32' => (aType === 'f16' || aTyp
 
 /** Output element type of an epilogue. */
 export const outTypeOf = (e: GemmEpilogue): Dtype => (e.kind === 'int32' ? 's32' : e.kind === 'f16' ? 'f16' : e.outType);
+
+/** Device slot of a tile's first column in the per-column tables. */
+export const tableColumn = (p: GemmProblem, tile: { readonly e: number; readonly n0: number }) => (tile.e % p.bCount) * tableStride(p) + tile.n0;
