@@ -20,22 +20,11 @@ import { drive, operatorFor, type HostTensor } from '../ops-nn/onnx/index.js';
 import { fakeCore, randomF16Bits, runFunctional } from './support/exec-kit.js';
 import { launchKernel } from './support/launch.js';
 import { randInt, rng } from './support/rng.js';
+import { f16Model, forEachCopied, randomCopyCase, type CopyCase } from './support/l0c-copy.js';
 
 const p310 = loadConfig('ascend310p');
 
-/** fp16 round-to-nearest-even of a double, saturating to +-65504 (the copy's conversion), by scaling to the ulp. */
-function f16Of(x: number): number {
-  if (x === 0) return x;
-  const a = Math.abs(x);
-  const e = Math.max(-14, Math.floor(Math.log2(a)));
-  const ulp = 2 ** (e - 10);
-  const q = a / ulp; // exact: a power-of-two scaling
-  let n = Math.floor(q);
-  const rest = q - n;
-  if (rest > 0.5 || (rest === 0.5 && n % 2 === 1)) n += 1;
-  const v = Math.min(65504, n * ulp);
-  return x < 0 ? -v : v;
-}
+const f16Of = (x: number) => f16Model(x, 'saturate');
 
 /** The documented result of one element: f16(fp32(acc) * scale), then ReLU (+0 for anything not positive). */
 const deqElement = (acc: number, scale16: number, relu: boolean): number => {
@@ -51,47 +40,30 @@ function randomAcc(r: () => number): number {
   return randInt(r, -40000, 40000);
 }
 
-interface CopyCase {
-  readonly blockCount: number;
-  readonly blockLen: number;
-  readonly srcGap: number;
-  readonly dstGap: number;
-  readonly src: number;
-  readonly dst: number;
-  readonly relu: number;
-}
-
-function randomCase(r: () => number): CopyCase {
-  return { blockCount: randInt(r, 1, 3), blockLen: randInt(r, 1, 3), srcGap: randInt(r, 0, 2), dstGap: randInt(r, 0, 5), src: 1024 * randInt(r, 0, 20), dst: 32 * randInt(r, 0, 300), relu: randInt(r, 0, 1) };
-}
+const randomCase = randomCopyCase;
 
 /** Fills L0C at the case's source fractals with random accumulators; returns them by (burst, fractal, element). */
 function fillL0c(core: ReturnType<typeof fakeCore>, c: CopyCase, r: () => number): number[] {
   const v = core.dv('L0C');
   const accs: number[] = [];
-  for (let b = 0; b < c.blockCount; b++)
-    for (let f = 0; f < c.blockLen; f++)
-      for (let e = 0; e < 256; e++) {
-        const acc = randomAcc(r);
-        v.setInt32(c.src + (b * (c.blockLen + c.srcGap) + f) * 1024 + e * 4, acc, true);
-        accs.push(acc);
-      }
+  forEachCopied(c, (_b, _f, _e, src) => {
+    const acc = randomAcc(r);
+    v.setInt32(src, acc, true);
+    accs.push(acc);
+  });
   return accs;
 }
 
-/** Checks every converted element at its documented place: burst b at dst + b * (blockLen * 512 + dstGap * 32), fractal f at + 512 f. */
+/** Checks every converted element at its documented place (forEachCopied). */
 function expectCopied(core: ReturnType<typeof fakeCore>, c: CopyCase, accs: number[], scaleOf: (b: number, col: number) => number, label: string): void {
   const v = core.dv('UB');
   let n = 0;
-  for (let b = 0; b < c.blockCount; b++)
-    for (let f = 0; f < c.blockLen; f++)
-      for (let e = 0; e < 256; e++) {
-        const at = c.dst + b * (c.blockLen * 512 + c.dstGap * 32) + f * 512 + e * 2;
-        const want = deqElement(accs[n]!, scaleOf(b, e % 16), c.relu === 1);
-        const got = f16BitsToNumber(v.getUint16(at, true));
-        expect(Object.is(got, want), `${label} burst ${b} fractal ${f} element ${e}: acc ${accs[n]} -> ${got}, want ${want}`).toBe(true);
-        n++;
-      }
+  forEachCopied(c, (b, f, e, _src, dst) => {
+    const want = deqElement(accs[n]!, scaleOf(b, e % 16), c.relu === 1);
+    const got = f16BitsToNumber(v.getUint16(dst, true));
+    expect(Object.is(got, want), `${label} burst ${b} fractal ${f} element ${e}: acc ${accs[n]} -> ${got}, want ${want}`).toBe(true);
+    n++;
+  });
 }
 
 describe('copy_l0c_ub_deq / copy_l0c_ub_vdeq semantics', () => {

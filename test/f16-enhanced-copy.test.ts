@@ -33,25 +33,12 @@ import type { ConvShape } from '../ops-nn/conv/geometry.js';
 import { fakeCore, runFunctional } from './support/exec-kit.js';
 import { launchKernel } from './support/launch.js';
 import { randInt, rng } from './support/rng.js';
+import { f16Model, forEachCopied, randomCopyCase, type CopyCase } from './support/l0c-copy.js';
 
 const p310 = loadConfig('ascend310p');
 const p310off = loadConfig('ascend310p', { features: { enhancedL0cUb: false } });
 
-/** f16 of a double, half to even, by scaling to the ulp of its binade; +-Infinity beyond the f16 range. */
-function f16Of(x: number): number {
-  if (Number.isNaN(x) || x === 0 || !Number.isFinite(x)) return x;
-  const a = Math.abs(x);
-  let e = Math.max(-14, Math.floor(Math.log2(a)));
-  if (e > -14 && 2 ** e > a) e -= 1; // log2 rounded up just below a power of two
-  if (2 ** (e + 1) <= a) e += 1;
-  const ulp = 2 ** (e - 10);
-  const q = a / ulp; // exact: a power-of-two scaling
-  let n = Math.floor(q);
-  const rest = q - n;
-  if (rest > 0.5 || (rest === 0.5 && n % 2 === 1)) n += 1;
-  const v = n * ulp > 65504 ? Infinity : n * ulp;
-  return x < 0 ? -v : v;
-}
+const f16Of = (x: number) => f16Model(x, 'infinity');
 
 /** The documented result of one element: ReLU first (negatives to +0) when asked, then f16. */
 const convertElement = (x: number, relu: boolean): number => f16Of(relu && x < 0 ? 0 : x);
@@ -76,16 +63,6 @@ function randomF32(r: () => number): number {
   return sign * Infinity;
 }
 
-interface CopyCase {
-  readonly blockCount: number;
-  readonly blockLen: number;
-  readonly srcGap: number;
-  readonly dstGap: number;
-  readonly src: number;
-  readonly dst: number;
-  readonly relu: number;
-}
-
 const copyInsn = (c: CopyCase): InsnOf<'copy_l0c_ub_f322f16'> => ({ op: 'copy_l0c_ub_f322f16', dst: mem('UB', c.dst), src: mem('L0C', c.src), blockCount: c.blockCount, blockLen: c.blockLen, srcGap: c.srcGap, dstGap: c.dstGap, relu: c.relu });
 
 describe('copy_l0c_ub_f322f16 semantics', () => {
@@ -93,27 +70,23 @@ describe('copy_l0c_ub_f322f16 semantics', () => {
     const r = rng(0xf3216);
     for (let trial = 0; trial < 25; trial++) {
       const core = fakeCore(p310, 'coupled', 1024, r);
-      const c: CopyCase = { blockCount: randInt(r, 1, 3), blockLen: randInt(r, 1, 3), srcGap: randInt(r, 0, 2), dstGap: randInt(r, 0, 5), src: 1024 * randInt(r, 0, 20), dst: 32 * randInt(r, 0, 300), relu: randInt(r, 0, 1) };
+      const c = randomCopyCase(r);
       const l0c = core.dv('L0C');
       const values: number[] = [];
-      for (let b = 0; b < c.blockCount; b++)
-        for (let f = 0; f < c.blockLen; f++)
-          for (let e = 0; e < 256; e++) {
-            const x = randomF32(r);
-            l0c.setFloat32(c.src + (b * (c.blockLen + c.srcGap) + f) * 1024 + e * 4, x, true);
-            values.push(Math.fround(x));
-          }
+      forEachCopied(c, (_b, _f, _e, src) => {
+        const x = randomF32(r);
+        l0c.setFloat32(src, x, true);
+        values.push(Math.fround(x));
+      });
       execL0cUbF322F16(core.ctx, copyInsn(c), Float64Array.of(c.dst, c.src));
       const ub = core.dv('UB');
       let n = 0;
-      for (let b = 0; b < c.blockCount; b++)
-        for (let f = 0; f < c.blockLen; f++)
-          for (let e = 0; e < 256; e++) {
-            const x = values[n++]!;
-            const got = f16BitsToNumber(ub.getUint16(c.dst + b * (c.blockLen * 512 + c.dstGap * 32) + f * 512 + e * 2, true));
-            const want = convertElement(x, c.relu === 1);
-            expect(Object.is(got, want), `trial ${trial} burst ${b} fractal ${f} element ${e}: ${x} -> ${got}, want ${want}`).toBe(true);
-          }
+      forEachCopied(c, (b, f, e, _src, dst) => {
+        const x = values[n++]!;
+        const got = f16BitsToNumber(ub.getUint16(dst, true));
+        const want = convertElement(x, c.relu === 1);
+        expect(Object.is(got, want), `trial ${trial} burst ${b} fractal ${f} element ${e}: ${x} -> ${got}, want ${want}`).toBe(true);
+      });
     }
   });
 
