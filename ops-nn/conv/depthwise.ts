@@ -25,8 +25,8 @@ import { f16BitsToNumber, numberToF16Bits, roundF16 } from '../../isa/numeric/fl
 import { Emitter, ub } from '../emitter.js';
 import { GmAllocator, OpError } from '../kernel.js';
 import { QRANGE } from '../quant/common.js';
-import { BASE_REG, emitBlocks, type BlockCode } from '../vector/dispatch.js';
-import { bandsOfBlock, rowBands, type RowBand } from '../vector/geometry.js';
+import { BASE_REG, bandBlocks, emitBlocks, type BlockCode } from '../vector/dispatch.js';
+import { rowBands, type RowBand } from '../vector/geometry.js';
 import type { VectorKernel } from '../vector/kernel-io.js';
 import { vBinary, vBinaryStrided, vConv, vDup, vDupStrided, vScalar, type Stride } from '../vector/ops.js';
 import { emitPipeline, streamQueues } from '../vector/pipeline.js';
@@ -214,16 +214,10 @@ export function generateDepthwise(s: DepthwiseSpec, cfg: HwConfig, tiling?: Part
   const y = alloc.alloc({ name: 'y', role: 'output', dtype: outType, dims: [v.n, g.c1, v.oh, v.ow, g.c0], layout: 'NC1HWC0', bytes: g.planes * outPlane });
 
   const bands = rowBands(g.planes, v.oh, rows);
-  const code: BlockCode[] = [];
-  for (let b = 0; b < launchedBlocks(target, blocks); b++) {
-    const mine = bandsOfBlock(bands, blocks, b);
-    if (mine.length === 0) {
-      code.push({ key: 'empty', regs: [], emit: (e) => e.b.emit('end', {}) });
-      continue;
-    }
+  const code = bandBlocks(launchedBlocks(target, blocks), bands, blocks, (mine): BlockCode => {
     const p0 = mine[0]!.plane;
     const c10 = p0 % g.c1;
-    code.push({
+    return {
       key: JSON.stringify(mine.map((m) => [m.plane - p0, (m.plane % g.c1) - c10, m.oh0, m.rows])),
       regs: [
         [BASE_REG, x.offset + p0 * inPlane],
@@ -269,8 +263,8 @@ export function generateDepthwise(s: DepthwiseSpec, cfg: HwConfig, tiling?: Part
         );
         e.b.emit('end', {});
       },
-    });
-  }
+    };
+  });
   const e = new Emitter(cfg);
   emitBlocks(e, code);
   const arithmetic = isInt8(s)

@@ -20,8 +20,8 @@ import { mem } from '../../isa/builder.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import { Emitter, ub } from '../emitter.js';
 import { GmAllocator, OpError, ceilDiv } from '../kernel.js';
-import { BASE_REG, emitBlocks, type BlockCode } from '../vector/dispatch.js';
-import { bandsOfBlock, rowBands, type RowBand } from '../vector/geometry.js';
+import { BASE_REG, bandBlocks, emitBlocks, type BlockCode } from '../vector/dispatch.js';
+import { rowBands, type RowBand } from '../vector/geometry.js';
 import type { VectorKernel } from '../vector/kernel-io.js';
 import { vBinary, vBinaryStrided, vConv, vDup, vDupStrided, vScalar, vScalarStrided } from '../vector/ops.js';
 import { emitPipeline, streamQueues } from '../vector/pipeline.js';
@@ -154,15 +154,9 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
   const blocks = Math.min(tiling?.blocks ?? target.maxBlocks, bands.length);
   if (!Number.isSafeInteger(blocks) || blocks < 1 || blocks > target.maxBlocks) throw new OpError(`pooling: blocks ${blocks} is outside 1..${target.maxBlocks}`);
 
-  const code: BlockCode[] = [];
-  for (let b = 0; b < launchedBlocks(target, blocks); b++) {
-    const mine = bandsOfBlock(bands, blocks, b);
-    if (mine.length === 0) {
-      code.push({ key: 'empty', regs: [], emit: (e) => e.b.emit('end', {}) });
-      continue;
-    }
+  const code = bandBlocks(launchedBlocks(target, blocks), bands, blocks, (mine): BlockCode => {
     const p0 = mine[0]!.plane;
-    code.push({
+    return {
       key: JSON.stringify(mine.map((m) => [m.plane - p0, m.oh0, m.rows])),
       regs: [
         [BASE_REG, x.offset + p0 * inPlane],
@@ -213,8 +207,8 @@ export function generateQPool(s: QPoolSpec, cfg: HwConfig, tiling?: Partial<QPoo
         );
         e.b.emit('end', {});
       },
-    });
-  }
+    };
+  });
   const e = new Emitter(cfg);
   emitBlocks(e, code);
   return {

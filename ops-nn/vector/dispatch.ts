@@ -6,6 +6,7 @@
  * own code (their keys differ).
  */
 import { Emitter } from '../emitter.js';
+import { bandsOfBlock, type RowBand } from './geometry.js';
 
 /** Scalar registers the dispatch uses; bodies address GM relative to BASE_REG + stream index. */
 const IDX_REG = 1;
@@ -43,4 +44,15 @@ export function emitBlocks(e: Emitter, blocks: readonly BlockCode[]): void {
     e.b.label(`body${first}`);
     blocks[first]!.emit(e);
   }
+}
+
+/**
+ * The code of every launched block of a kernel that deals row bands (vector/geometry.ts bandsOfBlock):
+ * `codeOf` for a block with bands, a bare `end` for a launched block past the ones with work.
+ */
+export function bandBlocks(launched: number, bands: readonly RowBand[], blocks: number, codeOf: (mine: RowBand[]) => BlockCode): BlockCode[] {
+  return Array.from({ length: launched }, (_, b) => {
+    const mine = bandsOfBlock(bands, blocks, b);
+    return mine.length === 0 ? { key: 'empty', regs: [], emit: (e) => e.b.emit('end', {}) } : codeOf(mine);
+  });
 }
