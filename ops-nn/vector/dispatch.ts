@@ -47,7 +47,7 @@ export function emitBlocks(e: Emitter, blocks: readonly BlockCode[]): void {
 }
 
 /**
- * The code of every launched block of a kernel that deals row bands (vector/geometry.ts bandsOfBlock):
+ * The code of every launched block of a kernel that deals row bands (ops-nn/vector/geometry.ts bandsOfBlock):
  * `codeOf` for a block with bands, a bare `end` for a launched block past the ones with work.
  */
 export function bandBlocks(launched: number, bands: readonly RowBand[], blocks: number, codeOf: (mine: RowBand[]) => BlockCode): BlockCode[] {
