@@ -142,6 +142,19 @@ describe('--cores all', () => {
     expect(explicit.cycles).toBe(small.cycles);
   });
 
+  it('run matmul --grid-n: one rectangle per core, bit-exact; a grid the chip cannot hold is exit 4 with the reason', async () => {
+    const grid = await cli('run', 'matmul', '--m', '96', '--k', '64', '--n', '128', '--cores', '4', '--grid-n', '2', '--json');
+    expect(grid.code).toBe(0);
+    const j = JSON.parse(grid.stdout) as { tiling: Record<string, unknown>; blockDim: number; verified: boolean };
+    expect(j.tiling.gridN).toBe(2);
+    expect(j.blockDim).toBe(4);
+    expect(j.verified).toBe(true);
+    const bad = await cli('run', 'matmul', '--m', '64', '--k', '64', '--n', '64', '--timing-only', '--grid-n', '30');
+    expect(bad.code).toBe(4);
+    expect(bad.stderrLines.join('\n')).toMatch(/gridN 30 must be an integer in 0\.\.24/);
+    expect(bad.stderrLines.join('\n')).not.toMatch(/    at /);
+  });
+
   it('asm: every core of the preset', async () => {
     const file = write(tmp(), 'e.s', '  end\n');
     expect((await cliJson('asm', file, '--preset', 'ascend310p', '--cores', 'all')).blockDim).toBe(8);

@@ -34,6 +34,7 @@ const OPTIONS = {
   'db-l0': { type: 'boolean', describe: 'tiling: double-buffer L0A/L0B tiles' },
   'db-l0c': { type: 'boolean', describe: 'tiling: double-buffer L0C tiles' },
   'a-resident': { type: 'boolean', describe: 'tiling: keep a tile row\'s A panel in L1 and reuse it (--no-a-resident streams A; default: when it fits and pays)' },
+  'grid-n': intOption('grid-n', 'tiling: a core grid of cores / grid-n row ranges x grid-n column ranges, one rectangle of the output per core; 0: tiles dealt in order (default: the tiler decides)'),
   'split-k': intOption('split-k', 'tiling (int8): K slices over cores, added up exactly by a second (reduction) launch; 1: no split (default: the tiler splits when the output has fewer tiles than cores and it pays)'),
   'per-channel': { type: 'boolean', describe: 'one requantisation scale and offset per output column' },
   bias: { type: 'boolean', default: true, describe: 'add an int32 bias per column (--no-bias to drop it)' },
@@ -98,7 +99,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     // One block unless asked: a run's figures then describe one core, the unit tilings are tuned on.
     // `all` leaves it to the tiler: one block per output tile, up to every core of the preset.
     ...(a.cores === 'all' ? {} : { blockDim: a.cores ?? 1 }),
-    tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c, aResident: a.aResident, splitK: a.splitK }),
+    tiling: defined({ baseM: a.baseM, baseN: a.baseN, baseK: a.baseK, stepK: a.stepK, dbL1: a.dbL1, dbL0: a.dbL0, dbL0C: a.dbL0c, aResident: a.aResident, gridN: a.gridN, splitK: a.splitK }),
     mode: a.timingOnly ? 'timing' : 'functional',
     bias: a.bias,
     perChannel: a.perChannel ?? false,
