@@ -11,7 +11,7 @@ import { KERNELS } from '../scripts/lib/regress/kernels.js';
 import { launchKernel, runOnnx } from './support/launch.js';
 import { randInt, rng } from './support/rng.js';
 
-const loopNote = (notes: readonly string[]) => notes.find((n) => n.includes('scalar loops')) ?? '';
+const loopNote = (notes: readonly string[]) => notes.find((n) => n.includes('batch entries run in scalar loops')) ?? '';
 
 /** The conv kernel the regress table times, at batch n on `blocks` blocks. */
 const convKernel = (preset: string, n: number, blocks: number) => {

@@ -24,7 +24,8 @@ import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, featureMapPlan, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
 import { chooseGemmTiling, tilerNotes, type TilerChoice } from './tiler.js';
 import { blockTiles } from './blocks.js';
-import { emitWithEntryLoops, type EntryMark, type EntryRegions } from './image-loops.js';
+import { emitWithEntryLoops, hasEntryLoops, type EntryMark, type EntryRegions } from './image-loops.js';
+import { emitWithTileLoops } from './tile-loops.js';
 import { bandOf, maxSlabRows, type Slab } from './slab.js';
 import type { ConvGeom } from './spec.js';
 
@@ -34,7 +35,7 @@ const AIVS_PER_TILE = 2;
 const WORKSPACE_SLOTS = 2;
 
 /** One block's code: prologue (tables, initial "free" flags), its tiles, end. */
-function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Workspace | undefined, marks?: EntryMark[]): void {
+function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Workspace | undefined, marks?: EntryMark[], tileMarks?: number[]): void {
   const { p } = pl;
   const q = cubeQueues(e.startBlock(), pl);
   if (pl.coupled) {
@@ -82,6 +83,7 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
   if (double) q.panel.prime();
   tiles.forEach((tile, i) => {
     if (marks && (i === 0 || tiles[i - 1]!.e !== tile.e)) marks.push({ pc: e.b.pc, entry: tile.e });
+    tileMarks?.push(e.b.pc);
     const cslot = i % pl.nL0C;
     const entry = p.aPerBatch ? tile.e : 0;
     const slab = slabOfTile(tile);
@@ -117,6 +119,7 @@ function emitBlock(e: Emitter, pl: Plan, tiles: readonly Tile[], workspace: Work
     if (double && key !== '' && (i === tiles.length - 1 || keyOf(tiles[i + 1]!) !== key)) q.panel.free(aSlotOf(aPanel));
   });
   marks?.push({ pc: e.b.pc, entry: -1 });
+  tileMarks?.push(e.b.pc);
   if (double) q.panel.drain();
   // take every "free" back, as Ascend C's pipe does at the end: no flag is left set when the core ends
   q.l1.drain();
@@ -259,18 +262,19 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
   }
   const regions = entryRegions(pl);
   let looped = 0;
+  let tilesLooped = 0;
   for (let b = 0; b < t.blockDim; b++) {
     if (b > 0) e.b.label(`block${b}`);
     const tiles = tilesForBlock(pl, tilesOfBlock(b));
-    if (!regions) {
-      emitBlock(e, pl, tiles, workspaceOf(b));
-      continue;
-    }
-    // generated straight-line on its own, then appended with its repeating entries as loops
+    // generated straight-line on its own, then appended with its repeating entries, or else its
+    // runs of alike tiles, as loops
     const own = new Emitter(cfg);
     const marks: EntryMark[] = [];
-    emitBlock(own, pl, tiles, workspaceOf(b), marks);
-    looped += emitWithEntryLoops(e, own.b.build().insns, marks, regions, `block${b}`);
+    const tileMarks: number[] = [];
+    emitBlock(own, pl, tiles, workspaceOf(b), marks, tileMarks);
+    const insns = own.b.build().insns;
+    if (regions && hasEntryLoops(insns, marks, regions)) looped += emitWithEntryLoops(e, insns, marks, regions, `block${b}`);
+    else tilesLooped += emitWithTileLoops(e, insns, tileMarks, `block${b}`);
   }
   const programs: Kernel['programs'] = { [pl.coupled ? 'coupled' : 'aic']: e.b.build() };
   if (crossQueue) {
@@ -299,6 +303,7 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
       ? [`${featureMapPlan(p, t, cfg).fitsWhole ? 'feature map in slabs (whole maps would move more bytes, each block running only part of one)' : 'feature map larger than L1'}: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`]
       : []),
     ...tilerNotes(tilerProblem, cfg, choice, t),
+    ...(tilesLooped > 0 ? [`${tilesLooped} of ${tileTotal} output tiles run in scalar loops (a block's run of tiles whose code differs only in addresses that move on by a constant is one loop body)`] : []),
     ...(looped > 0 ? [`${looped} of ${p.batch} batch entries run in scalar loops (a block's run of identical entries is one loop body; the scalar unit's loop instructions are timed)`] : []),
       ...(p.aSource.kind === 'img2col' && pl.mapWhole && t.blockDim > 1 ? ['feature map split over the blocks: each block loads only the input rows its output rows read, plus the halo, once per image'] : []),
       ...(pl.bPanels > 0 ? [`weights resident in L1: a block runs its tiles column by column and loads each column's B panel once (${pl.bPanels} panel slot${pl.bPanels > 1 ? 's' : ''} of ${pl.bPanelBytes} bytes)`] : []),

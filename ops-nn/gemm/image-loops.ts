@@ -141,3 +141,10 @@ export function emitWithEntryLoops(out: Emitter, insns: readonly Insn[], marks: 
   out.b.appendBuilt(insns.slice(last));
   return looped;
 }
+
+/** Whether emitWithEntryLoops would fold anything: some entry (or pair) repeats in the next. */
+export function hasEntryLoops(insns: readonly Insn[], marks: readonly EntryMark[], r: EntryRegions): boolean {
+  const segs: Segment[] = [];
+  for (let i = 0; i + 1 < marks.length; i++) segs.push({ start: marks[i]!.pc, end: marks[i + 1]!.pc, entry: marks[i]!.entry });
+  return segs.some((_, s) => samePeriod(insns, segs, s, 1, r) || samePeriod(insns, segs, s, 2, r));
+}
