@@ -24,8 +24,9 @@ import { tableEntries, type GemmProblem } from './spec.js';
 import { checkGemmTiling, featureMapPlan, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
 import { chooseGemmTiling, tilerNotes, type TilerChoice } from './tiler.js';
 import { blockTiles } from './blocks.js';
-import { emitWithEntryLoops, hasEntryLoops, type EntryMark, type EntryRegions } from './image-loops.js';
-import { emitWithTileLoops } from './tile-loops.js';
+import { entryRuns, type EntryMark, type EntryRegions } from './image-loops.js';
+import { emitFolded } from './loop-fold.js';
+import { tileRuns } from './tile-loops.js';
 import { bandOf, maxSlabRows, type Slab } from './slab.js';
 import type { ConvGeom } from './spec.js';
 
@@ -273,8 +274,12 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
     const tileMarks: number[] = [];
     emitBlock(own, pl, tiles, workspaceOf(b), marks, tileMarks);
     const insns = own.b.build().insns;
-    if (regions && hasEntryLoops(insns, marks, regions)) looped += emitWithEntryLoops(e, insns, marks, regions, `block${b}`);
-    else tilesLooped += emitWithTileLoops(e, insns, tileMarks, `block${b}`);
+    const entries = regions ? entryRuns(insns, marks, regions) : undefined;
+    if (entries && entries.runs.length > 0) looped += emitFolded(e, insns, entries.segs, entries.runs, `block${b}`);
+    else {
+      const tiles = tileRuns(insns, tileMarks);
+      tilesLooped += emitFolded(e, insns, tiles.segs, tiles.runs, `block${b}`);
+    }
   }
   const programs: Kernel['programs'] = { [pl.coupled ? 'coupled' : 'aic']: e.b.build() };
   if (crossQueue) {

@@ -9,10 +9,9 @@
  * block's code is its first and last (partial) entries, one loop body and the loop's few scalar
  * instructions, which the scalar unit runs (and is timed for) as on the hardware.
  */
-import { OPCODES } from '../../isa/opcodes.js';
 import type { Insn } from '../../isa/program.js';
 import type { MemRef } from '../../isa/types.js';
-import type { Emitter } from '../emitter.js';
+import { rewritten, sameInsns, type Run, type Span } from './loop-fold.js';
 
 /** Where a batch entry's tiles start in a block's code (a final mark with entry -1 ends the last). */
 export interface EntryMark {
@@ -27,20 +26,9 @@ export interface EntryRegions {
   readonly y: { readonly offset: number; readonly stride: number; readonly end: number };
 }
 
-/** Scalar registers of a loop: A base, output base, trip counter, and a zero to compare it with. */
+/** Scalar registers of an entry loop: the A base and the output base. */
 const REG_A = 8;
 const REG_Y = 9;
-const REG_COUNT = 10;
-const REG_ZERO = 11;
-
-const fieldsOf = (insn: Insn) => insn as unknown as Record<string, unknown>;
-const memNames = new Map<string, readonly string[]>();
-const memNamesOf = (op: Insn['op']): readonly string[] => {
-  let names = memNames.get(op);
-  if (!names) memNames.set(op, (names = OPCODES[op].operands.filter((o) => o.kind === 'mem').map((o) => o.name)));
-  return names;
-};
-const namesOf = (op: Insn['op']): readonly string[] => OPCODES[op].operands.map((o) => o.name);
 
 /** An operand with A or output addresses made relative to the bases of entry `entry` (others unchanged). */
 function rebase(m: MemRef, r: EntryRegions, entry: number): MemRef {
@@ -50,32 +38,9 @@ function rebase(m: MemRef, r: EntryRegions, entry: number): MemRef {
   return m;
 }
 
-/** Whether instructions a[i..] of entry ea and b[j..] of entry eb are the same, n of them, with their entries' addresses relative. */
-function sameCode(insns: readonly Insn[], i: number, ea: number, j: number, eb: number, n: number, r: EntryRegions): boolean {
-  for (let k = 0; k < n; k++) {
-    const x = insns[i + k]!;
-    const y = insns[j + k]!;
-    if (x.op !== y.op) return false;
-    const fx = fieldsOf(x);
-    const fy = fieldsOf(y);
-    for (const name of namesOf(x.op)) {
-      const u = fx[name];
-      const v = fy[name];
-      if (typeof u !== 'object' || u === null) {
-        if (!Object.is(u, v)) return false;
-        continue;
-      }
-      const mu = rebase(u as MemRef, r, ea);
-      const mv = rebase(v as MemRef, r, eb);
-      if (mu.buf !== mv.buf || mu.base !== mv.base || mu.off !== mv.off) return false;
-    }
-  }
-  return true;
-}
+const sameMem = (u: MemRef, v: MemRef) => u.buf === v.buf && u.base === v.base && u.off === v.off;
 
-interface Segment {
-  readonly start: number;
-  readonly end: number;
+interface Segment extends Span {
   readonly entry: number;
 }
 
@@ -85,66 +50,40 @@ function samePeriod(insns: readonly Insn[], segs: readonly Segment[], s: number,
     const x = segs[s + k];
     const y = segs[s + period + k];
     if (!x || !y || x.end - x.start !== y.end - y.start || y.entry !== x.entry + period) return false;
-    if (!sameCode(insns, x.start, x.entry, y.start, y.entry, x.end - x.start, r)) return false;
+    if (!sameInsns(insns, x.start, y.start, x.end - x.start, (u, v) => sameMem(rebase(u, r, x.entry), rebase(v, r, y.entry)))) return false;
   }
   return true;
 }
 
-const emitInsn = (out: Emitter, insn: Insn, fields: Record<string, unknown> = fieldsOf(insn)) => {
-  const { op, ...args } = fields;
-  out.b.emit(op as Insn['op'], args as never);
-};
-
 /**
- * Appends a block's code (straight-line, from its own builder) to `out`, with runs of identical
- * entries folded into loops. `label` names the block's loop labels. Returns the entries the loops run.
+ * A block's entries (`marks`) and the runs of identical entries (or pairs of entries, when an entry
+ * has an odd number of tiles and the ping-pong slots repeat every two) among them, for emitFolded.
  */
-export function emitWithEntryLoops(out: Emitter, insns: readonly Insn[], marks: readonly EntryMark[], r: EntryRegions, label: string): number {
+export function entryRuns(insns: readonly Insn[], marks: readonly EntryMark[], r: EntryRegions): { segs: Segment[]; runs: Run[] } {
   const segs: Segment[] = [];
   for (let i = 0; i + 1 < marks.length; i++) segs.push({ start: marks[i]!.pc, end: marks[i + 1]!.pc, entry: marks[i]!.entry });
-  const first = segs[0]?.start ?? insns.length;
-  const last = segs.at(-1)?.end ?? insns.length;
-  out.b.appendBuilt(insns.slice(0, first));
-  let looped = 0;
-  let loops = 0;
+  const runs: Run[] = [];
   for (let s = 0; s < segs.length; ) {
     // the shortest period (1 or 2 entries) that repeats at least once from here, and how often
     const period = [1, 2].find((p) => samePeriod(insns, segs, s, p, r));
     if (period === undefined) {
-      out.b.appendBuilt(insns.slice(segs[s]!.start, segs[s]!.end));
       s++;
       continue;
     }
     let trips = 2;
     while (samePeriod(insns, segs, s + (trips - 1) * period, period, r)) trips++;
     const e0 = segs[s]!.entry;
-    const name = `${label}_loop${loops++}`;
-    out.b.emit('li', { rd: REG_A, imm: r.a.offset + e0 * r.a.stride });
-    out.b.emit('li', { rd: REG_Y, imm: r.y.offset + e0 * r.y.stride });
-    out.b.emit('li', { rd: REG_COUNT, imm: trips });
-    out.b.emit('li', { rd: REG_ZERO, imm: 0 });
-    out.b.label(name);
-    for (let k = 0; k < period; k++)
-      for (let pc = segs[s + k]!.start; pc < segs[s + k]!.end; pc++) {
-        const insn = insns[pc]!;
-        const fields = { ...fieldsOf(insn) };
-        for (const m of memNamesOf(insn.op)) fields[m] = rebase(fields[m] as MemRef, r, e0);
-        emitInsn(out, insn, fields);
-      }
-    out.b.emit('addi', { rd: REG_A, rs1: REG_A, imm: period * r.a.stride });
-    out.b.emit('addi', { rd: REG_Y, rs1: REG_Y, imm: period * r.y.stride });
-    out.b.emit('addi', { rd: REG_COUNT, rs1: REG_COUNT, imm: -1 });
-    out.b.emit('bne', { rs1: REG_COUNT, rs2: REG_ZERO, target: name });
-    looped += trips * period;
+    runs.push({
+      first: s,
+      period,
+      trips,
+      regs: [
+        { reg: REG_A, start: r.a.offset + e0 * r.a.stride, step: period * r.a.stride },
+        { reg: REG_Y, start: r.y.offset + e0 * r.y.stride, step: period * r.y.stride },
+      ],
+      body: rewritten(insns, segs[s]!.start, segs[s + period - 1]!.end, (m) => rebase(m, r, e0)),
+    });
     s += trips * period;
   }
-  out.b.appendBuilt(insns.slice(last));
-  return looped;
-}
-
-/** Whether emitWithEntryLoops would fold anything: some entry (or pair) repeats in the next. */
-export function hasEntryLoops(insns: readonly Insn[], marks: readonly EntryMark[], r: EntryRegions): boolean {
-  const segs: Segment[] = [];
-  for (let i = 0; i + 1 < marks.length; i++) segs.push({ start: marks[i]!.pc, end: marks[i + 1]!.pc, entry: marks[i]!.entry });
-  return segs.some((_, s) => samePeriod(insns, segs, s, 1, r) || samePeriod(insns, segs, s, 2, r));
+  return { segs, runs };
 }
