@@ -106,19 +106,14 @@ const splittable = (p: GemmProblem) => p.aType !== 'f16' && p.aType !== 'f32' &&
  */
 function splitCandidates(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>): GemmTiling[] {
   const out: GemmTiling[] = [];
-  const stepN = cfg.organisation === 'coupled' ? 32 : 16;
-  for (const bm of SMALL_SIDES)
-    for (const bn of SMALL_SIDES) {
-      if (bn % stepN) continue;
-      const base = K_FRACTALS.map((kf) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, fixed.blockDim), fixed)).find((c) => c !== undefined);
-      if (!base || out.some((o) => sameTile(o, base))) continue;
-      const tiles = tileGrid(p, base).count;
-      const most = Math.min(Math.floor((fixed.blockDim ?? cfg.cores) / tiles), kChunks(p, base), cfg.cores);
-      for (let splitK = 2; splitK <= most; splitK++) {
-        const t = fitted(p, cfg, { ...base, splitK, aResident: false }, fixed);
-        if (t) out.push(t);
-      }
+  for (const base of smallTiles(p, cfg, fixed)) {
+    const tiles = tileGrid(p, base).count;
+    const most = Math.min(Math.floor((fixed.blockDim ?? cfg.cores) / tiles), kChunks(p, base), cfg.cores);
+    for (let splitK = 2; splitK <= most; splitK++) {
+      const t = fitted(p, cfg, { ...base, splitK, aResident: false }, fixed);
+      if (t) out.push(t);
     }
+  }
   return out;
 }
 
@@ -136,13 +131,7 @@ function choosePlain(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>):
   }
   const bigEstimate = estimateOf(p, big, cfg);
   const options = [{ tiling: big, estimate: bigEstimate }];
-  const stepN = cfg.organisation === 'coupled' ? 32 : 16;
-  for (const bm of SMALL_SIDES)
-    for (const bn of SMALL_SIDES) {
-      if (bn % stepN) continue;
-      const t = K_FRACTALS.map((kf) => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, blockDim), fixed)).find((c) => c !== undefined);
-      if (t && !options.some((o) => sameTile(o.tiling, t))) options.push({ tiling: t, estimate: estimateOf(p, t, cfg) });
-    }
+  for (const t of smallTiles(p, cfg, fixed)) if (!sameTile(t, big)) options.push({ tiling: t, estimate: estimateOf(p, t, cfg) });
   // Within the margin of the fastest the estimate cannot tell tilings apart: take the one on most
   // cores (their ports and miss rates add up, which the estimate only partly sees), then the big
   // tile, then the largest.
@@ -161,6 +150,31 @@ function choosePlain(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>):
 }
 
 const sameTile = (a: GemmTiling, b: GemmTiling) => a.baseM === b.baseM && a.baseN === b.baseN && a.baseK === b.baseK;
+
+/** The first of `makers` whose result is defined, calling no more of them than it needs. */
+function firstDefined<T>(makers: readonly (() => T | undefined)[]): T | undefined {
+  for (const make of makers) {
+    const t = make();
+    if (t !== undefined) return t;
+  }
+  return undefined;
+}
+
+/**
+ * The distinct tile-order tilings of the small sides (baseM, baseN each down to 16, baseN in steps of
+ * the preset's column unit), each with the deepest mmad that fits and the caller's fixed fields.
+ */
+function smallTiles(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>): GemmTiling[] {
+  const stepN = cfg.organisation === 'coupled' ? 32 : 16;
+  const out: GemmTiling[] = [];
+  for (const bm of SMALL_SIDES)
+    for (const bn of SMALL_SIDES) {
+      if (bn % stepN) continue;
+      const t = firstDefined(K_FRACTALS.map((kf) => () => fitted(p, cfg, candidate(p, cfg, bm, bn, kf, fixed.blockDim), fixed)));
+      if (t && !out.some((o) => sameTile(o, t))) out.push(t);
+    }
+  return out;
+}
 
 /** `total` units cut into `parts` ranges, then each range into tiles of at most `max` units: the even tile size, in units. */
 const evenTile = (total: number, parts: number, max: number) => {
@@ -187,8 +201,8 @@ function gridCandidates(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling
     const maxN = evenTile(u.colUnits, gridN, 128 / unitN) * unitN;
     const sidesM = [maxM, ...SMALL_SIDES.filter((x) => x < maxM)];
     const sidesN = [maxN, ...SMALL_SIDES.filter((x) => x < maxN && x % unitN === 0)];
-    const found = sidesM.flatMap((bm) => sidesN.map((bn) => [bm, bn] as const)).find(([bm, bn]) => gridTiling(p, cfg, bm, bn, blockDim, gridN, fixed) !== undefined);
-    if (found) out.push(gridTiling(p, cfg, found[0], found[1], blockDim, gridN, fixed)!);
+    const found = firstDefined(sidesM.flatMap((bm) => sidesN.map((bn) => () => gridTiling(p, cfg, bm, bn, blockDim, gridN, fixed))));
+    if (found) out.push(found);
   }
   return out;
 }
