@@ -81,20 +81,20 @@ export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMo
   const l0b = cfg.paths.L1_L0B.bytesPerCycle;
   let worst = { cycles: -1, cube: 0, mte1: 0, mte2: 0, epilogue: 0, tiles: 0, bytes: 0 };
   let chipBytes = 0;
-  // Every tile has one of four sizes (the last tile row is shorter, the last column narrower): each
-  // figure is worked out once per size, then summed tile by tile in tile order as before, so the
-  // floating-point sums keep their bits.
+  // one tile's cube, L1 -> L0, chunk-stall and epilogue cycles, by its rounded height and width
+  const figures = (h: number, hn: number) => ({
+    cube: p.pieces * (h / 16) * (hn / 16) * (kPad / k0Of(p)),
+    mte1: p.pieces * kPad * size * (h / l0a + hn / l0b),
+    stall: chunkStall(p, t, cfg, gmRate, h, hn),
+    epilogue: tileEpilogue(p, cfg, h, hn),
+  });
+  // In tile order every tile has one of four sizes (the last tile row is shorter, the last column
+  // narrower): each figure is worked out once per size, then summed tile by tile in tile order, so
+  // the floating-point sums keep their bits.
   const perSize = [false, true].flatMap((lastRow) =>
-    [false, true].map((lastCol) => {
-      const h = roundUp(Math.min(t.baseM, lastRow ? p.m - (grid.rows - 1) * t.baseM : t.baseM), 16);
-      const hn = roundUp(Math.min(t.baseN, lastCol ? p.n - (grid.cols - 1) * t.baseN : t.baseN), 16);
-      return {
-        cube: p.pieces * (h / 16) * (hn / 16) * (kPad / k0Of(p)),
-        mte1: p.pieces * kPad * size * (h / l0a + hn / l0b),
-        stall: chunkStall(p, t, cfg, gmRate, h, hn),
-        epilogue: tileEpilogue(p, cfg, h, hn),
-      };
-    }),
+    [false, true].map((lastCol) =>
+      figures(roundUp(Math.min(t.baseM, lastRow ? p.m - (grid.rows - 1) * t.baseM : t.baseM), 16), roundUp(Math.min(t.baseN, lastCol ? p.n - (grid.cols - 1) * t.baseN : t.baseN), 16)),
+    ),
   );
   for (let b = 0; b < blocks; b++) {
     // a core grid's rectangle, or a run of tiles in tile order
@@ -106,23 +106,19 @@ export function estimateGemm(p: GemmProblem, t: GemmTiling, cfg: HwConfig, mapMo
     let chunkStalls = 0;
     let epilogue = 0;
     let lastEpilogue = 0;
-    for (const x of own ?? []) {
-      cube += p.pieces * (x.h / 16) * (x.hn / 16) * (kPad / k0Of(p));
-      mte1 += p.pieces * kPad * size * (x.h / l0a + x.hn / l0b);
-      chunkStalls += chunkStall(p, t, cfg, gmRate, x.h, x.hn);
-      lastEpilogue = tileEpilogue(p, cfg, x.h, x.hn);
+    const add = (f: ReturnType<typeof figures>) => {
+      cube += f.cube;
+      mte1 += f.mte1;
+      chunkStalls += f.stall;
+      lastEpilogue = f.epilogue;
       epilogue += lastEpilogue;
-    }
+    };
+    for (const x of own ?? []) add(figures(x.h, x.hn));
     const at = tileAt(p, t, range.start);
     let row = at.m0 / t.baseM;
     let col = at.n0 / t.baseN;
     for (let i = range.start; i < range.end; i++) {
-      const s = perSize[(row === grid.rows - 1 ? 2 : 0) + (col === grid.cols - 1 ? 1 : 0)]!;
-      cube += s.cube;
-      mte1 += s.mte1;
-      chunkStalls += s.stall;
-      lastEpilogue = s.epilogue;
-      epilogue += lastEpilogue;
+      add(perSize[(row === grid.rows - 1 ? 2 : 0) + (col === grid.cols - 1 ? 1 : 0)]!);
       if (++col === grid.cols) {
         col = 0;
         if (++row === grid.rows) row = 0;
