@@ -11,13 +11,10 @@ import { gemmOutput } from '../ops-nn/gemm/index.js';
 import { biasPlacement } from '../ops-nn/matmul/index.js';
 import { convInteger as convIntegerRef } from '../ops-nn/onnx-ref/conv-integer.js';
 import { qlinearConv as qlinearConvRef } from '../ops-nn/onnx-ref/qlinear-conv.js';
-import type { HostTensor } from '../ops-nn/onnx/index.js';
 import { launchKernel, runOnnx } from './support/launch.js';
-import { rng, randInt } from './support/rng.js';
+import { rng } from './support/rng.js';
+import { f, i8, int8 } from './support/host-tensors.js';
 
-const int8 = (r: () => number, dims: number[]): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, -128, 127)) });
-const f = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-const i8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
 
 describe.each(['tiny', 'tiny-sep'])('int8 convolutions larger than L1 on %s', (preset) => {
   const cfg = loadConfig(preset);

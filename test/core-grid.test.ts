@@ -13,11 +13,11 @@ import { gridBlockTiles, gridFits, gridUnits } from '../ops-nn/gemm/blocks.js';
 import type { GemmProblem } from '../ops-nn/gemm/spec.js';
 import { biasPlacement, generateMatmul, type MatmulSpec } from '../ops-nn/matmul/index.js';
 import { qlinearConv as qlinearConvRef } from '../ops-nn/onnx-ref/qlinear-conv.js';
-import type { HostTensor } from '../ops-nn/onnx/index.js';
 import { OpError } from '../ops-nn/kernel.js';
 import { launchKernel, runOnnx } from './support/launch.js';
 import { runMatmul } from './support/matmul-run.js';
 import { randInt, rng } from './support/rng.js';
+import { f, i8, int8 } from './support/host-tensors.js';
 
 const spec = (m: number, k: number, n: number): MatmulSpec => ({ m, k, n, bias: true, quant: { scale: Math.fround(0.003), offset: 1 }, outType: 's8', relu: false });
 const tilerNote = (notes: readonly string[]) => notes.find((n) => n.startsWith('tiler')) ?? '';
@@ -101,10 +101,7 @@ describe('the tiler on ascend910b', () => {
   it('fills every core with a grid where uniform tiles leave some idle (ResNet-50 layer2.1.conv1, batch 1), bit-exact', () => {
     // 784 output rows are 49 16-row blocks: uniform tiles make 21 of them (7 x 3) on 24 cores
     const r = rng(0x2101);
-    const int8 = (dims: number[]): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, -128, 127)) });
-    const f = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-    const i8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
-    const q = { x: int8([1, 512, 28, 28]), x_scale: f(2 ** -4), x_zero_point: i8(3), w: int8([128, 512, 1, 1]), w_scale: f(2 ** -9), w_zero_point: i8(0), y_scale: f(8), y_zero_point: i8(-2) };
+    const q = { x: int8(r, [1, 512, 28, 28]), x_scale: f(2 ** -4), x_zero_point: i8(3), w: int8(r, [128, 512, 1, 1]), w_scale: f(2 ** -9), w_zero_point: i8(0), y_scale: f(8), y_zero_point: i8(-2) };
     const run = runOnnx('QLinearConv', q, {}, cfg);
     const note = tilerNote(run.kernels[0]!.notes);
     expect(note).toMatch(/^tiler: a core grid of \d+ x \d+ rectangles/);

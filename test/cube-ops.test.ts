@@ -13,16 +13,10 @@ import { convInteger } from '../ops-nn/onnx-ref/conv-integer.js';
 import type { Fusion, HostTensor } from '../ops-nn/onnx/index.js';
 import { runOnnx } from './support/launch.js';
 import { rng, randInt } from './support/rng.js';
+import { f, fv, i8, i8v, int8, u8, uint8 } from './support/host-tensors.js';
 
 type R = () => number;
 const f32 = Math.fround;
-const int8 = (r: R, dims: number[], lo = -128, hi = 127): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, lo, hi)) });
-const uint8 = (r: R, dims: number[]): HostTensor => ({ dtype: 'uint8', dims, data: Uint8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, 0, 255)) });
-const f = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-const fv = (v: number[]): HostTensor => ({ dtype: 'float32', dims: [v.length], data: Float32Array.from(v) });
-const i8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
-const i8v = (v: number[]): HostTensor => ({ dtype: 'int8', dims: [v.length], data: Int8Array.from(v) });
-const u8 = (v: number): HostTensor => ({ dtype: 'uint8', dims: [], data: Uint8Array.of(v) });
 
 const same = (got: HostTensor, want: { dims: readonly number[]; data: ArrayLike<number> }, label: string) => {
   expect(got.dims, label).toEqual(want.dims);

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
 import { qlinearConv as qlinearConvRef } from '../ops-nn/onnx-ref/qlinear-conv.js';
-import type { HostTensor } from '../ops-nn/onnx/index.js';
 import { KERNELS } from '../scripts/lib/regress/kernels.js';
 import { launchKernel, runOnnx } from './support/launch.js';
-import { randInt, rng } from './support/rng.js';
+import { rng } from './support/rng.js';
+import { f, i8, int8 } from './support/host-tensors.js';
 
 const loopNote = (notes: readonly string[]) => notes.find((n) => n.includes('batch entries run in scalar loops')) ?? '';
 
@@ -26,12 +26,9 @@ describe.each(['ascend910b', 'ascend310p'])('batch entries as loops on %s', (pre
 
   it('a batched conv stays bit-exact with its entries in loops', () => {
     const r = rng(preset.length * 13);
-    const int8 = (dims: number[]): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, -128, 127)) });
-    const f = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-    const i8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
     const attrs = { pads: [1, 1, 1, 1] };
     // small images, many per core: each block runs several whole entries
-    const q = { x: int8([6 * cfg.cores, 32, 4, 4]), x_scale: f(2 ** -4), x_zero_point: i8(3), w: int8([32, 32, 3, 3]), w_scale: f(2 ** -7), w_zero_point: i8(0), y_scale: f(4), y_zero_point: i8(-2) };
+    const q = { x: int8(r, [6 * cfg.cores, 32, 4, 4]), x_scale: f(2 ** -4), x_zero_point: i8(3), w: int8(r, [32, 32, 3, 3]), w_scale: f(2 ** -7), w_zero_point: i8(0), y_scale: f(4), y_zero_point: i8(-2) };
     const run = runOnnx('QLinearConv', q, attrs, cfg);
     expect(loopNote(run.kernels[0]!.notes)).toMatch(/batch entries run in scalar loops/);
     expect(Array.from(run.y.data)).toEqual(Array.from(qlinearConvRef(q, attrs).data));

@@ -19,6 +19,7 @@ import type { HostTensor } from '../ops-nn/onnx/index.js';
 import { runMatmul as runMatmulJob } from '../scripts/lib/run-matmul.js';
 import { launchKernel, runOnnx } from './support/launch.js';
 import { randInt, rng } from './support/rng.js';
+import { f, i8, int8 } from './support/host-tensors.js';
 
 type R = () => number;
 
@@ -129,9 +130,6 @@ describe('the tiler and K splits', () => {
   });
 });
 
-const int8 = (r: R, dims: number[]): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, -128, 127)) });
-const f = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-const i8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
 
 describe.each(['ascend910b', 'ascend310p'])('exec with a tiler-chosen K split on %s', (preset) => {
   const cfg = loadConfig(preset);

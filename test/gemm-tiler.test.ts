@@ -10,10 +10,10 @@ import { convF16GmImage, convF16Reference, convShape, generateConvF16, nhwcToNch
 import { gemmOutput } from '../ops-nn/gemm/index.js';
 import { biasPlacement, generateMatmul, generateMatmulF16, matmulF16GmImage, matmulF16Reference, type MatmulSpec } from '../ops-nn/matmul/index.js';
 import { qlinearConv as qlinearConvRef } from '../ops-nn/onnx-ref/qlinear-conv.js';
-import type { HostTensor } from '../ops-nn/onnx/index.js';
 import { launchKernel, runOnnx } from './support/launch.js';
 import { runMatmul } from './support/matmul-run.js';
-import { randInt, rng } from './support/rng.js';
+import { rng } from './support/rng.js';
+import { f, i8, int8 } from './support/host-tensors.js';
 
 const spec = (m: number, k: number, n: number): MatmulSpec => ({ m, k, n, bias: true, quant: { scale: Math.fround(0.003), offset: 1 }, outType: 's8', relu: false });
 const tilerNote = (notes: readonly string[]) => notes.find((n) => n.startsWith('tiler')) ?? '';
@@ -61,11 +61,8 @@ describe.each(['ascend910b', 'ascend310p'])('the tiler on %s', (preset) => {
 
   it('int8 conv stays bit-exact when small layers are cut into slabs over every core', () => {
     const r = rng(preset.length * 7);
-    const int8 = (dims: number[]): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => randInt(r, -128, 127)) });
-    const f = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-    const i8 = (v: number): HostTensor => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
     const attrs = { pads: [1, 1, 1, 1] };
-    const q = { x: int8([1, 64, 14, 14]), x_scale: f(2 ** -4), x_zero_point: i8(3), w: int8([96, 64, 3, 3]), w_scale: f(2 ** -7), w_zero_point: i8(0), y_scale: f(4), y_zero_point: i8(-2) };
+    const q = { x: int8(r, [1, 64, 14, 14]), x_scale: f(2 ** -4), x_zero_point: i8(3), w: int8(r, [96, 64, 3, 3]), w_scale: f(2 ** -7), w_zero_point: i8(0), y_scale: f(4), y_zero_point: i8(-2) };
     const run = runOnnx('QLinearConv', q, attrs, cfg);
     expect(tilerNote(run.kernels[0]!.notes)).toMatch(new RegExp(`on ${cfg.cores} of ${cfg.cores} cores`));
     expect(Array.from(run.y.data)).toEqual(Array.from(qlinearConvRef(q, attrs).data));
