@@ -126,7 +126,10 @@ function choosePlain(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>):
     // The user's fields leave nothing that fits: fall back to the unconstrained big tile, so the
     // generator's check names the buffer the user's fields overflow.
     const free = BIG_TILES.map(([bm, bn, kf]) => candidate(p, cfg, bm, bn, kf, blockDim)).find((t) => fits(p, t, cfg));
-    if (!free) throw new OpError(`no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ` (even the smallest slab of input rows of the feature map does not fit in L1: tiling over W or channels is not implemented)` : ''}`);
+    if (!free)
+      throw new OpError(
+        `no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ': even the smallest slab of input rows (every channel, the whole width, the window\'s height) does not fit in L1, and the library does not cut a feature map along W or the channels; run the image as narrower strips, each with the window\'s halo, and join the outputs (README, Limitations)' : ''}`,
+      );
     return { tiling: free, estimate: estimateOf(p, free, cfg), fixed: fixedKeys };
   }
   const bigEstimate = estimateOf(p, big, cfg);
