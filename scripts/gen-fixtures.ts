@@ -14,6 +14,7 @@ import { convIntegerCases } from './onnx/cases/conv-integer.js';
 import { dequantizeLinearCases } from './onnx/cases/dequantize-linear.js';
 import { matmulIntegerCases } from './onnx/cases/matmul-integer.js';
 import { maxPoolCases } from './onnx/cases/max-pool.js';
+import { qgemmCases } from './onnx/cases/qgemm.js';
 import { qlinearAddCases } from './onnx/cases/qlinear-add.js';
 import { qlinearAveragePoolCases } from './onnx/cases/qlinear-average-pool.js';
 import { qlinearConvCases, qlinearConvDepthwiseCases } from './onnx/cases/qlinear-conv.js';
@@ -43,6 +44,7 @@ const GENERATORS: Readonly<Record<string, { readonly seed: number; readonly case
   QLinearGlobalAveragePool: { seed: 10, cases: qlinearGlobalAveragePoolCases },
   QLinearLeakyRelu: { seed: 11, cases: qlinearLeakyReluCases },
   QLinearConvDepthwise: { seed: 12, cases: qlinearConvDepthwiseCases },
+  QGemm: { seed: 13, cases: qgemmCases },
 };
 
 const DEFAULT_SEED = 20250601;

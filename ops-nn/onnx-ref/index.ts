@@ -6,6 +6,7 @@ import { convInteger } from './conv-integer.js';
 import { dequantizeLinear } from './dequantize-linear.js';
 import { matmulInteger } from './matmul-integer.js';
 import { maxPool } from './max-pool.js';
+import { qgemm } from './qgemm.js';
 import { qlinearAdd } from './qlinear-add.js';
 import { qlinearAveragePool } from './qlinear-average-pool.js';
 import { qlinearConv } from './qlinear-conv.js';
@@ -18,13 +19,14 @@ import type { OnnxReference } from './tensor.js';
 export * from './tensor.js';
 export { clamp, fmaF32, fp32, requantize, requantScale, rne } from './arith.js';
 export { qlinearAddElement, type AddParams } from './qlinear-add.js';
-export { convInteger, dequantizeLinear, matmulInteger, maxPool, qlinearAdd, qlinearAveragePool, qlinearConv, qlinearGlobalAveragePool, qlinearLeakyRelu, qlinearMatmul, quantizeLinear };
+export { convInteger, dequantizeLinear, matmulInteger, maxPool, qgemm, qlinearAdd, qlinearAveragePool, qlinearConv, qlinearGlobalAveragePool, qlinearLeakyRelu, qlinearMatmul, quantizeLinear };
 
 /** The reference of each ONNX operator, by op name. */
 export const ONNX_REFERENCES: Readonly<Record<string, OnnxReference>> = {
   QuantizeLinear: quantizeLinear,
   DequantizeLinear: dequantizeLinear,
   QLinearMatMul: qlinearMatmul,
+  QGemm: qgemm,
   MatMulInteger: matmulInteger,
   QLinearConv: qlinearConv,
   ConvInteger: convInteger,

@@ -7,6 +7,7 @@ import { ConvInteger } from './conv-integer.js';
 import { DequantizeLinear } from './dequantize-linear.js';
 import { MatMulInteger } from './matmul-integer.js';
 import { MaxPool } from './max-pool.js';
+import { QGemm } from './qgemm.js';
 import { QLinearAdd } from './qlinear-add.js';
 import { QLinearAveragePool } from './qlinear-average-pool.js';
 import { QLinearConv } from './qlinear-conv.js';
@@ -20,13 +21,14 @@ export * from './tensor.js';
 export * from './contract.js';
 export * from './types.js';
 export { cubeGemmLaunches, cubeProblem, requantRuns, type CubeOutput, type CubeShape } from './cube-op.js';
-export { ConvInteger, DequantizeLinear, MatMulInteger, MaxPool, QLinearAdd, QLinearAveragePool, QLinearConv, QLinearGlobalAveragePool, QLinearLeakyRelu, QLinearMatMul, QuantizeLinear };
+export { ConvInteger, DequantizeLinear, MatMulInteger, MaxPool, QGemm, QLinearAdd, QLinearAveragePool, QLinearConv, QLinearGlobalAveragePool, QLinearLeakyRelu, QLinearMatMul, QuantizeLinear };
 
 /** Every operator, by ONNX op type. */
 export const OPERATORS: Readonly<Record<string, OnnxOperator>> = {
   QuantizeLinear,
   DequantizeLinear,
   QLinearMatMul,
+  QGemm,
   MatMulInteger,
   QLinearConv,
   ConvInteger,

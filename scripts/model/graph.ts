@@ -1,6 +1,6 @@
 /**
  * The model graph every part of `aicore-sim model` shares: what the ONNX reader (onnx-read.ts) makes
- * of a ModelProto, what the graph passes (fold-qdq.ts, fuse.ts) rewrite and what the runner walks.
+ * of a ModelProto, what the graph pass (fold-qdq.ts) rewrites and what the runner walks.
  * It holds only what a run needs: nodes in file order with their attributes, constant tensors by name,
  * the graph's inputs and outputs with their declared shapes, and the operator-set versions.
  */
