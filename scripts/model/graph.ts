@@ -72,6 +72,8 @@ export interface GraphNode {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** names of the nodes a graph pass folded into this one (DequantizeLinear, QuantizeLinear, Relu, ...) */
+  readonly fused?: readonly string[];
 }
 
 /** A model's main graph. */
