@@ -38,6 +38,14 @@ function readStdin(maxBytes: number): string {
  */
 export function readInputText(file: string, maxBytes = MAX_INPUT_BYTES): string {
   if (file === '-') return readStdin(maxBytes);
+  return readInputBytes(file, maxBytes).toString('utf8');
+}
+
+/**
+ * The bytes of the regular file `file`, at most `maxBytes` of them, or throws an Error whose message
+ * says why it cannot be read and what to do.
+ */
+export function readInputBytes(file: string, maxBytes = MAX_INPUT_BYTES): Buffer {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
@@ -56,5 +64,5 @@ export function readInputText(file: string, maxBytes = MAX_INPUT_BYTES): string 
   }
   // the file may have grown between the check and the read
   if (buf.length > maxBytes) throw new Error(`it has more than the ${maxBytes} bytes an input may have`);
-  return buf.toString('utf8');
+  return buf;
 }

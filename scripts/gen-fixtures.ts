@@ -5,9 +5,8 @@
  *
  *   npm run build && node dist/scripts/gen-fixtures.js [Op ...] [--seed N] [--out DIR] [--ort-dir DIR]
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCase } from './lib/exec/parse.js';
 import { convIntegerCases } from './onnx/cases/conv-integer.js';
@@ -26,6 +25,7 @@ import { Gen, type GenCase } from './onnx/cases/random.js';
 import { fixtureText, type FixtureCase, type Unsupported } from './onnx/fixture.js';
 import { loadOrt, ORT_VERSION, type OrtApi } from './onnx/ort.js';
 import { runInOrt } from './onnx/run-case.js';
+import { repoRoot } from './lib/repo-root.js';
 
 /**
  * Case generators by fixture file (the op's name, or a second file of an op: QLinearConvDepthwise
@@ -50,14 +50,6 @@ const GENERATORS: Readonly<Record<string, { readonly seed: number; readonly case
 const DEFAULT_SEED = 20250601;
 const MIN_CASES = 110;
 
-/** The folder holding this project's package.json. */
-function repoRoot(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'aicore-sim') return dir;
-    if (dirname(dir) === dir) throw new Error('cannot find the aicore-sim package.json above this script');
-  }
-}
 
 /** ORT's error without source paths and C++ signatures. */
 function ortReason(e: unknown): string {
