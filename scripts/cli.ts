@@ -12,6 +12,7 @@ import { asmCommand } from './commands/asm.js';
 import type { CliContext, CliIo, CliJob } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
 import { execCommand } from './commands/exec.js';
+import { modelCommand } from './commands/model.js';
 import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
@@ -47,9 +48,10 @@ function parser(ctx: CliContext): Argv {
     .command(asmCommand(ctx))
     .command(presetsCommand(ctx))
     .command(execCommand(ctx))
+    .command(modelCommand(ctx))
     .command(demoCommand(ctx))
     .command(regressCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, exec, regress, presets or demo')
+    .demandCommand(1, 'name a command: run, asm, exec, model, regress, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
