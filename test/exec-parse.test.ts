@@ -65,7 +65,7 @@ describe('parseCase errors', () => {
 
   it('unknown op: lists the supported ones', () => {
     expect(errorOf({ op: 'Gemm', inputs: {} })).toBe(
-      'case 0: unknown op "Gemm" (supported: ConvInteger, DequantizeLinear, MatMulInteger, MaxPool, QLinearAdd, QLinearAveragePool, QLinearConv, QLinearGlobalAveragePool, QLinearLeakyRelu, QLinearMatMul, QuantizeLinear)',
+      'case 0: unknown op "Gemm" (supported: ConvInteger, DequantizeLinear, MatMulInteger, MaxPool, QGemm, QLinearAdd, QLinearAveragePool, QLinearConv, QLinearGlobalAveragePool, QLinearLeakyRelu, QLinearMatMul, QuantizeLinear)',
     );
     expect(errorOf({ op: 'toString', inputs: {} })).toMatch(/^case 0: unknown op "toString"/);
   });
