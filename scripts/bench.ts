@@ -93,6 +93,15 @@ function networkBench(): string {
   return `ResNet-50 v1.5 batch 64 on ascend910b, every layer timing-only: ${j.seconds.toFixed(1)} s, peak RSS ${j.peakRssMiB.toFixed(0)} MiB (${j.cycles} cycles summed over the layers)`;
 }
 
+/** The full-size ResNet-50 QDQ model run functionally at batch 1 by `aicore-sim model`, in a child process (scripts/bench-model.ts). */
+function modelBench(): string {
+  const script = fileURLToPath(new URL('./bench-model.js', import.meta.url));
+  const r = spawnSync(process.execPath, [script, 'ascend910b'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) return `ResNet-50 model functional: failed (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)})`;
+  const j = JSON.parse(r.stdout) as { seconds: number; peakRssMiB: number; cycles: number; nodes: number; modelBytes: number };
+  return `ResNet-50 v1.5 QDQ model (${(j.modelBytes / 2 ** 20).toFixed(1)} MiB .onnx, ${j.nodes} nodes after folding) functional batch 1 on ascend910b, bit-exact path: ${j.seconds.toFixed(1)} s, peak RSS ${j.peakRssMiB.toFixed(0)} MiB (${j.cycles} cycles)`;
+}
+
 const fmt = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 function main(): void {
@@ -110,6 +119,7 @@ function main(): void {
   console.log(runawayBench(b910));
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(networkBench());
+  console.log(modelBench());
 }
 
 main();
