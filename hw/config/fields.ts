@@ -55,6 +55,13 @@ export const positive = (max: Max): ValueKind => ({
   check: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? atMost(v, max) : problem(`must be a positive number${got(v)}`)),
 });
 
+/** A finite number >= 0 and at most max (times that may be zero). */
+export const nonNegative = (max: Max): ValueKind => ({
+  range: `number >= 0, at most ${max.value}`,
+  max,
+  check: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? atMost(v, max) : problem(`must be a non-negative number${got(v)}`)),
+});
+
 /** A power of two in 1..max (alignments). */
 export const powerOfTwo = (max: Max): ValueKind => ({
   range: `power of two 1..${max.value}`,
@@ -141,6 +148,7 @@ const MiB = 1024 * 1024;
 const MAX = {
   arch: { value: 9999, why: '__NPU_ARCH__ is a four-digit code' },
   clockMHz: { value: 10_000, why: '10 GHz, over 5x the fastest preset' },
+  launchOverheadUs: { value: 10_000, why: '10 ms, 2000x the preset assumption: a launch gap longer than most networks' },
   cores: { value: 1024, why: '32x the largest preset; every core is simulated' },
   aivPerAic: { value: 16, why: '8x the 2 of arch 2201; every AIV is simulated' },
   bufferBytes: { value: 64 * MiB, why: '64x the largest on-chip buffer of any preset, an L1 of 1 MiB; a functional run allocates it per core' },
@@ -174,6 +182,7 @@ export const FIELDS: readonly Field[] = [
   { path: 'arch', kind: int(0, MAX.arch), unit: '', meaning: '__NPU_ARCH__ the preset models; 0 for synthetic presets', source: 'HW §Generations' },
   { path: 'description', kind: text(false), unit: '', meaning: 'one line for `aicore-sim presets`', source: 'chosen' },
   { path: 'clockMHz', kind: positive(MAX.clockMHz), unit: 'MHz', meaning: 'core clock; converts cycles to time', source: 'HW §Generations' },
+  { path: 'launchOverheadUs', kind: nonNegative(MAX.launchOverheadUs), unit: 'us', meaning: 'time between two kernel launches of a network on one stream (task dispatch, core start-up), added per launch to a network\'s latency (`aicore-sim network`); no single kernel run uses it', source: 'assumed (docs/networks.md "Launch overhead": no public figure for back-to-back launches; 22-30 us on 910B3 and 75 us on 310P are the measured launch + synchronise round trip of a trivial kernel, an upper bound)' },
   { path: 'organisation', kind: oneOf(['coupled', 'separated']), unit: '', meaning: "'coupled' chips have only coupled cores, 'separated' chips AIC and AIV cores", source: 'HW §Core organisation' },
   { path: 'cores', kind: int(1, MAX.cores), unit: 'cores', meaning: 'coupled cores, or AIC cores on a separated chip', source: 'HW §Generations' },
   { path: 'aivPerAic', kind: int(0, MAX.aivPerAic), unit: 'cores', meaning: 'AIV cores per AIC on a separated chip (0 on coupled chips)', source: 'HW §Generations' },

@@ -91,6 +91,14 @@ const L1_BANKS_2201 = {
   conflictCycles: 0, // HW §UB and L1 banks: no penalty is published
 } as const;
 
+/**
+ * Assumed gap between two back-to-back kernel launches on one stream (docs/networks.md, "Launch
+ * overhead"): no public figure; the public ones are of one launch + aclrtSynchronizeStream of a
+ * trivial kernel (ascend-rs benchmarks: ~0.022-0.030 ms on 910B3, ~0.075 ms on 310P), which include
+ * the host round trip a queued network does not pay, so they are an upper bound, not the value.
+ */
+const LAUNCH_OVERHEAD_US = 5;
+
 const SCALAR = { aluCycles: 1, branchTakenCycles: 1, issueCycles: 1 }; // assumed: no public scalar timing
 
 const CUBE_BASE = {
@@ -116,6 +124,7 @@ export const ascend910b: HwParams = {
   arch: 2201, // HW §Generations: 2201 Atlas A2/A3 (910B, 910C)
   description: 'Ascend 910B (Atlas A2), arch 2201: 24 cube cores (AIC) with 2 vector cores (AIV) each',
   clockMHz: 1800, // HW §Generations: 1.8-1.85 GHz; KPP curves are converted at 1.8 GHz
+  launchOverheadUs: LAUNCH_OVERHEAD_US,
   organisation: 'separated', // HW §Generations: separated, AIC : AIV = 1 : 2
   cores: 24, // HW §Generations: 910B1 24/25 AIC
   aivPerAic: 2, // HW §Generations: AIC : AIV = 1 : 2
@@ -172,6 +181,7 @@ export const ascend910: HwParams = {
   arch: 1001, // HW §Generations: 1001 Ascend 910
   description: 'Ascend 910 (training), arch 1001: 32 coupled AI cores',
   clockMHz: 1000, // HW §Generations: ~1.0 GHz (derived from 256 TFLOPS fp16)
+  launchOverheadUs: LAUNCH_OVERHEAD_US,
   organisation: 'coupled',
   cores: 32, // HW §Generations: 32 cores
   aivPerAic: 0,
@@ -238,6 +248,7 @@ export const tiny: HwParams = {
   arch: 0,
   description: 'synthetic test chip: 2 coupled cores, small buffers, round latencies',
   clockMHz: 1000,
+  launchOverheadUs: 0, // a test chip: network latencies are the kernels' cycles alone
   organisation: 'coupled',
   cores: 2,
   aivPerAic: 0,

@@ -51,6 +51,8 @@ export interface HwParams {
   arch: number;
   description: string;
   clockMHz: number;
+  /** time between two launches of a network on one stream, added per launch to its latency */
+  launchOverheadUs: number;
   organisation: 'coupled' | 'separated';
   cores: number;
   aivPerAic: number;

@@ -53,10 +53,16 @@ export interface LaunchRun {
   readonly files?: string[];
 }
 
-type Paths = Record<OutputName, string>;
+/** Where one traced run writes each of its files. */
+export type OutputPaths = Record<OutputName, string>;
+type Paths = OutputPaths;
 
-const pathsIn = (dir: string): Paths =>
-  Object.fromEntries(Object.entries(OUTPUT_FILES).map(([k, f]) => [k, path.join(dir, f)])) as Paths;
+/** The output file names of one traced run, each prefixed `prefix.` (none: the plain names). */
+export const outputNames = (prefix?: string): OutputPaths =>
+  Object.fromEntries(Object.entries(OUTPUT_FILES).map(([k, f]) => [k, prefix ? `${prefix}.${f}` : f])) as OutputPaths;
+
+const pathsIn = (dir: string, prefix?: string): Paths =>
+  Object.fromEntries(Object.entries(outputNames(prefix)).map(([k, f]) => [k, path.join(dir, f)])) as Paths;
 
 /**
  * Creates `dir` and its missing parents one level at a time. (Node 20's `mkdirSync(recursive)` spins
@@ -68,14 +74,15 @@ function makeDir(dir: string): void {
   for (const d of missing.reverse()) fs.mkdirSync(d);
 }
 
-function prepareDir(dir: string): StagedOutputs {
+/** Creates `dir` (and its parents) and stages the outputs `names` in it (staged-outputs.ts). */
+export function prepareDir(dir: string, names: readonly string[] = Object.values(OUTPUT_FILES)): StagedOutputs {
   try {
     makeDir(dir);
   } catch (e) {
     throw new JobError(`cannot create output folder ${dir}: ${(e as Error).message}`);
   }
   if (!fs.statSync(dir).isDirectory()) throw new JobError(`output folder ${dir} is a file (give a folder name)`);
-  return new StagedOutputs(dir, Object.values(OUTPUT_FILES));
+  return new StagedOutputs(dir, names);
 }
 
 /** Opens the streaming sinks; if one cannot be opened the ones already open are dropped. */
@@ -106,16 +113,25 @@ export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: T
   }
   const staged = prepareDir(trace.dir);
   try {
-    const paths = pathsIn(staged.staging);
-    const result = simulateTraced(launch, openSinks(launch, paths, label));
-    const summary = summarise(result, label, usefulMacs);
-    writeOpCsv(paths.ops, result);
-    writeSummaryCsv(paths.summary, summary);
-    writeStatsCsv(paths.stats, result.stats);
+    const { result, summary } = runTracedInto(staged, launch, label, undefined, usefulMacs);
     return { result, summary, files: staged.publish() };
   } finally {
     staged.discard();
   }
+}
+
+/**
+ * Runs `launch` writing its five outputs (named with `prefix`: outputNames) into the staging folder
+ * of `staged`; they are published with the rest of the staged set, or discarded with it.
+ */
+export function runTracedInto(staged: StagedOutputs, launch: Omit<Launch, 'sink'>, label: string, prefix?: string, usefulMacs?: number): { result: SimResult; summary: OpSummary } {
+  const paths = pathsIn(staged.staging, prefix);
+  const result = simulateTraced(launch, openSinks(launch, paths, label));
+  const summary = summarise(result, label, usefulMacs);
+  writeOpCsv(paths.ops, result);
+  writeSummaryCsv(paths.summary, summary);
+  writeStatsCsv(paths.stats, result.stats);
+  return { result, summary };
 }
 
 /** A single output file of a job: written, then committed or aborted. */

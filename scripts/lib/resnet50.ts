@@ -5,35 +5,16 @@
  * library is judged by: GM-side read bytes against the compulsory input + weight bytes, cores used
  * against the output's 16-row blocks, chip-wide cube utilisation and the busiest unit.
  */
-import { simulateInSequence } from './sequence.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import { isGmPath } from '../../hw/timing/cost.js';
 import { LaunchSequence } from '../../ops-nn/launch-sequence.js';
-import { summarise, type OpSummary } from '../../traces/index.js';
-import { KERNELS } from './regress/kernels.js';
-import type { PlannedLaunch } from './regress/measure.js';
+import type { OpSummary } from '../../traces/index.js';
 import type { PathName } from '../../hw/config/types.js';
 import { col, type Schema } from '../../traces/schema.js';
 import type { VectorRequant } from '../../ops-nn/gemm/spec.js';
+import { cubeLaunches, timePlanned, type ConvLayer, type Layer } from './network/cube-layer.js';
 
-export interface ConvLayer {
-  readonly kind: 'conv';
-  readonly name: string;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  readonly oc: number;
-  readonly k: number;
-  readonly stride: number;
-  readonly pad: number;
-}
-export interface FcLayer {
-  readonly kind: 'fc';
-  readonly name: string;
-  readonly k: number;
-  readonly n: number;
-}
-export type Layer = ConvLayer | FcLayer;
+export type { ConvLayer, FcLayer, Layer } from './network/cube-layer.js';
 
 const conv = (name: string, c: number, hw: number, oc: number, k: number, stride = 1): ConvLayer => ({ kind: 'conv', name, c, h: hw, w: hw, oc, k, stride, pad: (k - 1) >> 1 });
 
@@ -114,23 +95,11 @@ export function readBound(a: number, b: number, rowBlocks: number, colBlocks: nu
 
 const outSize = (l: ConvLayer) => Math.floor((l.h + 2 * l.pad - l.k) / l.stride) + 1;
 
-/** The regress kernel and parameters that time `l` (the same kernels `exec` builds). */
-function launchesOf(l: Layer, batch: number, cfg: HwConfig): PlannedLaunch[] {
-  const fusion = tableFusion(cfg);
-  const vectorRequant = tableVectorRequant(cfg);
-  if (l.kind === 'fc') return KERNELS['qlinear-matmul']!.bind({ m: batch, k: l.k, n: l.n, fusion, vectorRequant }, undefined)(cfg);
-  return KERNELS['qlinear-conv']!.bind({ n: batch, c: l.c, h: l.h, w: l.w, oc: l.oc, kh: l.k, kw: l.k, stride: l.stride, pad: l.pad, fusion, vectorRequant }, undefined)(cfg);
-}
-
 /** Times one layer; its launches run as one warm sequence (the summary is of the GEMM, the first). */
 export function timeLayer(l: Layer, batch: number, cfg: HwConfig): LayerRow {
-  const launches = launchesOf(l, batch, cfg);
+  const launches = cubeLaunches(l, batch, cfg, { fusion: tableFusion(cfg), vectorRequant: tableVectorRequant(cfg) });
   const sequence = new LaunchSequence('warm');
-  const summaries = launches.map((p) => {
-    const k = p.kernel;
-    const r = simulateInSequence(sequence, { config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' }, k.tensors, p.carries);
-    return summarise(r, `${l.name} ${k.name}`, k.usefulMacs);
-  });
+  const summaries = launches.map((p) => timePlanned(sequence, cfg, p, `${l.name} ${p.kernel.name}`).summary);
   const s = summaries[0]!;
   const rows = l.kind === 'fc' ? batch : batch * outSize(l) * outSize(l);
   const gmReadBytes = Object.entries(s.memory.paths)

@@ -8,10 +8,11 @@ import type { Carry, LaunchSequence } from '../../ops-nn/launch-sequence.js';
 import type { TensorDesc } from '../../ops-nn/kernel.js';
 import type { SanitizerReport } from '../../hw/sanitizer/sanitizer.js';
 
-export function simulateInSequence(sequence: LaunchSequence, launch: Omit<Launch, 'l2' | 'gmPlacement'>, tensors: readonly TensorDesc[], carries?: readonly Carry[]): SimResult {
+/** `run`: what simulates the placed launch (default `simulate`; a traced run writes its files too). */
+export function simulateInSequence(sequence: LaunchSequence, launch: Omit<Launch, 'l2' | 'gmPlacement'>, tensors: readonly TensorDesc[], carries?: readonly Carry[], run: (l: Launch) => SimResult = simulate): SimResult {
   const gmBytes = typeof launch.gm === 'number' ? launch.gm : launch.gm.length;
   const place = sequence.launch(tensors, gmBytes, carries);
-  const r = simulate({ ...launch, ...(place.l2 ? { l2: place.l2 } : {}), gmPlacement: place.gmPlacement });
+  const r = run({ ...launch, ...(place.l2 ? { l2: place.l2 } : {}), gmPlacement: place.gmPlacement });
   sequence.finished(r);
   return r;
 }
