@@ -2,7 +2,8 @@
  * Writes the whole-model ONNX Runtime fixtures test/fixtures/models/<name>/ in the ONNX test-data
  * layout: model.onnx (from scripts/model/test-models), test_data_set_0/input_0.pb (seeded input) and
  * output_0.pb (what onnxruntime-node 1.30 CPU outputs with its default graph optimisations), plus
- * meta.json (the model's sha256, the share of saturated outputs). ORT is installed on demand into
+ * meta.json (the model's sha256, the share of saturated outputs and, where the model has float nodes
+ * on the host, how far each is from ORT's before quantisation: scripts/onnx/host-float-accuracy.ts). ORT is installed on demand into
  * .cache/ort, never a dependency. int8-activation QDQ models are run with ORT's session option
  * session.qdq_is_int8_allowed = 1: on x86 ORT otherwise keeps their Conv / MatMul in float, where an
  * NPU (and ORT on ARM) runs them quantised.
@@ -13,6 +14,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../hw/config/load.js';
+import { hostFloatAccuracy } from './onnx/host-float-accuracy.js';
 import { loadOrt, ORT_VERSION } from './onnx/ort.js';
 import type { GraphTensor } from './model/graph.js';
 import { encodeOnnxModel } from './model/onnx-write.js';
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     const distinct = new Set(yData).size;
     const extremes = [Math.min(...yData), Math.max(...yData)];
     const atExtreme = yData.filter((v) => v === extremes[0] || v === extremes[1]).length;
+    const hostFloat = await hostFloatAccuracy(g, x, ort, options, loadConfig('ascend910b'));
     const meta = {
       generator: 'scripts/gen-model-fixtures.ts',
       model: name,
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
       outputs: yData.length,
       distinctOutputValues: distinct,
       outputsAtMinOrMax: atExtreme,
+      ...(hostFloat.length > 0 ? { hostFloatOpsAgainstOrt: hostFloat } : {}),
     };
     const dir = join(root, 'test', 'fixtures', 'models', name);
     const tmp = `${dir}.tmp`;

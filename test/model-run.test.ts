@@ -1,6 +1,6 @@
 /**
  * Whole quantised ONNX models run functionally by `aicore-sim model`: every committed test model
- * (small CNN and ResNet-50-shaped, QDQ and QOperator, uint8 and int8 activations) is still what its
+ * (small CNN, ResNet-50-shaped and a transformer block, QDQ and QOperator, uint8 and int8 activations) is still what its
  * generator writes, and its run matches the ONNX Runtime output in its test-data folder bit for bit;
  * a changed expected output is caught; QDQ and QOperator forms of one network run the same kernels;
  * inputs from .npy give the same result as the .pb; a node that cannot run stops the job before
@@ -43,7 +43,7 @@ describe('committed test models', () => {
       const r = await runCli('model', modelFile(name), '--test-data', path.join(FIXTURES, name));
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/output logits: bit-exact with the expected output/);
+      expect(r.stdout).toMatch(/output (logits|output): bit-exact with the expected output/);
     }, 30_000);
   }
 
@@ -53,6 +53,15 @@ describe('committed test models', () => {
       expect([r.code, r.stderr], preset).toEqual([0, '']);
       expect(r.stdout).toMatch(/bit-exact with the expected output/);
     }
+  });
+
+  it('the transformer block runs its eight MatMuls (two of them activation x activation) on the cube and its float steps on the host', () => {
+    const name = 'transformer-block-qdq-u8';
+    const r = runModelJob({ file: modelFile(name), cfg: loadConfig('ascend910b'), testData: path.join(FIXTURES, name) });
+    const nodes = r.runs[0]!.run.nodes;
+    expect(nodes.filter((n) => n.opType === 'QLinearMatMul' && n.where === 'chip').length).toBe(8);
+    expect(nodes.filter((n) => n.where === 'host').map((n) => n.opType)).toEqual(expect.arrayContaining(['Softmax', 'LayerNormalization', 'Gelu', 'Transpose', 'Reshape']));
+    expect(nodes.some((n) => n.opType === 'MatMul')).toBe(false);
   });
 
   it('a changed expected output is reported and exits 1', async () => {

@@ -4,11 +4,14 @@
  * and a ResNet-50-shaped one (the v1.5 topology exactly: 7x7/2 stem, 3x3/2 MaxPool, bottleneck stages
  * of 3, 4, 6, 3 blocks with the stride on the 3x3 conv, 1x1 downsampling, residual Add + ReLU,
  * GlobalAveragePool, Flatten, fc) whose channel counts are divided by `widthDivisor` and whose input is
- * R x R, so the whole topology runs in a test; divisor 1 and R = 224 give the real sizes.
+ * R x R, so the whole topology runs in a test; divisor 1 and R = 224 give the real sizes; and a
+ * transformer encoder block (BERT's: multi-head self-attention, residual Add and LayerNormalization,
+ * a Gelu feed-forward, residual Add and LayerNormalization) of sequence S, width D, H heads.
  */
 import { seededRandom } from '../../lib/rng.js';
 import type { Graph } from '../graph.js';
 import { QNet, type Act, type ActType, type ModelFormat } from './qnet.js';
+import { QTransformer } from './qtransformer.js';
 
 export interface TestModelOptions {
   readonly format: ModelFormat;
@@ -66,6 +69,32 @@ export function resnet50Shaped(o: ResnetOptions): Graph {
   return net.finish('resnet50-shaped', 'image', dims, x, 'logits');
 }
 
+export interface TransformerOptions extends TestModelOptions {
+  readonly seq: number;
+  readonly width: number;
+  readonly heads: number;
+}
+
+export function transformerBlock(o: TransformerOptions): Graph {
+  const net = new QTransformer(o.format, o.act, o.seed);
+  const { seq: s, width: d, heads: h } = o;
+  const dh = d / h;
+  const dims = [1, s, d];
+  const x = net.input('hidden', dims);
+  const heads = (t: Act) => net.move(t, 'Reshape', [1, s, h, dh]);
+  const q = net.transpose(heads(net.matmul(x, d)), [0, 2, 1, 3]);
+  const kT = net.transpose(heads(net.matmul(x, d)), [0, 2, 3, 1]);
+  const v = net.transpose(heads(net.matmul(x, d)), [0, 2, 1, 3]);
+  const scores = net.actMatmul(q, kT, net.productAct(q, kT, [1, h, s, s]));
+  const p = net.scaledSoftmax(scores, dh);
+  const ctx = net.actMatmul(p, v, net.productAct(p, v, [1, h, s, dh]));
+  const merged = net.move(net.transpose(ctx, [0, 2, 1, 3]), 'Reshape', dims);
+  const attn = net.layerNorm(net.add(net.matmul(merged, d), x, false));
+  const ffn = net.matmul(net.gelu(net.matmul(attn, 4 * d)), d);
+  const y = net.layerNorm(net.add(ffn, attn, false));
+  return net.finish('transformer-block', 'hidden', dims, y, 'output');
+}
+
 /** The committed test models: name -> graph builder (the fixture folders under test/fixtures/models). */
 export const TEST_MODELS: Readonly<Record<string, () => Graph>> = {
   'small-cnn-qdq-u8': () => smallCnn({ format: 'qdq', act: 'uint8', seed: 11 }),
@@ -74,6 +103,9 @@ export const TEST_MODELS: Readonly<Record<string, () => Graph>> = {
   'resnet50-shaped-qdq-u8': () => resnet50Shaped({ format: 'qdq', act: 'uint8', seed: 21, widthDivisor: 8, resolution: 64, classes: 10 }),
   'resnet50-shaped-qoperator-u8': () => resnet50Shaped({ format: 'qoperator', act: 'uint8', seed: 21, widthDivisor: 8, resolution: 64, classes: 10 }),
   'resnet50-shaped-qoperator-s8': () => resnet50Shaped({ format: 'qoperator', act: 'int8', seed: 22, widthDivisor: 8, resolution: 64, classes: 10 }),
+  'transformer-block-qdq-u8': () => transformerBlock({ format: 'qdq', act: 'uint8', seed: 31, seq: 32, width: 64, heads: 4 }),
+  'transformer-block-qoperator-u8': () => transformerBlock({ format: 'qoperator', act: 'uint8', seed: 31, seq: 32, width: 64, heads: 4 }),
+  'transformer-block-qdq-s8': () => transformerBlock({ format: 'qdq', act: 'int8', seed: 32, seq: 32, width: 64, heads: 4 }),
 };
 
 /** Seeded input of a test model: uniform in [-1, 1). */

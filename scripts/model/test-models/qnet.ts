@@ -24,18 +24,18 @@ export interface Act {
   readonly spread: number;
 }
 
-const QMIN: Readonly<Record<ActType, number>> = { uint8: 0, int8: -128 };
+export const QMIN: Readonly<Record<ActType, number>> = { uint8: 0, int8: -128 };
 /** Standard deviation of uniform int8 weights in [-127, 127]. */
-const W_STD = 127 / Math.sqrt(3);
+export const W_STD = 127 / Math.sqrt(3);
 
-const int = (v: number): AttrValue => ({ type: 'int', value: v });
-const ints = (v: readonly number[]): AttrValue => ({ type: 'ints', value: v });
+export const int = (v: number): AttrValue => ({ type: 'int', value: v });
+export const ints = (v: readonly number[]): AttrValue => ({ type: 'ints', value: v });
 
 export class QNet {
-  private readonly nodes: GraphNode[] = [];
-  private readonly inits = new Map<string, GraphTensor>();
+  protected readonly nodes: GraphNode[] = [];
+  protected readonly inits = new Map<string, GraphTensor>();
   private readonly dqCache = new Map<string, string>();
-  private readonly rand: () => number;
+  protected readonly rand: () => number;
   private count = 0;
 
   constructor(
@@ -46,22 +46,22 @@ export class QNet {
     this.rand = seededRandom(seed);
   }
 
-  private id(prefix: string): string {
+  protected id(prefix: string): string {
     return `${prefix}_${this.count++}`;
   }
 
-  private init(name: string, dtype: GraphTensor['dtype'], dims: readonly number[], values: ArrayLike<number>): string {
-    const data = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int8' ? Int8Array.from(values) : dtype === 'uint8' ? Uint8Array.from(values) : Int32Array.from(values);
+  protected init(name: string, dtype: GraphTensor['dtype'], dims: readonly number[], values: ArrayLike<number>): string {
+    const data = dtype === 'int64' ? BigInt64Array.from(Array.from(values), (v) => BigInt(v)) : dtype === 'float32' ? Float32Array.from(values) : dtype === 'int8' ? Int8Array.from(values) : dtype === 'uint8' ? Uint8Array.from(values) : Int32Array.from(values);
     this.inits.set(name, { name, dtype, dims, data } as GraphTensor);
     return name;
   }
 
-  private node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> = {}, domain = ''): void {
+  protected node(opType: string, inputs: string[], outputs: string[], attrs: Record<string, AttrValue> = {}, domain = ''): void {
     this.nodes.push({ name: this.id(opType), opType, domain, inputs, outputs, attrs });
   }
 
   /** scale and zero point initializers of an activation. */
-  private params(a: { name: string; scale: number; zp: number }): [string, string] {
+  protected params(a: { name: string; scale: number; zp: number }): [string, string] {
     const s = `${a.name}_scale`;
     const z = `${a.name}_zp`;
     if (!this.inits.has(s)) this.init(s, 'float32', [], [a.scale]);
@@ -70,7 +70,7 @@ export class QNet {
   }
 
   /** QDQ: the float view of `a` (one DequantizeLinear per tensor, shared by its readers). */
-  private dq(a: Act): string {
+  protected dq(a: Act): string {
     const hit = this.dqCache.get(a.name);
     if (hit) return hit;
     const out = `${a.name}_dq`;
@@ -80,7 +80,7 @@ export class QNet {
   }
 
   /** An output activation with scale chosen for a real-valued spread `std`; `relu` puts its zero point at the minimum. */
-  private outAct(prefix: string, std: number, dims: readonly number[], relu: boolean): Act {
+  protected outAct(prefix: string, std: number, dims: readonly number[], relu: boolean): Act {
     const span = relu ? 255 : 255 / 2;
     const scale = Math.fround((3 * std) / span);
     const zp = relu ? QMIN[this.act] : this.act === 'uint8' ? 128 : 0;
@@ -88,7 +88,7 @@ export class QNet {
   }
 
   /** QDQ: Q of float tensor `x` into `a`. */
-  private q(x: string, a: Act): void {
+  protected q(x: string, a: Act): void {
     this.node('QuantizeLinear', [x, ...this.params(a)], [a.name]);
   }
 
@@ -156,7 +156,7 @@ export class QNet {
   }
 
   /** An op that keeps the quantisation (MaxPool, Flatten): same scale and zero point in and out. */
-  private keep(x: Act, opType: string, dims: readonly number[], attrs: Record<string, AttrValue>): Act {
+  protected keep(x: Act, opType: string, dims: readonly number[], attrs: Record<string, AttrValue>): Act {
     const y: Act = { ...x, name: this.id(opType.toLowerCase()), dims };
     if (this.format === 'qoperator') {
       this.node(opType, [x.name], [y.name], attrs);
