@@ -8,7 +8,7 @@ import { COPY_FAMILIES, MNEMONICS, OPCODES, type CopyFamily } from '../../isa/op
 import { code, mdTable } from './markdown.js';
 
 /** Bytes a data movement of each family moves (its shape in isa/shapes.ts); a new copy family must say. */
-const BYTES_OF: Readonly<Record<CopyFamily, string>> = {
+export const BYTES_OF: Readonly<Record<CopyFamily, string>> = {
   dma: 'blockCount x blockLen (gaps move nothing)',
   nd2nz: 'nValue x dValue x element size',
   load2d: 'repeat x 512 (whole fractals)',
