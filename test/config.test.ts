@@ -11,6 +11,7 @@ import { loadConfig, mergeParams, presetNames, presetParams, readOverrides } fro
 import { FIELDS } from '../hw/config/fields.js';
 import { PRESETS, tiny } from '../hw/config/presets.js';
 import { PATHS, type HwConfig, type HwParams } from '../hw/config/types.js';
+import { runCli } from './support/cli.js';
 
 /** Every object reachable from `o` is frozen. */
 function allFrozen(o: unknown, path = 'config'): string | undefined {
@@ -261,4 +262,21 @@ describe('JSON override files', () => {
     writeFileSync(file, JSON.stringify({ gm: { chipBytes: 200 } }));
     expect(() => loadConfig('tiny', readOverrides(file))).toThrow(/config field gm\.chipBytes is not a known field/);
   });
+
+  it("takes back what 'presets --json' prints: one preset's config, or the listing's entry of the preset in use", async () => {
+    for (const preset of presetNames()) {
+      const one = await runCli('presets', '--json', preset);
+      const file = join(dir, `${preset}.json`);
+      writeFileSync(file, one.stdout);
+      expect(loadConfig(preset, readOverrides(file)), preset).toEqual(loadConfig(preset));
+    }
+    const all = join(dir, 'all.json');
+    writeFileSync(all, (await runCli('presets', '--json')).stdout);
+    expect(loadConfig('ascend310p', readOverrides(all))).toEqual(loadConfig('ascend310p'));
+    const edited = JSON.parse((await runCli('presets', '--json', 'tiny')).stdout) as { clockMHz: number };
+    expect(loadConfig('tiny', { ...edited, clockMHz: 1234 }).clockMHz).toBe(1234);
+    const partial = { tiny: JSON.parse((await runCli('presets', '--json', 'tiny')).stdout) as unknown };
+    expect(() => loadConfig('ascend910b', partial)).toThrow(/lists presets tiny .* but not ascend910b: use --preset tiny/);
+  });
 });
+

@@ -44,9 +44,28 @@ export function presetParams(name: string): HwParams {
   return p;
 }
 
-/** A validated config from a preset name and optional overrides (an object or a JSON file path). */
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What `presets --json` prints, taken back as overrides: the listing of every preset gives the entry of
+ * `preset`, and a validated config drops its `derived` figures (computed from the other fields, so
+ * never set). Any other object is overrides as written.
+ */
+export function overridesFrom(over: unknown, preset: string): unknown {
+  if (!isRecord(over)) return over;
+  const keys = Object.keys(over);
+  if (keys.length > 0 && keys.every((k) => Object.hasOwn(PRESETS, k))) {
+    if (!Object.hasOwn(over, preset)) throw new ConfigError(`the config lists presets ${keys.join(', ')} (as 'presets --json' prints them) but not ${preset}: use --preset ${keys[0]}, or 'presets --json ${preset}'`);
+    return overridesFrom(over[preset], preset);
+  }
+  if (!Object.hasOwn(over, 'derived')) return over;
+  const { derived: _derived, ...fields } = over;
+  return fields;
+}
+
+/** A validated config from a preset name and optional overrides (an object, or what `presets --json` prints). */
 export function loadConfig(preset: string, overrides?: unknown): HwConfig {
-  return deriveConfig(mergeParams(presetParams(preset), overrides));
+  return deriveConfig(mergeParams(presetParams(preset), overridesFrom(overrides, preset)));
 }
 
 /** Reads a JSON override file, with errors that name the file. */
