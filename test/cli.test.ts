@@ -258,6 +258,16 @@ describe('asm', () => {
     expect(one.blockDim).toBe(1);
   });
 
+  it('notes a block count other than the one the file was generated for, and only then', async () => {
+    const file = path.join(tmp(), 'mm.s');
+    const run = await cliJson(...MM, '--preset', 'tiny', '--cores', '2', '--timing-only', '--emit-asm', file);
+    expect(run.blockDim).toBe(2);
+    const other = await cli('asm', file, '--cores', '1');
+    expect(other.code).toBe(0);
+    expect(other.stderrLines).toEqual([expect.stringMatching(/^aicore-sim: note: .*mm\.s was generated for 2 blocks and runs on 1: .*regenerate it with --cores 1\)$/)]);
+    for (const same of [await cli('asm', file), await cli('asm', file, '--cores', '2')]) expect(same.stderrLines).toEqual([]);
+  });
+
   it('runs a hand-written program and writes outputs', async () => {
     const dir = tmp();
     const file = write(dir, 'loop.s', '  li x1, 10\nloop:\n  addi x1, x1, -1\n  bne x1, x0, loop\n  end\n');

@@ -58,7 +58,8 @@ function runAsmCli(a: Args, io: CliIo): number {
     trace: a.out === undefined ? undefined : { dir: a.out },
   });
   const san = j.result.sanitizer;
-  const json = { command: 'asm', source: a.file, mode: j.result.mode, ...launchOf(j), instructions: j.program.insns.length, ...summaryJson(j.summary), files: j.files ?? [], ...(san ? { sanitizer: sanitizerJson(san) } : {}) };
+  for (const n of j.notes) io.err(`aicore-sim: note: ${n}`);
+  const json = { command: 'asm', source: a.file, mode: j.result.mode, ...launchOf(j), instructions: j.program.insns.length, ...summaryJson(j.summary), notes: j.notes, files: j.files ?? [], ...(san ? { sanitizer: sanitizerJson(san) } : {}) };
   io.out(a.json ? jsonText(json) : textReport(j));
   return reportSanitizer(io, san);
 }

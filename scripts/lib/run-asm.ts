@@ -55,6 +55,8 @@ export interface AsmJobResult {
   readonly blockDim: number;
   readonly gmBytes: number;
   readonly directives: AsmDirectives;
+  /** what the user should know about the launch, e.g. a block count other than the file's */
+  readonly notes: readonly string[];
   readonly result: SimResult;
   readonly summary: OpSummary;
   readonly files?: string[];
@@ -81,6 +83,11 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
     ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}),
     ...(o.sanitize ? { sanitize: true } : {}),
   };
+  const notes: string[] = [];
+  // a generated kernel divides its work by the block count it was generated for: other counts run,
+  // but its blocks no longer cover the output as the generator meant
+  if (directives.blockDim !== undefined && blockDim !== directives.blockDim)
+    notes.push(`${source} was generated for ${directives.blockDim} blocks and runs on ${blockDim}: blocks past ${directives.blockDim} or work meant for them behave as the program's bidx / bdim code makes them, usually not as the generator intended (regenerate it with --cores ${blockDim})`);
   const run = runLaunch(launch, basename(source), o.trace, undefined, o.l2);
-  return { config, program, kind, blockDim, gmBytes, directives, ...run };
+  return { config, program, kind, blockDim, gmBytes, directives, notes, ...run };
 }
