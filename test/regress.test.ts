@@ -115,6 +115,27 @@ describe('regress', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toEqual(['aicore-sim: the baseline does not match the manifest: requant has no baseline (run with --update to rewrite the baseline)']);
   });
+
+  it('--update-missing records only the new entry, keeps the recorded ones byte for byte, and then has nothing to do', async () => {
+    // a baseline recorded under half the GM bandwidth: re-recording an old entry would change it
+    const slowBaseline = freshPath();
+    expect((await cli('regress', '--manifest', writeJson(userManifest(halfGm())), '--baseline', slowBaseline, '--update')).code).toBe(0);
+    const before = JSON.parse(fs.readFileSync(slowBaseline, 'utf8')) as { entries: Record<string, unknown> };
+    const more = userManifest();
+    more.entries.push({ id: 'requant', kernel: 'requant', preset: 'tiny', params: { rows: 64, cols: 64 } });
+    const file = writeJson(more);
+    const r = await cli('regress', '--manifest', file, '--baseline', slowBaseline, '--update-missing', '--json');
+    expect([r.code, r.stderr]).toEqual([0, []]);
+    expect((JSON.parse(r.stdout) as { added: string[] }).added).toEqual(['requant']);
+    const after = JSON.parse(fs.readFileSync(slowBaseline, 'utf8')) as { entries: Record<string, unknown> };
+    expect(Object.keys(after.entries).sort()).toEqual([...Object.keys(before.entries), 'requant'].sort());
+    for (const [id, v] of Object.entries(before.entries)) expect(after.entries[id], id).toEqual(v);
+    const again = await cli('regress', '--manifest', file, '--baseline', slowBaseline, '--update-missing');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('has every entry of the manifest: nothing to record');
+    const fresh = freshPath();
+    expect((await cli('regress', '--manifest', file, '--baseline', fresh, '--update-missing')).stdout).toContain('added 5 entries');
+  });
 });
 
 describe('regress: bad input is one stderr line and a non-zero exit', () => {

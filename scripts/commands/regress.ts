@@ -28,6 +28,7 @@ const OPTIONS = {
   baseline: { ...textOption('baseline', 'JSON file of baseline cycles, written by --update'), demandOption: true },
   tolerance: { describe: 'percent an entry may get slower before it fails (default 0)', requiresArg: true, coerce: percentage('tolerance') },
   update: { type: 'boolean', describe: 'write this run as the new baseline (exit 0)' },
+  'update-missing': { type: 'boolean', describe: 'time only the entries the baseline lacks and add them, keeping the recorded ones (exit 0)' },
   json: { type: 'boolean', describe: 'print one JSON object instead of the table' },
 } as const satisfies Record<string, Options>;
 
@@ -37,7 +38,8 @@ function textReport(r: RegressOutcome, a: Args): string {
   const parts: string[] = [];
   if (r.comparison) parts.push(formatReport(r.comparison));
   else parts.push(formatMeasurements(r.measurements).join('\n'));
-  if (r.wrote) parts.push(`wrote ${r.measurements.length} entries to ${a.baseline}`);
+  if (r.added) parts.push(r.added.length === 0 ? `${a.baseline} has every entry of the manifest: nothing to record` : `added ${r.added.length} entries to ${a.baseline}: ${r.added.join(', ')}`);
+  else if (r.wrote) parts.push(`wrote ${r.measurements.length} entries to ${a.baseline}`);
   return parts.join('\n\n');
 }
 
@@ -48,7 +50,8 @@ function jsonReport(r: RegressOutcome, a: Args) {
     baseline: a.baseline,
     tolerancePct: r.comparison?.tolerancePct ?? a.tolerance ?? 0,
     updated: r.wrote,
-    ok: r.wrote || (r.comparison?.ok ?? false),
+    ...(r.added ? { added: r.added } : {}),
+    ok: r.wrote || r.added !== undefined || (r.comparison?.ok ?? false),
     identical: r.comparison?.identical ?? null,
     rows: r.comparison?.rows ?? null,
     entries: r.measurements,
@@ -56,10 +59,12 @@ function jsonReport(r: RegressOutcome, a: Args) {
 }
 
 function regressCli(a: Args, io: CliIo): number {
-  const r = runRegress({ manifest: a.manifest, baseline: a.baseline, tolerancePct: a.tolerance ?? 0, update: a.update ?? false, stdout: io.out });
+  const updateMissing = a.updateMissing ?? false;
+  if (updateMissing && a.baseline === '-') throw new UsageError('--update-missing adds to a baseline file: give its path, not -');
+  const r = runRegress({ manifest: a.manifest, baseline: a.baseline, tolerancePct: a.tolerance ?? 0, update: a.update ?? false, updateMissing, stdout: io.out });
   // a baseline written to standard output (--baseline - --update) leaves the report to standard error
   (a.update && a.baseline === '-' ? io.err : io.out)(a.json ? jsonText(jsonReport(r, a)) : textReport(r, a));
-  if (r.wrote || r.comparison?.ok) return 0;
+  if (r.wrote || r.added || r.comparison?.ok) return 0;
   io.err(`aicore-sim: ${failureLine(r.comparison!)}`);
   return 1;
 }
@@ -77,6 +82,7 @@ export const regressCommand = (ctx: CliContext): CommandModule<object, Args> => 
     y
       .options(OPTIONS)
       .example('$0 regress --manifest perf.json --baseline perf-cycles.json --update', 'record the baseline')
+      .example('$0 regress --manifest perf.json --baseline perf-cycles.json --update-missing', 'record only entries new to the manifest')
       .example('$0 regress --manifest perf.json --baseline perf-cycles.json --tolerance 1', 'fail if an entry got more than 1% slower')
       .epilogue(kernelHelp()) as never,
   handler: (a) => ctx.run(() => regressCli(a, ctx.io)),

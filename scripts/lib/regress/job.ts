@@ -19,6 +19,11 @@ export interface RegressOptions {
   readonly tolerancePct: number;
   /** write the run as the new baseline instead of failing on differences */
   readonly update: boolean;
+  /**
+   * run only the entries the baseline does not have and add them to it, keeping every recorded entry
+   * as it was (a missing baseline file starts empty); wins over `update`
+   */
+  readonly updateMissing?: boolean;
   /** where a baseline of `-` is written with `update` (standard output; reading `-` reads standard input) */
   readonly stdout?: (text: string) => void;
 }
@@ -29,9 +34,12 @@ export interface RegressOutcome {
   readonly comparison: Comparison | null;
   /** the baseline file was (re)written */
   readonly wrote: boolean;
+  /** with updateMissing: the ids recorded by this run (the others were not run) */
+  readonly added?: readonly string[];
 }
 
 export function runRegress(o: RegressOptions): RegressOutcome {
+  if (o.updateMissing) return recordMissing(o);
   const manifest = readManifest(o.manifest);
   const old = o.update && (o.baseline === '-' || !existsSync(o.baseline)) ? null : readBaseline(o.baseline);
   const out = o.update ? openOutputFile(o.baseline, o.stdout) : null;
@@ -45,6 +53,24 @@ export function runRegress(o: RegressOptions): RegressOutcome {
     return { measurements, comparison, wrote: out !== null };
   } catch (e) {
     out?.abort();
+    throw e;
+  }
+}
+
+/** --update-missing: times the manifest's entries the baseline lacks and writes the baseline with them added. */
+function recordMissing(o: RegressOptions): RegressOutcome {
+  const manifest = readManifest(o.manifest);
+  const old = o.baseline !== '-' && !existsSync(o.baseline) ? new Map<string, Measurement>() : readBaseline(o.baseline);
+  const missing = manifest.entries.filter((p) => !old.has(p.entry.id));
+  if (missing.length === 0) return { measurements: [], comparison: null, wrote: false, added: [] };
+  const out = openOutputFile(o.baseline, o.stdout);
+  try {
+    const measurements = runManifest({ ...manifest, entries: missing });
+    out.write(baselineText([...old.values(), ...measurements]));
+    out.commit();
+    return { measurements, comparison: null, wrote: true, added: measurements.map((m) => m.id) };
+  } catch (e) {
+    out.abort();
     throw e;
   }
 }
