@@ -258,6 +258,14 @@ describe('asm', () => {
     expect(one.blockDim).toBe(1);
   });
 
+  it('--cores past what the kernel can use is clamped, with a note saying why', async () => {
+    const tiny = loadConfig('tiny');
+    const over = await cliJson(...MM, '--preset', 'tiny', '--cores', String(tiny.cores + 1), '--timing-only');
+    const all = await cliJson(...MM, '--preset', 'tiny', '--cores', 'all', '--timing-only');
+    expect([over.blockDim, over.cycles]).toEqual([all.blockDim, all.cycles]);
+    expect(over.notes).toContainEqual(`blockDim ${tiny.cores + 1} asked for, ${over.blockDim} used: tiny has ${tiny.cores} cores, so more blocks would have nothing to do`);
+  });
+
   it('notes a block count other than the one the file was generated for, and only then', async () => {
     const file = path.join(tmp(), 'mm.s');
     const run = await cliJson(...MM, '--preset', 'tiny', '--cores', '2', '--timing-only', '--emit-asm', file);
@@ -319,7 +327,6 @@ describe('bad inputs give one stderr line and a non-zero exit code', () => {
     ['missing .s file', ['asm', path.join(dir, 'none.s')], /cannot read .*none\.s/],
     ['config file with a wrong field', [...MM, '--config', badConfig], /config field cube\.mZero is not a known field/],
     ['tiling that overflows a buffer', [...MM, '--preset', 'tiny', '--base-m', '256', '--base-k', '256'], /L0A needs \d+ bytes but tiny has 8192/],
-    ['too many cores', [...MM, '--preset', 'tiny', '--cores', '3'], /blockDim 3/],
     ['cycle limit', [...MM, '--preset', 'tiny', '--max-cycles', '10'], /cycle limit/],
     ['instruction limit', [...MM, '--preset', 'tiny', '--max-instructions', '10'], /instruction limit exceeded: the run passed 10 instructions .*raise --max-instructions/],
     ['a loop that never exits', ['asm', runaway], /instruction limit exceeded: the run passed 10000000 instructions over all cores, the last at core 0 .* pc 0 \(jmp loop\): a loop that never exits\? \(raise --max-instructions/],

@@ -180,13 +180,18 @@ describe('bad splitK values', () => {
     expect(gen).toThrow(message);
   };
 
+  it('a block count past the (tile, slice) units is clamped to them, with a note', () => {
+    const k = generateMatmulLaunches(s, cfg, { splitK: 4, baseM: 16, baseN: 16, blockDim: 25 }).launches[0]!.kernel;
+    expect(k.blockDim).toBe(16);
+    expect(k.notes).toContainEqual(expect.stringMatching(/^blockDim 25 asked for, 16 used: .*16 unit\(s\) of work \(tiles x K slices\)/));
+  });
+
   it('are OpErrors that say what is wrong and how to fix it', () => {
     fails({ splitK: 0 }, /splitK 0 must be a positive integer \(1: no K split\)/);
     fails({ splitK: 2.5 }, /splitK 2.5 must be a positive integer/);
     // K 2048 in chunks of 256: 8 chunks
     fails({ splitK: 9, stepK: 2, baseK: 128 }, /splitK 9 is more than the 8 L1 chunk\(s\) of K .*use at most 8, or a smaller stepK/);
     fails({ splitK: 3, gridN: 2, blockDim: 4 }, /splitK 3 and gridN 2 cannot be combined/);
-    fails({ splitK: 4, blockDim: 25 }, /blockDim 25 must be in 1\.\.16 \(4 output tiles x 4 K slices, 24 cores\)/, () => generateMatmulLaunches(s, cfg, { splitK: 4, baseM: 16, baseN: 16, blockDim: 25 }));
     fails({ splitK: 2 }, /splitK 2: a K split runs two launches .*generateGemmLaunches, or use splitK 1/, () => generateMatmul(s, cfg, { splitK: 2 }));
     fails({ splitK: 2 }, /FP16 GEMMs are not split over K/, () => generateGemmLaunches(matmulF16Problem({ m: 16, k: 2048, n: 64, bias: true }, cfg), cfg, { splitK: 2 }));
     // and the tiler never splits them

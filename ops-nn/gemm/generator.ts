@@ -21,7 +21,7 @@ import { biasInL0c, emitBiasBroadcast } from './copy-deq.js';
 import { plan, type Plan, type Tile, type TileTurn } from './plan.js';
 import { cubeQueues, type CubeQueues } from './queues.js';
 import { tableEntries, type GemmProblem } from './spec.js';
-import { checkGemmTiling, featureMapPlan, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
+import { capBlocks, checkGemmTiling, featureMapPlan, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
 import { chooseGemmTiling, tilerNotes, type TilerChoice } from './tiler.js';
 import { blockTiles } from './blocks.js';
 import { entryRuns, type EntryMark, type EntryRegions } from './image-loops.js';
@@ -232,13 +232,26 @@ export function generateGemm(p: GemmProblem, cfg: HwConfig, tiling?: Partial<Gem
 
 /** The tiling the generator runs: the tiler's choice with the caller's fields, blocks and resident A following the final tile. */
 export function finalTiling(p: GemmProblem, cfg: HwConfig, tiling: Partial<GemmTiling> | undefined, choice: TilerChoice): GemmTiling {
-  const merged: GemmTiling = { ...choice.tiling, ...tiling };
+  const user = capBlocks(tiling, cfg);
+  const merged: GemmTiling = { ...choice.tiling, ...user };
   // A user tile changes the tile count, so the default block count follows it unless given.
   const units = p.batch * ceilDiv(p.m, merged.baseM) * ceilDiv(p.n, merged.baseN) * Math.max(1, kSlices(merged)); // a bad splitK (0) is reported by checkGemmTiling, not as blockDim 0
-  let t: GemmTiling = tiling?.blockDim === undefined && !merged.gridN ? { ...merged, blockDim: Math.min(units, cfg.cores) } : merged;
+  // A block count past the useful one (more blocks than units of work, or than the chip's cores) is
+  // clamped, not refused: the extra blocks would have nothing to do (clampNote says so in the notes).
+  const most = Math.min(units, cfg.cores);
+  const blockDim = user?.blockDim === undefined ? most : Number.isSafeInteger(user.blockDim) && user.blockDim > most ? most : user.blockDim;
+  let t: GemmTiling = merged.gridN ? merged : { ...merged, blockDim };
   // Unless the user chose, the resident A panel follows the final tile and block count.
   if (tiling?.aResident === undefined) t = withResidentA(p, t, cfg);
   return t;
+}
+
+/** The note of a requested block count finalTiling clamped. */
+function clampNote(tiling: Partial<GemmTiling> | undefined, t: GemmTiling, cfg: HwConfig): string[] {
+  const asked = tiling?.blockDim;
+  if (asked === undefined || asked <= t.blockDim) return [];
+  const why = t.blockDim < cfg.cores ? `the output has ${t.blockDim} unit(s) of work (tiles${kSlices(t) > 1 ? ' x K slices' : ''}) at this tile size` : `${cfg.name} has ${cfg.cores} cores`;
+  return [`blockDim ${asked} asked for, ${t.blockDim} used: ${why}, so more blocks would have nothing to do`];
 }
 
 /**
@@ -307,6 +320,7 @@ export function buildGemm(p: GemmProblem, tilerProblem: GemmProblem, cfg: HwConf
     ...(p.aSource.kind === 'img2col' && !pl.mapWhole
       ? [`${featureMapPlan(p, t, cfg).fitsWhole ? 'feature map in slabs (whole maps would move more bytes, each block running only part of one)' : 'feature map larger than L1'}: each tile row keeps only the input rows it reads (slabs of at most ${maxSlabRows(p.aSource.conv, t.baseM)} rows)`]
       : []),
+    ...clampNote(tiling, t, cfg),
     ...tilerNotes(tilerProblem, cfg, choice, t),
     ...(tilesLooped > 0 ? [`${tilesLooped} of ${tileTotal} output tiles run in scalar loops (a block's run of tiles whose code differs only in addresses that move on by a constant is one loop body)`] : []),
     ...(looped > 0 ? [`${looped} of ${p.batch} batch entries run in scalar loops (a block's run of identical entries is one loop body; the scalar unit's loop instructions are timed)`] : []),

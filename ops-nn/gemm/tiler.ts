@@ -19,7 +19,7 @@ import { gridFits, gridUnitN, gridUnits, tileGrid } from './blocks.js';
 import { estimateGemm, estimateSplitGemm, type GemmEstimate } from './cost-model.js';
 import { k0Of } from './sizes.js';
 import type { GemmProblem } from './spec.js';
-import { featureMapPlan, fits, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
+import { capBlocks, featureMapPlan, fits, kChunks, kSlices, withResidentA, type GemmTiling } from './tiling.js';
 
 /** The big tiles, largest first: [baseM, baseN, K fractals per mmad]. */
 const BIG_TILES: readonly (readonly [number, number, number])[] = [
@@ -87,7 +87,8 @@ const estimateOf = (p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmEstimate 
  * Chooses the tiling: fields in `fixed` (the user's) are kept, the tiler picks the rest. Throws when
  * no tile fits at all.
  */
-export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling> = {}, allowSplitK = false): TilerChoice {
+export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, asked: Partial<GemmTiling> = {}, allowSplitK = false): TilerChoice {
+  const fixed = capBlocks(asked, cfg);
   const plain = choosePlain(p, cfg, fixed);
   if (!allowSplitK || fixed.splitK !== undefined || fixed.gridN || !splittable(p) || tileGrid(p, plain.tiling).count >= cfg.cores) return plain;
   const split = splitCandidates(p, cfg, fixed).map((t) => ({ tiling: t, estimate: estimateOf(p, t, cfg) }));

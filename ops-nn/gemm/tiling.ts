@@ -220,3 +220,12 @@ export function fits(p: GemmProblem, t: GemmTiling, cfg: HwConfig): boolean {
     throw e;
   }
 }
+
+/**
+ * The caller's fields with a block count past the chip's cores cut to the cores: the tiler then
+ * chooses for the blocks that can run (a core grid included), and the kernel notes say so.
+ */
+export function capBlocks<T extends Partial<GemmTiling> | undefined>(fixed: T, cfg: HwConfig): T {
+  const b = fixed?.blockDim;
+  return b !== undefined && Number.isSafeInteger(b) && b > cfg.cores ? { ...fixed, blockDim: cfg.cores } : fixed;
+}
