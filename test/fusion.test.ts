@@ -67,3 +67,19 @@ describe('fused fixpipe beats unfused through GM on ResNet-50 convolutions (asce
     expect(bytes(fused)).toBeLessThan(bytes(viaGm));
   });
 });
+
+describe('the default placement is the fastest exact one (ascend910b)', () => {
+  const cfg = loadConfig('ascend910b');
+  it.each(RESNET50.slice(0, 3))('%s: ub when a multiplier does not fit the fixpipe, and ub beats gm', (_name, c, hw, oc, k) => {
+    const { inputs, attrs } = convCase(rng(c * hw), c, hw, oc, k);
+    // y_scale 3: multipliers 2^-n / 3 need more than the fixpipe's 10 mantissa bits
+    const odd = { ...inputs, y_scale: scalarF(f32(3)) };
+    const byDefault = runOnnx('QLinearConv', odd, attrs, cfg);
+    const ub = runOnnx('QLinearConv', odd, attrs, cfg, { fusion: 'ub' });
+    const gm = runOnnx('QLinearConv', odd, attrs, cfg, { fusion: 'gm' });
+    expect(() => runOnnx('QLinearConv', odd, attrs, cfg, { fusion: 'fixpipe' })).toThrow(/10 mantissa bits/);
+    expect(byDefault.kernels.map((x) => [x.name, x.cycles])).toEqual(ub.kernels.map((x) => [x.name, x.cycles]));
+    expect(Array.from(byDefault.y.data)).toEqual(Array.from(qlinearConvRef(odd, attrs).data));
+    expect(ub.cycles).toBeLessThan(gm.cycles);
+  });
+});

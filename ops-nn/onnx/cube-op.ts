@@ -65,7 +65,8 @@ function choosePlacement(cfg: HwConfig, out: CubeOutput, wanted: Fusion | undefi
   }
   if (wanted) return wanted;
   if (coupled) return 'ub';
-  return exactInFixpipe ? 'fixpipe' : 'gm';
+  // the AIVs' epilogue (ub) beats a separate requant launch (gm) on every measured shape: README Operators
+  return exactInFixpipe ? 'fixpipe' : 'ub';
 }
 
 /**
