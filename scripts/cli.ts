@@ -18,6 +18,7 @@ import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
+import { progressLine } from './lib/progress-line.js';
 
 export type { CliIo } from './commands/context.js';
 
@@ -38,6 +39,7 @@ function parser(ctx: CliContext): Argv {
     .scriptName('aicore-sim')
     .usage('$0 <command> [options]\n\nCycle-level simulator of an Ascend DaVinci AI Core with an INT8 operator library.')
     .option('verbose', { type: 'boolean', describe: 'print the stack of errors' })
+    .option('quiet', { type: 'boolean', describe: 'no progress line and no notes on standard error (errors still go there)' })
     .strict()
     .strictCommands()
     .exitProcess(false)
@@ -121,6 +123,15 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const io: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) };
-  process.exitCode = await main(process.argv.slice(2), io);
+  const argv = process.argv.slice(2);
+  const quiet = argv.includes('--quiet');
+  // --quiet drops notes (what a user should know but need not act on), never an error
+  const err = (s: string) => void (quiet && s.startsWith('aicore-sim: note: ') ? undefined : process.stderr.write(`${s}\n`));
+  const io: CliIo = { out: (s) => process.stdout.write(`${s}\n`), err };
+  const progress = !quiet && process.stderr.isTTY ? progressLine((s) => process.stderr.write(s)) : null;
+  try {
+    process.exitCode = await main(argv, io);
+  } finally {
+    progress?.finish();
+  }
 }

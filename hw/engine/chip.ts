@@ -23,6 +23,7 @@
  * - Functional effects are applied when an instruction starts; a correctly synchronised program
  *   cannot observe the difference. Timing never depends on data.
  */
+import { PROGRESS_EVENT_MASK, progressListener } from './progress.js';
 import { PIPES } from '../../isa/types.js';
 import type { InsnOf } from '../../isa/program.js';
 import type { HwConfig, L1BankParams } from '../config/types.js';
@@ -123,10 +124,13 @@ export class Chip {
   run(): number {
     for (const c of this.cores) this.resumeScalar(c, 0);
     const q = this.queue;
+    const progress = progressListener();
+    let events = 0;
     for (;;) {
       const e = q.pop();
       if (e === undefined) break;
       if (e.t > this.opts.maxCycles) this.cycleLimit();
+      if (progress !== null && (++events & PROGRESS_EVENT_MASK) === 0) progress({ cycle: e.t, instructions: this.instructions });
       this.now = e.t;
       const c = this.cores[e.core]!;
       const kind = e.kind;
