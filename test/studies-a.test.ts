@@ -29,7 +29,9 @@ function expectCommitted(files: readonly StudyFile[]): void {
   expect(fs.readdirSync(dir).sort()).toEqual(files.map((f) => f.name).sort());
 }
 
-const csvRows = (file: string): Record<string, string>[] => parse(fs.readFileSync(path.join(studiesDir(), file)), { columns: true });
+/** A row of a committed CSV; every study's CSV has these two columns. */
+type CsvRow = Record<string, string> & { readonly preset: string; readonly layer: string };
+const csvRows = (file: string): CsvRow[] => parse(fs.readFileSync(path.join(studiesDir(), file)), { columns: true });
 
 describe('fusion study', () => {
   it('reproduces docs/studies/fusion.csv and fusion.svg', () => expectCommitted(fusionStudy()));
@@ -121,5 +123,76 @@ describe('study output', () => {
     execFileSync('mkfifo', [path.join(dir, 'b.svg')]); // node has no call that makes a FIFO
     expect(() => writeStudyFiles(dir, [file('b.csv'), file('b.svg')])).toThrow(/b\.svg is a FIFO/);
     expect(fs.readdirSync(dir).sort()).toEqual(['b.svg', 'elsewhere']);
+  });
+});
+
+describe('README "Studies"', () => {
+  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Studies\n'), readme.indexOf('## Performance\n'));
+  const n = (v: string | undefined) => Number(v);
+  const commas = (v: number) => v.toLocaleString('en-US');
+  const mb = (v: number) => `${(v / 1e6).toFixed(1)} MB`;
+  const pct = (v: number) => `${Math.round(v * 100)}%`;
+  const range = (lo: number, hi: number) => `${Math.round(lo * 100)}-${pct(hi)}`;
+  const expectAll = (figures: string[]) => {
+    for (const f of figures) expect(section, f).toContain(f);
+  };
+
+  it('sits before "Performance" and embeds the three plots', () => {
+    expect(section.length).toBeGreaterThan(0);
+    for (const s of ['fusion', 'presets', 'roofline']) expect(section).toContain(`](docs/studies/${s}.svg)`);
+  });
+
+  it('quotes the fusion figures of the committed CSV', () => {
+    const rows = csvRows('fusion.csv');
+    const total = (p: string, f: string) => rows.find((r) => r.preset === p && r.fusion === f && r.layer === 'total')!;
+    const fixpipeLayers = rows.filter((r) => r.preset === 'ascend910b' && r.fusion === 'fixpipe' && r.layer !== 'total');
+    const [fx, ub, gm, pub, pgm] = [total('ascend910b', 'fixpipe'), total('ascend910b', 'ub'), total('ascend910b', 'gm'), total('ascend310p', 'ub'), total('ascend310p', 'gm')];
+    expect(total('ascend310p', 'fixpipe').supported).toBe('no');
+    expectAll([
+      `${fixpipeLayers.filter((r) => n(r.cycles_over_best) === 1).length} of the ${fixpipeLayers.length} layers`,
+      `${((Math.max(...fixpipeLayers.map((r) => n(r.cycles_over_best))) - 1) * 100).toFixed(2)}% behind`,
+      ...[fx, ub, gm, pub, pgm].map((r) => commas(n(r.cycles))),
+      ...[ub, gm, pgm].map((r) => `${n(r.cycles_over_best).toFixed(2)}x`),
+      ...[ub, gm, fx].map((r) => mb(n(r.gm_bytes))),
+      mb(n(pgm.hbm_write_bytes)).replace(' MB', ' MB written'),
+      mb(n(pub.hbm_write_bytes)),
+    ]);
+  });
+
+  it('quotes the presets figures of the committed CSV', () => {
+    const rows = csvRows('presets.csv');
+    const total = (p: string) => rows.find((r) => r.preset === p && r.layer === 'total')!;
+    const us = (p: string) => n(total(p).kernel_us);
+    const b = rows.filter((r) => r.preset === 'ascend910b' && r.layer !== 'total');
+    const ratio = (layer: string) => n(rows.find((r) => r.preset === 'ascend310p' && r.layer === layer)!.kernel_us) / n(b.find((r) => r.layer === layer)!.kernel_us);
+    const layer4 = b.filter((r) => r.layer.startsWith('layer4.') && r.op === 'conv').map((r) => ratio(r.layer));
+    expectAll([
+      ...COMPARED_PRESETS.map((p) => `${us(p).toFixed(1)} us`),
+      `${(us('ascend910') / us('ascend910b')).toFixed(2)}x less`,
+      `${(us('ascend310p') / us('ascend910b')).toFixed(2)}x less`,
+      `${b.filter((r) => n(r.kernel_over_fastest) === 1).length} of the ${b.length} layers`,
+      `fc takes ${ratio('fc').toFixed(1)}x`,
+      `up to ${Math.max(...layer4).toFixed(1)}x`,
+      `latencies to ${COMPARED_PRESETS.map((p) => n(total(p).time_us).toFixed(1)).join(', ').replace(/, ([^,]*)$/, ' and $1')} us`,
+    ]);
+    expect(rows.some((r) => r.bound === 'compute')).toBe(false);
+  });
+
+  it('quotes the roofline figures of the committed CSV', () => {
+    const rows = csvRows('roofline.csv');
+    const of = (p: string) => rows.filter((r) => r.preset === p);
+    const count = (p: string, roof: string) => of(p).filter((r) => r.roof === roof).length;
+    const share = (rs: CsvRow[]) => rs.map((r) => n(r.achieved_over_roof)).sort((x, y) => x - y);
+    const b = share(of('ascend910b'));
+    const p = share(of('ascend310p').filter((r) => r.roof === 'hbm'));
+    const top = of('ascend910b').reduce((x, y) => (n(y.achieved_tops) > n(x.achieved_tops) ? y : x));
+    expectAll([
+      `L2's for ${count('ascend910b', 'l2')} layers, HBM's for ${count('ascend910b', 'hbm')} and compute's for ${count('ascend910b', 'compute')}`,
+      `reach ${range(b[0]!, b.at(-1)!)} of it (median ${pct((b[26]! + b[27]!) / 2)}`,
+      `${n(top.achieved_tops).toFixed(1)} TOPS, ${top.layer}`,
+      `for ${p.length} layers and they reach ${range(p[0]!, p.at(-1)!)}`,
+      ...['ascend910b', 'ascend310p'].map((x) => `${n(of(x)[0]!.compute_roof_tops).toFixed(1)}`),
+    ]);
   });
 });
