@@ -63,7 +63,8 @@ export function fusionRuns(): FusionRun[] {
   );
 }
 
-const num = (f: (r: Row & { layer: Totals }) => number) => (r: Row) => (r.layer ? f(r as Row & { layer: Totals }) : null);
+/** A figure of the row's layer; empty on an unsupported run's row, which has none. */
+const ofLayer = (f: (r: Row & { layer: Totals }) => number) => (r: Row) => (r.layer ? f(r as Row & { layer: Totals }) : null);
 
 export const FUSION_COLUMNS: Schema<Row> = [
   col('preset', '', 'hardware preset', (r) => r.run.preset),
@@ -71,15 +72,15 @@ export const FUSION_COLUMNS: Schema<Row> = [
   col('supported', '', 'yes when the library places this epilogue on the preset', (r) => (r.run.unsupported === null ? 'yes' : 'no')),
   col('layer', '', 'torchvision layer name, or total (the cube layers summed)', (r) => r.layer?.name ?? 'total'),
   col('shape', '', 'conv: C x H x W -> OC, k x k / stride; fc: K -> N', (r) => r.layer?.shape ?? ''),
-  col('cycles', 'cycles', "the layer's kernel cycles (gm: the GEMM and the requant kernel)", num((r) => r.layer.cycles)),
-  col('cycles_over_best', 'ratio', 'cycles over the fewest any supported epilogue gives the layer on this preset', num((r) => round(r.layer.cycles / r.best!, 4))),
-  col('time_us', 'us', 'cycles at the preset clock plus the assumed launch overhead per launch', num((r) => round(r.layer.timeUs, 3))),
-  col('launches', 'launches', 'kernel launches', num((r) => r.layer.launches)),
-  col('gm_bytes', 'bytes', 'GM-side bytes, reads and writes: L2 hits + misses', num((r) => gmBytes(r.layer))),
-  col('l2_hit_bytes', 'bytes', 'GM bytes served by lines resident in the L2', num((r) => r.layer.bytes.l2Hit)),
-  col('l2_miss_bytes', 'bytes', 'GM bytes whose L2 line was not resident', num((r) => r.layer.bytes.l2Miss)),
-  col('hbm_read_bytes', 'bytes', 'bytes read from HBM (line fills)', num((r) => r.layer.bytes.hbmRead)),
-  col('hbm_write_bytes', 'bytes', 'bytes written back to HBM (dirty evictions)', num((r) => r.layer.bytes.hbmWrite)),
+  col('cycles', 'cycles', "the layer's kernel cycles (gm: the GEMM and the requant kernel)", ofLayer((r) => r.layer.cycles)),
+  col('cycles_over_best', 'ratio', 'cycles over the fewest any supported epilogue gives the layer on this preset', ofLayer((r) => round(r.layer.cycles / r.best!, 4))),
+  col('time_us', 'us', 'cycles at the preset clock plus the assumed launch overhead per launch', ofLayer((r) => round(r.layer.timeUs, 3))),
+  col('launches', 'launches', 'kernel launches', ofLayer((r) => r.layer.launches)),
+  col('gm_bytes', 'bytes', 'GM-side bytes, reads and writes: L2 hits + misses', ofLayer((r) => gmBytes(r.layer))),
+  col('l2_hit_bytes', 'bytes', 'GM bytes served by lines resident in the L2', ofLayer((r) => r.layer.bytes.l2Hit)),
+  col('l2_miss_bytes', 'bytes', 'GM bytes whose L2 line was not resident', ofLayer((r) => r.layer.bytes.l2Miss)),
+  col('hbm_read_bytes', 'bytes', 'bytes read from HBM (line fills)', ofLayer((r) => r.layer.bytes.hbmRead)),
+  col('hbm_write_bytes', 'bytes', 'bytes written back to HBM (dirty evictions)', ofLayer((r) => r.layer.bytes.hbmWrite)),
   col('note', '', "why the library refuses the epilogue on the preset (its own message), else empty", (r) => r.run.unsupported ?? ''),
 ];
 

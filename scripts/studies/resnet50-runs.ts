@@ -24,10 +24,10 @@ export function resnet50Run(preset: string, fusion?: Fusion): NetworkResult {
   const f = fusion ?? tableFusion(cfg);
   const key = `${preset} ${f}`;
   let r = runs.get(key);
-  // seq: the CLI's default; ResNet-50 has no `seq` dimension
   if (!r) {
     const file = builtinFile('resnet50');
     if (!file) throw new Error('internal: the built-in resnet50 topology is missing');
+    // seq: the CLI's default, unused (ResNet-50 has no `seq` dimension)
     r = runNetwork(readTopology(file), cfg, { batch: STUDY_BATCH, seq: 128, fusion: f });
     runs.set(key, r);
   }
