@@ -51,6 +51,8 @@ export interface NetworkLayer {
   readonly bound: Bound;
   /** useful MACs over what every cube of the chip could do in the layer's cycles (cube layers; else 0) */
   readonly chipCubeUtilization: number;
+  /** the operator's real multiply-accumulates over its launches, without padding (cube layers; else 0) */
+  readonly usefulMacs: number;
   readonly bytes: LevelBytes;
   /** inputs an earlier layer wrote whose lines the layer found where that layer left them */
   readonly inputsCarried: number;
@@ -153,7 +155,7 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
     const layers = plans.map(({ l, dims, plan }): NetworkLayer => {
       const base = { name: l.name, op: l.op, shape: shapeText(l.op, dims), fusedAway: l.fused };
       if ('host' in plan)
-        return { ...base, host: plan.host, fusion: null, cycles: 0, timeUs: 0, launches: 0, kernels: [], bound: 'host', chipCubeUtilization: 0, bytes: NO_BYTES, inputsCarried: 0 };
+        return { ...base, host: plan.host, fusion: null, cycles: 0, timeUs: 0, launches: 0, kernels: [], bound: 'host', chipCubeUtilization: 0, usefulMacs: 0, bytes: NO_BYTES, inputsCarried: 0 };
       const carries = inputCarries(l, plan.launches[0]!, produced, launched);
       const launches = plan.launches.map((p, i) => (i === 0 ? { ...p, carries: [...(p.carries ?? []), ...carries] } : p));
       const runs = launches.map((p, i) => {
@@ -178,6 +180,7 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
         kernels: runs.map((r, i) => ({ name: launches[i]!.kernel.name, cycles: r.summary.cycles, blockDim: launches[i]!.kernel.blockDim })),
         bound: boundOf(busiest(runs.map((r) => r.summary))),
         chipCubeUtilization: cycles > 0 ? runs.reduce((s, r) => s + (r.summary.chipCubeUtilization ?? 0) * r.summary.cycles, 0) / cycles : 0,
+        usefulMacs: launches.reduce((s, p) => s + (p.kernel.usefulMacs ?? 0), 0),
         bytes: runs.reduce((s, r) => addBytes(s, levelTotals(r.result.cores)), NO_BYTES),
         inputsCarried: carries.length,
       };

@@ -9,6 +9,8 @@ export interface Axis {
   /** the range shown; by default the data's, widened to whole ticks */
   readonly min?: number;
   readonly max?: number;
+  /** log axes: widen the data's range to the next 1, 2 or 5 x 10^k rather than to whole decades */
+  readonly tight?: boolean;
 }
 
 export interface Scale {
@@ -36,9 +38,17 @@ function linear(lo: number, hi: number, a: Axis): Scale {
   return { at: (v) => (v - min) / (max - min), ticks, min, max };
 }
 
+/** The largest 1, 2 or 5 x 10^k at most `v` (`up`: the smallest at least `v`). */
+function step125(v: number, up: boolean): number {
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const steps = [1, 2, 5, 10].map((m) => Number((m * 10 ** e).toPrecision(12)));
+  return up ? steps.find((t) => t >= v * (1 - 1e-9))! : steps.filter((t) => t <= v * (1 + 1e-9)).at(-1)!;
+}
+
 function logarithmic(lo: number, hi: number, a: Axis): Scale {
-  const min = a.min ?? 10 ** Math.floor(Math.log10(lo) + 1e-9);
-  const max = a.max ?? 10 ** Math.ceil(Math.log10(hi === lo ? hi * 10 : hi) - 1e-9);
+  const top = hi === lo ? hi * 10 : hi;
+  const min = a.min ?? (a.tight ? step125(lo, false) : 10 ** Math.floor(Math.log10(lo) + 1e-9));
+  const max = a.max ?? (a.tight ? step125(top, true) : 10 ** Math.ceil(Math.log10(top) - 1e-9));
   const decades = Math.log10(max / min);
   const ticks: number[] = [];
   for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++)

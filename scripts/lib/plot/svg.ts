@@ -23,6 +23,8 @@ export interface Series {
   readonly style?: 'line' | 'points' | 'line+points';
   /** a dashed line (e.g. a roof) */
   readonly dashed?: boolean;
+  /** palette index (default: the series' own index), so related series and panels can share a colour */
+  readonly colour?: number;
 }
 
 export interface XYChart {
@@ -38,6 +40,8 @@ export interface BarGroup {
   readonly name: string;
   /** one value per category */
   readonly values: readonly number[];
+  /** palette index (default: the group's own index), so a group keeps its colour across panels */
+  readonly colour?: number;
 }
 
 export interface BarChart {
@@ -78,13 +82,13 @@ function open(f: Frame, title: string): string[] {
   ];
 }
 
-function legend(names: readonly string[], f: Frame, dashed: readonly boolean[] = []): string[] {
+function legend(names: readonly string[], f: Frame, dashed: readonly boolean[] = [], colours: readonly number[] = names.map((_, i) => i)): string[] {
   const perRow = Math.max(1, Math.floor(f.plotW / 150));
   return names.map((name, i) => {
     const x = MARGIN.left + (i % perRow) * 150;
     const y = MARGIN.top - 8 + Math.floor(i / perRow) * LEGEND_ROW;
     const dash = dashed[i] ? ' stroke-dasharray="5,3"' : '';
-    return `<line x1="${x}" y1="${y}" x2="${x + 18}" y2="${y}" stroke="${colour(i)}" stroke-width="2.5"${dash}/><text x="${x + 22}" y="${y + 4}">${esc(name)}</text>`;
+    return `<line x1="${x}" y1="${y}" x2="${x + 18}" y2="${y}" stroke="${colour(colours[i]!)}" stroke-width="2.5"${dash}/><text x="${x + 22}" y="${y + 4}">${esc(name)}</text>`;
   });
 }
 
@@ -123,20 +127,21 @@ export function xyChart(c: XYChart): string {
   }
   out.push(`<text x="${n2(MARGIN.left + f.plotW / 2)}" y="${f.h - 18}" text-anchor="middle">${esc(c.x.label)}</text>`);
   out.push(`<clipPath id="plot"><rect x="${MARGIN.left}" y="${f.top}" width="${f.plotW}" height="${f.plotH}"/></clipPath><g clip-path="url(#plot)">`);
+  const seriesColour = c.series.map((s, i) => s.colour ?? i);
   c.series.forEach((s, i) => {
     const pts = s.points.filter(visible);
     const style = s.style ?? 'line+points';
     if (style !== 'points' && pts.length > 1) {
       const dash = s.dashed ? ' stroke-dasharray="5,3"' : '';
-      out.push(`<polyline fill="none" stroke="${colour(i)}" stroke-width="2"${dash} points="${pts.map((p) => `${n2(px(p.x))},${n2(py(p.y))}`).join(' ')}"/>`);
+      out.push(`<polyline fill="none" stroke="${colour(seriesColour[i]!)}" stroke-width="2"${dash} points="${pts.map((p) => `${n2(px(p.x))},${n2(py(p.y))}`).join(' ')}"/>`);
     }
-    if (style !== 'line') for (const p of pts) out.push(`<circle cx="${n2(px(p.x))}" cy="${n2(py(p.y))}" r="3" fill="${colour(i)}"/>`);
+    if (style !== 'line') for (const p of pts) out.push(`<circle cx="${n2(px(p.x))}" cy="${n2(py(p.y))}" r="3" fill="${colour(seriesColour[i]!)}"/>`);
   });
   out.push('</g>');
   c.series.forEach((s) => {
     for (const p of s.points.filter(visible)) if (p.label) out.push(`<text x="${n2(px(p.x) + 5)}" y="${n2(py(p.y) - 5)}" font-size="9">${esc(p.label)}</text>`);
   });
-  out.push(box(f), ...legend(c.series.map((s) => s.name), f, c.series.map((s) => s.dashed ?? false)), '</svg>');
+  out.push(box(f), ...legend(c.series.map((s) => s.name), f, c.series.map((s) => s.dashed ?? false), seriesColour), '</svg>');
   return `${out.join('\n')}\n`;
 }
 
@@ -161,12 +166,39 @@ export function barChart(c: BarChart): string {
       if (!Number.isFinite(v) || (c.y.log && v <= 0)) return;
       const top = f.top + f.plotH * (1 - Math.min(1, sy.at(v)));
       const bottom = f.top + f.plotH * (1 - sy.at(base));
-      out.push(`<rect x="${n2(x0 + gi * bar)}" y="${n2(top)}" width="${n2(Math.max(0.5, bar - 0.5))}" height="${n2(Math.max(0, bottom - top))}" fill="${colour(gi)}"><title>${esc(`${cat} ${g.name}: ${v}`)}</title></rect>`);
+      out.push(`<rect x="${n2(x0 + gi * bar)}" y="${n2(top)}" width="${n2(Math.max(0.5, bar - 0.5))}" height="${n2(Math.max(0, bottom - top))}" fill="${colour(g.colour ?? gi)}"><title>${esc(`${cat} ${g.name}: ${v}`)}</title></rect>`);
     });
     const cx = x0 + slot * 0.4;
     const ty = f.top + f.plotH + 10;
     out.push(`<text x="${n2(cx)}" y="${n2(ty)}" text-anchor="end" font-size="9" transform="rotate(-45 ${n2(cx)} ${n2(ty)})">${esc(cat)}</text>`);
   });
-  out.push(box(f), ...legend(c.groups.map((g) => g.name), f), '</svg>');
+  out.push(box(f), ...legend(c.groups.map((g) => g.name), f, [], c.groups.map((g, i) => g.colour ?? i)), '</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Charts of this module stacked top to bottom in one SVG (panels of one figure, e.g. one per preset).
+ * Each chart becomes a nested <svg> at its offset; the clip path ids the x-y charts define are
+ * renamed per panel, since ids must be unique in a document and every x-y chart names its own "plot".
+ */
+export function stackCharts(charts: readonly string[]): string {
+  const sizeOf = (svg: string) => {
+    const m = /^<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg);
+    if (!m) throw new Error('stackCharts takes charts made by this module');
+    return { w: Number(m[1]), h: Number(m[2]) };
+  };
+  const sizes = charts.map(sizeOf);
+  const w = Math.max(0, ...sizes.map((s) => s.w));
+  const h = sizes.reduce((t, s) => t + s.h, 0);
+  let y = 0;
+  const panels = charts.map((svg, i) => {
+    const at = y;
+    y += sizes[i]!.h;
+    return svg
+      .trimEnd()
+      .replace(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" /, `<svg x="0" y="${at}" `)
+      .replaceAll('<clipPath id="plot">', `<clipPath id="plot${i}">`)
+      .replaceAll('clip-path="url(#plot)"', `clip-path="url(#plot${i})"`);
+  });
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">`, `<rect width="${w}" height="${h}" fill="#ffffff"/>`, ...panels, '</svg>', ''].join('\n');
 }
