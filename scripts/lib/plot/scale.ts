@@ -9,6 +9,10 @@ export interface Axis {
   /** the range shown; by default the data's, widened to whole ticks */
   readonly min?: number;
   readonly max?: number;
+  /** tick positions to use instead of the nice ones (those outside the range are dropped) */
+  readonly ticks?: readonly number[];
+  /** how a tick is written (default tickText) */
+  readonly tickFormat?: (v: number) => string;
 }
 
 export interface Scale {
@@ -57,7 +61,10 @@ export function scaleOf(axis: Axis, data: readonly number[]): Scale {
   if (bad !== undefined) throw new Error(`log axis "${axis.label}" needs positive values, got ${bad}`);
   const lo = axis.min ?? (finite.length ? Math.min(...finite) : axis.log ? 1 : 0);
   const hi = axis.max ?? (finite.length ? Math.max(...finite) : axis.log ? 10 : 1);
-  return axis.log ? logarithmic(lo, hi, axis) : linear(Math.min(lo, axis.min ?? (lo > 0 ? 0 : lo)), hi, axis);
+  const s = axis.log ? logarithmic(lo, hi, axis) : linear(Math.min(lo, axis.min ?? (lo > 0 ? 0 : lo)), hi, axis);
+  if (!axis.ticks) return s;
+  const inside = (t: number) => t >= s.min - Math.abs(s.min) * 1e-9 && t <= s.max + Math.abs(s.max) * 1e-9;
+  return { ...s, ticks: axis.ticks.filter(inside) };
 }
 
 /** A tick label: short, and the same on every machine. */
