@@ -12,7 +12,7 @@ import { col, type Schema } from '../../traces/schema.js';
 import { xyChart, type Series } from '../lib/plot/svg.js';
 import { KNOBS, knobOverrides, type Knob } from './buffer-knobs.js';
 import { runTarget, TARGETS, type Target, type TargetRun } from './buffer-targets.js';
-import { csvText, studyOutDir, writeStudyFiles, type StudyFile } from './study-files.js';
+import { csvText, studyMain, type StudyFile } from './study-files.js';
 
 export const BUFFERS_PRESET = 'ascend910b';
 
@@ -88,11 +88,6 @@ export function buffersFiles(rows: readonly BufferRow[]): StudyFile[] {
   return [{ name: 'buffers.csv', text: csvText(BUFFER_COLUMNS, rows) }, ...TARGETS.map((t) => ({ name: plotName(t), text: targetChart(t, rows) }))];
 }
 
-export function main(argv: readonly string[]): number {
-  const dir = studyOutDir(argv);
-  const rows = buffersStudy((s) => process.stderr.write(`${s}\n`));
-  for (const f of writeStudyFiles(dir, buffersFiles(rows))) process.stdout.write(`wrote ${f}\n`);
-  return 0;
-}
+export const main = (argv: readonly string[]): number => studyMain('study:buffers', argv, (log) => buffersFiles(buffersStudy(log)));
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));

@@ -42,6 +42,8 @@ export interface PrecisionRun {
 export interface PrecisionRow {
   readonly case: PrecisionCase;
   readonly macs: number;
+  /** outputs the SQNR is measured on: all, or CHECKED_ROWS rows of a large product */
+  readonly checkedOutputs: number;
   readonly int8: PrecisionRun;
   readonly fp16: PrecisionRun;
 }
@@ -73,8 +75,19 @@ function realData(c: PrecisionCase, seed: number): RealData {
 const shapeOf = (c: Extract<PrecisionCase, { kind: 'conv' }>): ConvShape =>
   convShape([1, c.c, c.h, c.w], [c.oc, c.c, c.k, c.k], { strides: [c.stride, c.stride], pads: [c.pad, c.pad, c.pad, c.pad] });
 
+/** Rows of a large product the accuracy is measured on (every M / CHECKED_ROWS-th row). */
+const CHECKED_ROWS = 128;
+
+/** The float64 outputs a run is measured against, and how to pick the same ones from a run's output. */
+interface Reference {
+  readonly values: Float64Array;
+  /** outputs of the layer (all of them, checked or not) */
+  readonly outputs: number;
+  readonly pick: (all: Float64Array) => Float64Array;
+}
+
 /** The float64 convolution, NCHW out. */
-function convReference(s: ConvShape, d: RealData): Float64Array {
+function convReference(s: ConvShape, d: RealData): Reference {
   const y = new Float64Array(s.oc * s.oh * s.ow);
   for (let oc = 0; oc < s.oc; oc++) {
     const out = oc * s.oh * s.ow;
@@ -94,21 +107,32 @@ function convReference(s: ConvShape, d: RealData): Float64Array {
           }
         }
   }
-  return y;
+  return { values: y, outputs: y.length, pick: (all) => all };
 }
 
-/** The float64 product, M x N row-major. */
-function matrixReference(m: number, k: number, n: number, d: RealData): Float64Array {
-  const y = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    y.set(d.bias, i * n);
+/**
+ * The float64 product at every `stride`-th row (M x N row-major): a large product's accuracy is
+ * measured on CHECKED_ROWS rows, which cost a host-side float64 GEMM of their own.
+ */
+function matrixReference(m: number, k: number, n: number, d: RealData): Reference {
+  const stride = Math.max(1, Math.floor(m / CHECKED_ROWS));
+  const rows = Array.from({ length: Math.ceil(m / stride) }, (_, i) => i * stride);
+  const y = new Float64Array(rows.length * n);
+  rows.forEach((row, i) => {
+    const out = y.subarray(i * n, (i + 1) * n);
+    out.set(d.bias);
     for (let kk = 0; kk < k; kk++) {
-      const a = d.x[i * k + kk]!;
-      const row = kk * n;
-      for (let j = 0; j < n; j++) y[i * n + j]! += a * d.w[row + j]!;
+      const a = d.x[row * k + kk]!;
+      const b = d.w.subarray(kk * n, (kk + 1) * n);
+      for (let j = 0; j < n; j++) out[j]! += a * b[j]!;
     }
-  }
-  return y;
+  });
+  const pick = (all: Float64Array) => {
+    const out = new Float64Array(rows.length * n);
+    rows.forEach((row, i) => out.set(all.subarray(row * n, (row + 1) * n), i * n));
+    return out;
+  };
+  return { values: y, outputs: m * n, pick };
 }
 
 const f32Scalar = (v: number): HostTensor => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
@@ -116,10 +140,10 @@ const zeroI8: HostTensor = { dtype: 'int8', dims: [], data: Int8Array.of(0) };
 const int8Tensor = (v: Float64Array, dims: number[], scale: (i: number) => number): HostTensor => ({ dtype: 'int8', dims, data: Int8Array.from(v, (x, i) => quantizeInt8(x, scale(i))) });
 
 /** The INT8 operator's inputs: activations and outputs per tensor, weights per output channel. */
-function int8Inputs(c: PrecisionCase, d: RealData, ref: Float64Array): { op: string; inputs: NodeInputs; yScale: number } {
+function int8Inputs(c: PrecisionCase, d: RealData, ref: Reference): { op: string; inputs: NodeInputs; yScale: number } {
   const xs = symmetricScale(d.x);
   // the output scale a calibration over this very input would observe
-  const ys = symmetricScale(ref);
+  const ys = symmetricScale(ref.values);
   const oc = outChannels(c);
   // OIHW weights are channel-major; the K x N matrix is column-per-channel
   const channelOf = c.kind === 'conv' ? (i: number) => Math.floor(i / fanIn(c)) : (i: number) => i % oc;
@@ -133,7 +157,7 @@ function int8Inputs(c: PrecisionCase, d: RealData, ref: Float64Array): { op: str
   return { op: 'QGemm', yScale: ys, inputs: { A: x, a_scale: f32Scalar(xs), a_zero_point: zeroI8, B: w, b_scale: wScale, b_zero_point: zeroI8, C: bias, ...quant } };
 }
 
-function runInt8(c: PrecisionCase, d: RealData, ref: Float64Array, cfg: HwConfig): PrecisionRun {
+function runInt8(c: PrecisionCase, d: RealData, ref: Reference, cfg: HwConfig): PrecisionRun {
   const { op, inputs, yScale } = int8Inputs(c, d, ref);
   const attrs = c.kind === 'conv' ? { strides: [c.stride, c.stride], pads: [c.pad, c.pad, c.pad, c.pad] } : {};
   // the operator's launches as exec runs them (one warm sequence), keeping each kernel for its block count
@@ -150,7 +174,7 @@ function runInt8(c: PrecisionCase, d: RealData, ref: Float64Array, cfg: HwConfig
     cores: Math.max(...runs.map((r) => r.kernel.blockDim)),
     gmBytes: runs.reduce((s, r) => s + r.run.gmBytes, 0),
     memory: runs.reduce((s, r) => addLevels(s, r.run.memory!), NO_BYTES),
-    sqnrDb: sqnrDb(ref, Float64Array.from(y.data, (q) => q * yScale)),
+    sqnrDb: sqnrDb(ref.values, ref.pick(Float64Array.from(y.data, (q) => q * yScale))),
   };
 }
 
@@ -170,7 +194,7 @@ function fp16Kernel(c: PrecisionCase, d: RealData, cfg: HwConfig): { kernel: Ker
   return { kernel, image: matmulF16GmImage(kernel, spec, cfg, x, w, bias), read: (bits) => bits };
 }
 
-function runFp16(c: PrecisionCase, d: RealData, ref: Float64Array, cfg: HwConfig): PrecisionRun {
+function runFp16(c: PrecisionCase, d: RealData, ref: Reference, cfg: HwConfig): PrecisionRun {
   const { kernel, image, read } = fp16Kernel(c, d, cfg);
   const r = simulate({ config: cfg, programs: kernel.programs, blockDim: kernel.blockDim, gm: image, mode: 'functional' });
   const out = gemmOutput(kernel, r.gm!);
@@ -181,7 +205,7 @@ function runFp16(c: PrecisionCase, d: RealData, ref: Float64Array, cfg: HwConfig
     cores: kernel.blockDim,
     gmBytes: gmBytesMoved(r.cores),
     memory: levelTotals(r.cores),
-    sqnrDb: sqnrDb(ref, Float64Array.from(bits, (b) => f16BitsToNumber(b))),
+    sqnrDb: sqnrDb(ref.values, ref.pick(Float64Array.from(bits, (b) => f16BitsToNumber(b)))),
   };
 }
 
@@ -189,5 +213,5 @@ function runFp16(c: PrecisionCase, d: RealData, ref: Float64Array, cfg: HwConfig
 export function runPrecisionCase(c: PrecisionCase, cfg: HwConfig, seed: number): PrecisionRow {
   const d = realData(c, seed);
   const ref = c.kind === 'conv' ? convReference(shapeOf(c), d) : matrixReference(c.m, c.k, c.n, d);
-  return { case: c, macs: ref.length * fanIn(c), int8: runInt8(c, d, ref, cfg), fp16: runFp16(c, d, ref, cfg) };
+  return { case: c, macs: ref.outputs * fanIn(c), checkedOutputs: ref.values.length, int8: runInt8(c, d, ref, cfg), fp16: runFp16(c, d, ref, cfg) };
 }

@@ -13,7 +13,7 @@ import { col, type Schema } from '../../traces/schema.js';
 import { barChart } from '../lib/plot/svg.js';
 import { resnet50Layers } from '../lib/resnet50.js';
 import { runPrecisionCase, type PrecisionCase, type PrecisionRow, type PrecisionRun } from './precision-runs.js';
-import { csvText, studyOutDir, writeStudyFiles } from './study-files.js';
+import { csvText, studyMain } from './study-files.js';
 
 export const PRECISION_PRESET = 'ascend910b';
 
@@ -56,6 +56,7 @@ export const PRECISION_COLUMNS: Schema<PrecisionRow> = [
   col('layer', '', 'ResNet-50 v1.5 layer (torchvision name) or the GEMM', (r) => r.case.name),
   col('shape', '', 'conv: C x H x W -> OC, k x k / stride; matrix: M x K -> N', (r) => shapeText(r.case)),
   col('macs', 'MACs', 'multiply-accumulates of the layer', (r) => r.macs),
+  col('checked_outputs', 'values', 'outputs the SQNR is measured on: every one, or 128 evenly spaced rows of the GEMM', (r) => r.checkedOutputs),
   ...runColumns('int8'),
   ...runColumns('fp16'),
   col('fp16_over_int8_cycles', 'ratio', 'fp16_cycles / int8_cycles', (r) => r4(r.fp16.cycles / r.int8.cycles)),
@@ -95,11 +96,6 @@ export function precisionFiles(rows: readonly PrecisionRow[]) {
   ];
 }
 
-export function main(argv: readonly string[]): number {
-  const dir = studyOutDir(argv);
-  const rows = precisionStudy((s) => process.stderr.write(`${s}\n`));
-  for (const f of writeStudyFiles(dir, precisionFiles(rows))) process.stdout.write(`wrote ${f}\n`);
-  return 0;
-}
+export const main = (argv: readonly string[]): number => studyMain('study:precision', argv, (log) => precisionFiles(precisionStudy(log)));
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = main(process.argv.slice(2));

@@ -3,7 +3,9 @@
  * study did not create. Every target is checked before anything is written: it must be missing, or a
  * regular file whose first line is the one this study writes there (the header of its CSV, the
  * opening tag of its SVG): the study's own previous output. A symlink, FIFO, device or folder at a
- * target, or a regular file that starts differently, stops the run with nothing written. Each file is
+ * target, or a regular file that starts differently, stops the run with nothing written. Only the first
+ * line's first cell (a CSV's first column name, the `<svg` tag and its namespace) is compared, so a study
+ * whose columns changed still replaces its own older output. Each file is
  * then written to a temporary file of its own in the same folder and renamed over the target, so a
  * reader never finds a half-written file under the final name.
  */
@@ -20,6 +22,8 @@ export interface StudyFile {
 }
 
 const firstLine = (text: string): string => text.slice(0, Math.max(0, text.indexOf('\n')));
+/** What identifies a study's file: its first line up to the first comma or the second space. */
+const signature = (line: string): string => line.split(',')[0]!.split(' ').slice(0, 2).join(' ');
 
 /** The first line of an existing regular file (read up to 4 KiB: a header or an <svg> tag fits). */
 function existingFirstLine(file: string): string {
@@ -45,7 +49,7 @@ function refusal(file: string, text: string): string | null {
   }
   if (st.isSymbolicLink()) return `${file} is a symlink; the study replaces only regular files it wrote`;
   if (!st.isFile()) return `${file} is not a regular file (a folder, FIFO, socket or device); the study writes only regular files`;
-  if (existingFirstLine(file) !== firstLine(text)) return `${file} exists and does not start as this study's output does; move it away or give another --out folder`;
+  if (signature(existingFirstLine(file)) !== signature(firstLine(text))) return `${file} exists and does not start as this study's output does (it is not the study's own); move it away or give another --out folder`;
   return null;
 }
 
@@ -81,4 +85,19 @@ export function studyOutDir(argv: readonly string[]): string {
   const dir = argv[i + 1];
   if (dir === undefined || dir.startsWith('--')) throw new Error('--out needs a folder');
   return dir;
+}
+
+/**
+ * The body of a study script: makes its files (`make` logs progress to stderr) and writes them into
+ * `--out DIR` or docs/studies; an error is one line on stderr and exit status 1.
+ */
+export function studyMain(name: string, argv: readonly string[], make: (log: (s: string) => void) => readonly StudyFile[]): number {
+  try {
+    const dir = studyOutDir(argv);
+    for (const f of writeStudyFiles(dir, make((s) => process.stderr.write(`${s}\n`)))) process.stdout.write(`wrote ${f}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${name}: ${(e as Error).message}\n`);
+    return 1;
+  }
 }
