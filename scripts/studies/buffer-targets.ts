@@ -21,6 +21,8 @@ import { runMatmul } from '../lib/run-matmul.js';
 export interface TargetRun {
   readonly cycles: number;
   readonly hbmReadBytes: number;
+  /** dirty lines the L2 evicted to HBM (those left at the end are not counted) */
+  readonly hbmWriteBytes: number;
   /** the tiler's choice (GEMM and conv), so a reader sees it adapt: baseM x baseN x baseK / stepK, and L1 residency */
   readonly tiling: string;
 }
@@ -45,7 +47,7 @@ export const TARGETS: readonly Target[] = [
     describe: `INT8 matmul ${GEMM_SIZE}^3 on every AIC (run matmul --cores all --timing-only)`,
     run: (_cfg, preset, overrides) => {
       const j = runMatmul({ m: GEMM_SIZE, k: GEMM_SIZE, n: GEMM_SIZE, preset, configOverrides: overrides, mode: 'timing' });
-      return { cycles: j.summary.cycles, hbmReadBytes: j.summary.memory.hbmRead, tiling: tilingText(j.kernel.tiling) };
+      return { cycles: j.summary.cycles, hbmReadBytes: j.summary.memory.hbmRead, hbmWriteBytes: j.summary.memory.hbmWrite, tiling: tilingText(j.kernel.tiling) };
     },
   },
   {
@@ -59,6 +61,7 @@ export const TARGETS: readonly Target[] = [
       return {
         cycles: runs.reduce((s, r) => s + r.summary.cycles, 0),
         hbmReadBytes: runs.reduce((s, r) => s + r.summary.memory.hbmRead, 0),
+        hbmWriteBytes: runs.reduce((s, r) => s + r.summary.memory.hbmWrite, 0),
         tiling: launches.map((p) => tilingText(p.kernel.tiling)).join(' + '),
       };
     },
@@ -71,8 +74,9 @@ export const TARGETS: readonly Target[] = [
       const r = runNetwork(topology, cfg, { batch: 1, seq: 1, fusion: 'fixpipe' });
       // the runner lists a layer no tiling fits as host work (0 cycles): the network did not run on the chip
       const fallen = r.layers.filter((l, i) => l.host !== null && !topology.layers[i]!.host);
-      if (fallen.length > 0) throw new JobError(`${fallen.length} layers fit no tiling and would run on the host (${fallen[0]!.name}: ${fallen[0]!.host})`);
-      return { cycles: r.cycles, hbmReadBytes: r.layers.reduce((s, l) => s + l.bytes.hbmRead, 0), tiling: '' };
+      if (fallen.length > 0) throw new JobError(`${fallen.length} layer${fallen.length === 1 ? '' : 's'} fit no tiling and would run on the host (${fallen[0]!.name}: ${fallen[0]!.host})`);
+      const hbm = (level: 'hbmRead' | 'hbmWrite') => r.layers.reduce((s, l) => s + l.bytes[level], 0);
+      return { cycles: r.cycles, hbmReadBytes: hbm('hbmRead'), hbmWriteBytes: hbm('hbmWrite'), tiling: '' };
     },
   },
 ];

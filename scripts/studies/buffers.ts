@@ -40,6 +40,7 @@ export const BUFFER_COLUMNS: Schema<BufferRow> = [
   col('cycles', 'cycles', 'cycles of the target (empty when it cannot run)', (r) => (ok(r.run) ? r.run.cycles : null)),
   col('cycles_over_preset', 'ratio', "cycles over the target's at the preset capacities", (r) => (ok(r.run) ? r4(r.run.cycles / r.preset.cycles) : null)),
   col('hbm_read_bytes', 'bytes', 'bytes read from HBM', (r) => (ok(r.run) ? r.run.hbmReadBytes : null)),
+  col('hbm_write_bytes', 'bytes', 'dirty lines the L2 wrote back to HBM (those left at the end are not counted)', (r) => (ok(r.run) ? r.run.hbmWriteBytes : null)),
   col('tiling', '', "the default tiler's choice: baseM x baseN x baseK / stepK, L1 residency, blocks", (r) => (ok(r.run) ? r.run.tiling : null)),
   col('reason', '', 'why the target cannot run with this capacity (empty when it ran)', (r) => (ok(r.run) ? null : r.run.error)),
 ];
