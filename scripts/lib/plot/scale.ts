@@ -11,6 +11,10 @@ export interface Axis {
   readonly max?: number;
   /** log axes: widen the data's range to the next 1, 2 or 5 x 10^k rather than to whole decades */
   readonly tight?: boolean;
+  /** tick positions to use instead of the nice ones (those outside the range are dropped) */
+  readonly ticks?: readonly number[];
+  /** how a tick is written (default tickText) */
+  readonly tickFormat?: (v: number) => string;
 }
 
 export interface Scale {
@@ -67,7 +71,10 @@ export function scaleOf(axis: Axis, data: readonly number[]): Scale {
   if (bad !== undefined) throw new Error(`log axis "${axis.label}" needs positive values, got ${bad}`);
   const lo = axis.min ?? (finite.length ? Math.min(...finite) : axis.log ? 1 : 0);
   const hi = axis.max ?? (finite.length ? Math.max(...finite) : axis.log ? 10 : 1);
-  return axis.log ? logarithmic(lo, hi, axis) : linear(Math.min(lo, axis.min ?? (lo > 0 ? 0 : lo)), hi, axis);
+  const s = axis.log ? logarithmic(lo, hi, axis) : linear(Math.min(lo, axis.min ?? (lo > 0 ? 0 : lo)), hi, axis);
+  if (!axis.ticks) return s;
+  const inside = (t: number) => t >= s.min - Math.abs(s.min) * 1e-9 && t <= s.max + Math.abs(s.max) * 1e-9;
+  return { ...s, ticks: axis.ticks.filter(inside) };
 }
 
 /** A tick label: short, and the same on every machine. */

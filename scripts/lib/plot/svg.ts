@@ -94,13 +94,14 @@ function legend(names: readonly string[], f: Frame, dashed: readonly boolean[] =
 
 const legendRows = (count: number, width: number): number => Math.ceil(count / Math.max(1, Math.floor((width - MARGIN.left - MARGIN.right) / 150)));
 
-function yAxis(s: Scale, f: Frame, label: string): string[] {
+function yAxis(s: Scale, f: Frame, axis: Axis): string[] {
+  const text = axis.tickFormat ?? tickText;
   const out = s.ticks.map((t) => {
     const y = f.top + f.plotH * (1 - s.at(t));
-    return `<line x1="${MARGIN.left}" y1="${n2(y)}" x2="${MARGIN.left + f.plotW}" y2="${n2(y)}" stroke="#e0e0e0"/><text x="${MARGIN.left - 6}" y="${n2(y + 4)}" text-anchor="end">${tickText(t)}</text>`;
+    return `<line x1="${MARGIN.left}" y1="${n2(y)}" x2="${MARGIN.left + f.plotW}" y2="${n2(y)}" stroke="#e0e0e0"/><text x="${MARGIN.left - 6}" y="${n2(y + 4)}" text-anchor="end">${esc(text(t))}</text>`;
   });
   const cy = f.top + f.plotH / 2;
-  out.push(`<text x="14" y="${n2(cy)}" text-anchor="middle" transform="rotate(-90 14 ${n2(cy)})">${esc(label)}</text>`);
+  out.push(`<text x="14" y="${n2(cy)}" text-anchor="middle" transform="rotate(-90 14 ${n2(cy)})">${esc(axis.label)}</text>`);
   return out;
 }
 
@@ -120,10 +121,10 @@ export function xyChart(c: XYChart): string {
   const py = (v: number) => f.top + f.plotH * (1 - sy.at(v));
   const visible = (p: Point) => Number.isFinite(px(p.x)) && Number.isFinite(py(p.y));
   const out = open(f, c.title);
-  out.push(...yAxis(sy, f, c.y.label));
+  out.push(...yAxis(sy, f, c.y));
   for (const t of sx.ticks) {
     const x = px(t);
-    out.push(`<line x1="${n2(x)}" y1="${f.top}" x2="${n2(x)}" y2="${f.top + f.plotH}" stroke="#e0e0e0"/><text x="${n2(x)}" y="${f.top + f.plotH + 16}" text-anchor="middle">${tickText(t)}</text>`);
+    out.push(`<line x1="${n2(x)}" y1="${f.top}" x2="${n2(x)}" y2="${f.top + f.plotH}" stroke="#e0e0e0"/><text x="${n2(x)}" y="${f.top + f.plotH + 16}" text-anchor="middle">${esc((c.x.tickFormat ?? tickText)(t))}</text>`);
   }
   out.push(`<text x="${n2(MARGIN.left + f.plotW / 2)}" y="${f.h - 18}" text-anchor="middle">${esc(c.x.label)}</text>`);
   out.push(`<clipPath id="plot"><rect x="${MARGIN.left}" y="${f.top}" width="${f.plotW}" height="${f.plotH}"/></clipPath><g clip-path="url(#plot)">`);
@@ -155,7 +156,7 @@ export function barChart(c: BarChart): string {
   const f = frame(width, height, legendRows(c.groups.length, width), bottom);
   const sy = scaleOf({ ...c.y, min: c.y.min ?? (c.y.log ? undefined : 0) }, c.groups.flatMap((g) => g.values));
   const out = open(f, c.title);
-  out.push(...yAxis(sy, f, c.y.label));
+  out.push(...yAxis(sy, f, c.y));
   const slot = f.plotW / Math.max(1, c.categories.length);
   const bar = (slot * 0.8) / Math.max(1, c.groups.length);
   const base = c.y.log ? sy.min : 0;
