@@ -4,7 +4,6 @@
  * formula would fail: the fused epilogue is not slower than the unfused one, no layer beats a roof,
  * times follow from cycles and clocks. The study output helper replaces only its own regular files.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +13,7 @@ import { fusionRuns, fusionStudy, totalOf } from '../scripts/studies/fusion.js';
 import { COMPARED_PRESETS, presetsStudy } from '../scripts/studies/presets.js';
 import { resnet50Run } from '../scripts/studies/resnet50-runs.js';
 import { rooflinePoints, rooflineStudy } from '../scripts/studies/roofline.js';
-import { studiesDir, writeStudyFiles, type StudyFile } from '../scripts/studies/study-output.js';
+import { studiesDir, writeStudyFiles, type StudyFile } from '../scripts/studies/study-files.js';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-studies-a-'));
 
@@ -97,32 +96,6 @@ describe('roofline study', () => {
     const conv1 = rooflinePoints().find((p) => p.layer.name === 'conv1')!;
     // 64 output channels x 112 x 112 pixels x 3 x 7 x 7 taps
     expect(conv1.ops).toBe(2 * 64 * 112 * 112 * 3 * 7 * 7);
-  });
-});
-
-describe('study output', () => {
-  const file = (name: string, text = 'new\n'): StudyFile => ({ name, text });
-
-  it('replaces its own earlier regular file and leaves other files and no partial files', () => {
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'a.csv'), 'old\n');
-    fs.writeFileSync(path.join(dir, 'keep.txt'), 'mine\n');
-    writeStudyFiles(dir, [file('a.csv'), file('a.svg')]);
-    expect(fs.readFileSync(path.join(dir, 'a.csv'), 'utf8')).toBe('new\n');
-    expect(fs.readdirSync(dir).sort()).toEqual(['a.csv', 'a.svg', 'keep.txt']);
-  });
-
-  it('refuses a symlink or a FIFO at a target before writing anything', () => {
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'elsewhere'), 'not ours\n');
-    fs.symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'b.svg'));
-    expect(() => writeStudyFiles(dir, [file('b.csv'), file('b.svg')])).toThrow(/b\.svg is a symlink/);
-    expect(fs.existsSync(path.join(dir, 'b.csv'))).toBe(false);
-    expect(fs.readFileSync(path.join(dir, 'elsewhere'), 'utf8')).toBe('not ours\n');
-    fs.rmSync(path.join(dir, 'b.svg'));
-    execFileSync('mkfifo', [path.join(dir, 'b.svg')]); // node has no call that makes a FIFO
-    expect(() => writeStudyFiles(dir, [file('b.csv'), file('b.svg')])).toThrow(/b\.svg is a FIFO/);
-    expect(fs.readdirSync(dir).sort()).toEqual(['b.svg', 'elsewhere']);
   });
 });
 

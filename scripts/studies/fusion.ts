@@ -14,7 +14,7 @@ import type { NetworkLayer } from '../lib/network/run.js';
 import { barChart, stackCharts } from '../lib/plot/svg.js';
 import { col, type Schema } from '../../traces/schema.js';
 import { isCubeLayer, resnet50Run, round, STUDY_BATCH } from './resnet50-runs.js';
-import { csvText, runStudy, type StudyFile } from './study-output.js';
+import { csvText, studyMain, type StudyFile } from './study-files.js';
 
 export const FUSION_PRESETS = ['ascend910b', 'ascend310p'] as const;
 
@@ -135,4 +135,4 @@ export function fusionStudy(): StudyFile[] {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = runStudy(fusionStudy, process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = studyMain('study:fusion', process.argv.slice(2), () => fusionStudy());

@@ -12,7 +12,7 @@ import type { NetworkLayer, NetworkResult } from '../lib/network/run.js';
 import { xyChart, type Point } from '../lib/plot/svg.js';
 import { col, type Schema } from '../../traces/schema.js';
 import { resnet50Run, round, STUDY_BATCH } from './resnet50-runs.js';
-import { csvText, runStudy, type StudyFile } from './study-output.js';
+import { csvText, studyMain, type StudyFile } from './study-files.js';
 
 export const COMPARED_PRESETS = ['ascend910', 'ascend310p', 'ascend910b'] as const;
 
@@ -102,4 +102,4 @@ export function presetsStudy(): StudyFile[] {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = runStudy(presetsStudy, process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = studyMain('study:presets', process.argv.slice(2), () => presetsStudy());

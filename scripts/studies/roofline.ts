@@ -22,7 +22,7 @@ import { xyChart, stackCharts, type Point, type Series } from '../lib/plot/svg.j
 import { presetInfo } from '../lib/presets-info.js';
 import { col, type Schema } from '../../traces/schema.js';
 import { isCubeLayer, resnet50Run, round, STUDY_BATCH } from './resnet50-runs.js';
-import { csvText, runStudy, type StudyFile } from './study-output.js';
+import { csvText, studyMain, type StudyFile } from './study-files.js';
 
 export const ROOFLINE_PRESETS = ['ascend910b', 'ascend310p'] as const;
 
@@ -144,4 +144,4 @@ export function rooflineStudy(): StudyFile[] {
   ];
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = runStudy(rooflineStudy, process.argv.slice(2));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) process.exitCode = studyMain('study:roofline', process.argv.slice(2), () => rooflineStudy());

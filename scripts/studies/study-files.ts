@@ -78,10 +78,13 @@ export function writeStudyFiles(dir: string, files: readonly StudyFile[]): strin
 /** A CSV as text: the schema's column names, then one line per row. */
 export const csvText = <R>(schema: Schema<R>, rows: readonly R[]): string => stringify([schema.map((c) => c.name), ...rows.map((r) => cellsOf(schema, r))]);
 
+/** Where the studies' files are committed. */
+export const studiesDir = (): string => path.join(repoRoot(), 'docs', 'studies');
+
 /** The folder a study writes into: `--out DIR`, or docs/studies of the repository. */
 export function studyOutDir(argv: readonly string[]): string {
   const i = argv.indexOf('--out');
-  if (i < 0) return path.join(repoRoot(), 'docs', 'studies');
+  if (i < 0) return studiesDir();
   const dir = argv[i + 1];
   if (dir === undefined || dir.startsWith('--')) throw new Error('--out needs a folder');
   return dir;
