@@ -4,6 +4,7 @@
  * tiling it quotes left off, and the rule it breaks, named from the message by a table, so the
  * search reports rejections in the validation's words without a second copy of its rules.
  */
+import { SimError } from '../../../hw/engine/errors.js';
 import { OpError } from '../../../ops-nn/kernel.js';
 import { checkGemmTiling, kSlices, partialProblem, type GemmTiling } from '../../../ops-nn/gemm/index.js';
 import type { TuneSubject } from './subject.js';
@@ -38,8 +39,13 @@ export function ruleOf(reason: string): string {
 /** The message without its "tiling {...}: " prefix (the candidate is reported beside it). */
 const reasonOf = (message: string): string => message.replace(/^tiling \{[^}]*\}: /, '');
 
-/** A rejection from an OpError a check or a kernel build threw; other errors are bugs and pass through. */
+/**
+ * A rejection from an OpError a check or a kernel build threw, or from a SimError the simulation of
+ * a kernel the check accepted threw (a deadlock: a generator bug, reported as such, its first
+ * sentence kept); other errors are bugs of the search and pass through.
+ */
 export function rejectionOf(e: unknown): Rejection {
+  if (e instanceof SimError) return { rule: 'simulation failed', reason: `${e.message.split('. ')[0]!} (the tiling check accepts this tiling, the generated kernel does not run: a generator bug)` };
   if (!(e instanceof OpError)) throw e;
   const reason = reasonOf(e.message);
   return { rule: ruleOf(reason), reason };

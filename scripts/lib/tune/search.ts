@@ -88,6 +88,8 @@ function enumerate(s: TuneSubject): { legal: Legal[]; rejected: Rejected[]; sear
       }
       searched++;
       rejected.push({ ...r, tiling: t });
+      // less buffering makes room; it cannot fix an alignment or an instruction limit
+      if (!r.rule.endsWith('overflow')) break;
     }
     if (!tile) continue;
     const residency = p.aSource.kind === 'matrix' ? [false, true] : [false];
@@ -213,7 +215,7 @@ export function tune(s: TuneSubject, o: SearchOptions = {}): TuneResult {
     try {
       runs.set(key, { ...timeTiling(s, c.tiling), estimate: 'estimate' in c ? (c as Estimated).estimate : estimateTiling(s.problem, c.tiling, s.cfg), isDefault: false });
     } catch (e) {
-      // the kernel build refused what the tiling check let through: a rejection in its words
+      // the kernel build refused what the tiling check let through, or its kernel failed to run
       rejected.push({ ...rejectionOf(e), tiling: c.tiling });
       failed.add(key);
     }

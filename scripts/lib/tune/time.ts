@@ -33,7 +33,8 @@ export function timeTiling(s: TuneSubject, tiling: Partial<GemmTiling>): Timed {
   const whole: OpSummary = summarise(sequenceResult(runs.map((r) => r.result)), first.name, first.usefulMacs);
   const longest = runs.reduce((a, b) => (b.summary.cycles > a.summary.cycles ? b : a));
   return {
-    tiling: first.tiling as unknown as GemmTiling,
+    // absent gridN / splitK read as tile order and no split, so every tiling lists every field
+    tiling: { gridN: 0, splitK: 1, ...(first.tiling as unknown as GemmTiling) },
     cycles: whole.cycles,
     launches: runs.map((r, i) => ({ name: planned[i]!.kernel.name, cycles: r.summary.cycles, blockDim: planned[i]!.kernel.blockDim })),
     chipCubeUtilization: whole.chipCubeUtilization ?? 0,
