@@ -10,6 +10,7 @@ import { grouped } from '../../../traces/format.js';
 import { goldenFiles } from '../regress/golden.js';
 import { readManifest, type PreparedEntry } from '../regress/manifest.js';
 import { tilingText } from './report.js';
+import { fieldValue, TILING_FIELDS } from './space.js';
 import { tune, type SearchOptions, type TuneResult } from './search.js';
 import { tunableKernels, tuneSubject } from './subject.js';
 
@@ -44,9 +45,9 @@ export const gapPct = (r: TuneResult): number => (100 * (r.default.cycles - r.ra
 
 /** The fields two tilings differ in, as `field a -> b`. */
 function differences(a: GemmTiling, b: GemmTiling): string {
-  const value = (t: GemmTiling, k: keyof GemmTiling) => (k === 'gridN' ? (t.gridN ?? 0) : k === 'splitK' ? (t.splitK ?? 1) : t[k]);
-  const keys: (keyof GemmTiling)[] = ['baseM', 'baseN', 'baseK', 'stepK', 'dbL1', 'dbL0', 'dbL0C', 'aResident', 'blockDim', 'gridN', 'splitK'];
-  return keys.filter((k) => value(a, k) !== value(b, k)).map((k) => `${k} ${String(value(a, k))} -> ${String(value(b, k))}`).join(', ');
+  return TILING_FIELDS.filter((k) => fieldValue(a, k) !== fieldValue(b, k))
+    .map((k) => `${k} ${String(fieldValue(a, k))} -> ${String(fieldValue(b, k))}`)
+    .join(', ');
 }
 
 /**

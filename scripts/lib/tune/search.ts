@@ -10,7 +10,7 @@
  */
 import { estimateTiling, type GemmEstimate, type GemmTiling } from '../../../ops-nn/gemm/index.js';
 import { checkCandidate, rejectionOf, type Rejection } from './check.js';
-import { BUFFERINGS, layouts, layoutText, PRUNING, tileShapes } from './space.js';
+import { BUFFERINGS, fieldValue, layouts, layoutText, PRUNING, TILING_FIELDS, tileShapes } from './space.js';
 import type { TuneSubject } from './subject.js';
 import { timeTiling, type Timed } from './time.js';
 
@@ -157,12 +157,9 @@ function seeds(kept: readonly Estimated[], count: number): Estimated[] {
  */
 const AXES: readonly (readonly (keyof GemmTiling)[])[] = [['baseM'], ['baseN'], ['baseK'], ['stepK'], ['aResident'], ['splitK', 'gridN', 'blockDim']];
 const BUFFER_FIELDS: readonly (keyof GemmTiling)[] = ['dbL1', 'dbL0', 'dbL0C'];
-const FIELDS: readonly (keyof GemmTiling)[] = ['baseM', 'baseN', 'baseK', 'stepK', 'dbL1', 'dbL0', 'dbL0C', 'blockDim', 'aResident', 'gridN', 'splitK'];
-
-const fieldValue = (t: GemmTiling, k: keyof GemmTiling): number => Number(k === 'gridN' ? (t.gridN ?? 0) : k === 'splitK' ? (t.splitK ?? 1) : t[k]);
 
 /** A tiling as a key: equal keys, equal kernels. */
-const keyOf = (t: GemmTiling): string => FIELDS.map((k) => fieldValue(t, k)).join(',');
+const keyOf = (t: GemmTiling): string => TILING_FIELDS.map((k) => Number(fieldValue(t, k))).join(',');
 
 /**
  * The neighbours of `t` along each axis: of the legal candidates equal to `t` outside the axis,
@@ -171,9 +168,9 @@ const keyOf = (t: GemmTiling): string => FIELDS.map((k) => fieldValue(t, k)).joi
 function neighbours(legal: readonly Legal[], t: GemmTiling): Legal[] {
   const out: Legal[] = [];
   for (const axis of AXES) {
-    const held = FIELDS.filter((k) => !axis.includes(k) && !BUFFER_FIELDS.includes(k));
+    const held = TILING_FIELDS.filter((k) => !axis.includes(k) && !BUFFER_FIELDS.includes(k));
     const line = legal.filter((c) => held.every((k) => fieldValue(c.tiling, k) === fieldValue(t, k)));
-    const rank = (c: GemmTiling) => axis.map((k) => fieldValue(c, k));
+    const rank = (c: GemmTiling) => axis.map((k) => Number(fieldValue(c, k)));
     const before = (a: number[], b: number[]) => {
       const i = a.findIndex((x, j) => x !== b[j]);
       return i >= 0 && a[i]! < b[i]!;

@@ -47,6 +47,12 @@ export const PRUNING = [
   'dominated candidates dropped by the tiler\'s estimate: per tile size, the mmad depth, chunk and A residency estimated fastest in tile order stand for it on every layout, and one candidate per tile size and layout is kept',
 ].join('; ');
 
+/** Every field of a GEMM tiling, in a fixed order (keys, reports). */
+export const TILING_FIELDS: readonly (keyof GemmTiling)[] = ['baseM', 'baseN', 'baseK', 'stepK', 'dbL1', 'dbL0', 'dbL0C', 'aResident', 'blockDim', 'gridN', 'splitK'];
+
+/** A field's value, with an absent gridN / splitK read as tile order (0) and no split (1). */
+export const fieldValue = (t: GemmTiling, k: keyof GemmTiling): number | boolean => (k === 'gridN' ? (t.gridN ?? 0) : k === 'splitK' ? (t.splitK ?? 1) : t[k]!);
+
 /** A tile's L0 and L1 shape before the blocks are chosen. */
 export type TileShape = Pick<GemmTiling, 'baseM' | 'baseN' | 'baseK' | 'stepK'>;
 
