@@ -47,6 +47,9 @@ export function rejectionExamples(r: TuneResult): { rule: string; count: number;
   return [...byRule.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1)).map(([rule, v]) => ({ rule, count: v.count, example: v.example }));
 }
 
+/** Legal candidates whose kernel failed to run (listed with the rejected ones). */
+const failedInSimulation = (r: TuneResult): number => r.rejected.filter((x) => x.rule === 'simulation failed').length;
+
 /** The text report, with the `top` fastest tilings. */
 export function tuneText(r: TuneResult, top: number): string {
   const def = r.default;
@@ -68,7 +71,7 @@ export function tuneText(r: TuneResult, top: number): string {
   const examples = rejectionExamples(r);
   return [
     `tune ${subjectText(r)}`,
-    `searched ${grouped(r.searched)} candidates: ${grouped(r.legal)} legal, ${grouped(r.rejected.length)} rejected, ${grouped(r.undominated)} left after dropping dominated ones; simulated ${r.simulated} timing-only`,
+    `searched ${grouped(r.searched)} candidates: ${grouped(r.legal)} legal, ${grouped(r.rejected.length - failedInSimulation(r))} rejected, ${grouped(r.undominated)} left after dropping dominated ones; simulated ${r.simulated} timing-only${failedInSimulation(r) ? ` (${failedInSimulation(r)} legal one(s) failed to run: see "simulation failed" below)` : ''}`,
     '',
     ...textTable([['rank', 'cycles', 'vs default', 'chip cube', 'cube', 'bound', 'estimate', 'tiling'], ...r.ranked.slice(0, top).map(row)], 'rrrrrlrl', '  '),
     '',

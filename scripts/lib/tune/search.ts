@@ -107,8 +107,20 @@ function enumerate(s: TuneSubject): { legal: Legal[]; rejected: Rejected[]; sear
   return { legal, rejected, searched };
 }
 
-/** The fields that vary within a tile size: mmad depth, chunk and A residency. */
+/** A tile size, and the fields that vary within one: mmad depth, chunk and A residency. */
+const sizeOf = (t: GemmTiling) => `${t.baseM}x${t.baseN}`;
 const variantOf = (t: GemmTiling) => `${t.baseK}/${t.stepK}/${t.aResident}`;
+const inTileOrder = (t: GemmTiling) => !t.gridN && (t.splitK ?? 1) === 1;
+
+/** Per key, the candidate with the best estimate (ties: the first). */
+function fastestBy(cs: readonly Estimated[], key: (t: GemmTiling) => string): Map<string, Estimated> {
+  const best = new Map<string, Estimated>();
+  for (const c of cs) {
+    const held = best.get(key(c.tiling));
+    if (!held || c.estimate.cycles < held.estimate.cycles) best.set(key(c.tiling), c);
+  }
+  return best;
+}
 
 /**
  * The undominated candidates, best estimate first. In tile order every candidate is estimated and,
@@ -120,23 +132,13 @@ const variantOf = (t: GemmTiling) => `${t.baseK}/${t.stepK}/${t.aResident}`;
  */
 function undominated(s: TuneSubject, legal: readonly Legal[]): Estimated[] {
   const estimate = (c: Legal): Estimated => ({ ...c, estimate: estimateTiling(s.problem, c.tiling, s.cfg) });
-  const inOrder = legal.filter((c) => !c.tiling.gridN && (c.tiling.splitK ?? 1) === 1).map(estimate);
-  const bestVariant = new Map<string, Estimated>();
-  for (const c of inOrder) {
-    const size = `${c.tiling.baseM}x${c.tiling.baseN}`;
-    const held = bestVariant.get(size);
-    if (!held || c.estimate.cycles < held.estimate.cycles) bestVariant.set(size, c);
-  }
-  const others = legal
-    .filter((c) => (c.tiling.gridN || (c.tiling.splitK ?? 1) > 1) && bestVariant.get(`${c.tiling.baseM}x${c.tiling.baseN}`) !== undefined && variantOf(bestVariant.get(`${c.tiling.baseM}x${c.tiling.baseN}`)!.tiling) === variantOf(c.tiling))
-    .map(estimate);
-  const best = new Map<string, Estimated>();
-  for (const c of [...bestVariant.values(), ...others]) {
-    const key = `${c.tiling.baseM}x${c.tiling.baseN} ${layoutText(c.tiling)}`;
-    const held = best.get(key);
-    if (!held || c.estimate.cycles < held.estimate.cycles) best.set(key, c);
-  }
-  return [...best.values()].sort(byEstimate);
+  const bestVariant = fastestBy(legal.filter((c) => inTileOrder(c.tiling)).map(estimate), sizeOf);
+  const standsFor = (t: GemmTiling) => {
+    const v = bestVariant.get(sizeOf(t));
+    return v !== undefined && variantOf(v.tiling) === variantOf(t);
+  };
+  const others = legal.filter((c) => !inTileOrder(c.tiling) && standsFor(c.tiling)).map(estimate);
+  return [...fastestBy([...bestVariant.values(), ...others], (t) => `${sizeOf(t)} ${layoutText(t)}`).values()].sort(byEstimate);
 }
 
 const byEstimate = (a: Estimated, b: Estimated) => a.estimate.cycles - b.estimate.cycles || a.order - b.order;
@@ -205,12 +207,13 @@ export function tune(s: TuneSubject, o: SearchOptions = {}): TuneResult {
   const runs = new Map<string, Simulated>([[keyOf(defaultRun.tiling), defaultRun]]);
   const failed = new Set<string>();
   let spent = 0;
-  const simulate = (c: Legal) => {
+  const simulate = (c: Legal | Estimated) => {
     const key = keyOf(c.tiling);
     if (runs.has(key) || failed.has(key) || spent >= budget) return;
     spent++;
     try {
-      runs.set(key, { ...timeTiling(s, c.tiling), estimate: 'estimate' in c ? (c as Estimated).estimate : estimateTiling(s.problem, c.tiling, s.cfg), isDefault: false });
+      const estimate = 'estimate' in c ? c.estimate : estimateTiling(s.problem, c.tiling, s.cfg);
+      runs.set(key, { ...timeTiling(s, c.tiling), estimate, isDefault: false });
     } catch (e) {
       // the kernel build refused what the tiling check let through, or its kernel failed to run
       rejected.push({ ...rejectionOf(e), tiling: c.tiling });
