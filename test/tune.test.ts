@@ -72,6 +72,17 @@ describe('tune: acceptance shapes', () => {
   });
 });
 
+describe('tune: K splits', () => {
+  it('a long-K matmul with few output tiles: K-split candidates are searched, and one reproduces with run matmul', async () => {
+    const j = await tuneJson('matmul', '--m', '16', '--k', '8192', '--n', '64', '--simulate', '8', '--top', '40');
+    const split = j.best.find((b) => Number(b.tiling.splitK) > 1)!;
+    expect(split).toBeDefined();
+    const run = await runCli('run', 'matmul', '--m', '16', '--k', '8192', '--n', '64', '--timing-only', '--json', ...runFlags(split.tiling));
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { cycles: number }).cycles).toBe(split.cycles);
+  });
+});
+
 describe('tune: report', () => {
   it('the text report ranks the best, compares them with the default, explains rejections and states the pruning rule', async () => {
     const r = await runCli('tune', 'matmul', '--m', '128', '--k', '256', '--n', '128', '--preset', 'tiny', '--top', '3', '--simulate', '8');

@@ -36,9 +36,9 @@ export interface TuneResult {
   readonly undominated: number;
   /** candidates simulated, the default's tiling included */
   readonly simulated: number;
-  /** every candidate the validation (or the kernel build) refused, in enumeration order */
+  /** every candidate the validation refused, in enumeration order, then the legal ones whose kernel build or run failed */
   readonly rejected: readonly Rejected[];
-  /** simulated candidates, fastest first (ties: better estimate, then enumeration order) */
+  /** simulated candidates, fastest first (ties: the better estimate, then the tiling's fields) */
   readonly ranked: readonly Simulated[];
   readonly default: Simulated;
   readonly pruning: string;
