@@ -11,6 +11,7 @@ import { checkGemmTiling } from '../ops-nn/gemm/index.js';
 import { OpError } from '../ops-nn/kernel.js';
 import { KERNELS } from '../scripts/lib/regress/kernels.js';
 import { timeLaunches } from '../scripts/lib/regress/measure.js';
+import { checkCandidate } from '../scripts/lib/tune/check.js';
 import { tune } from '../scripts/lib/tune/search.js';
 import { tuneSubject } from '../scripts/lib/tune/subject.js';
 import { runCli } from './support/cli.js';
@@ -119,6 +120,28 @@ describe('tune: report', () => {
     // a legal candidate's tiling passes the generator's check; a rejected one fails it with its reason
     const rej = r.rejected.find((x) => x.rule !== 'simulation failed')!;
     expect(() => checkGemmTiling(s.problem, rej.tiling, s.cfg)).toThrow(OpError);
+  });
+});
+
+describe('tune: rejection rules', () => {
+  it('names the rule of every kind of message the tiling check gives', () => {
+    const tiny = loadConfig('tiny');
+    const mm = tuneSubject({ kernel: 'matmul', params: { m: 128, k: 256, n: 128 }, cfg: tiny });
+    const f16 = tuneSubject({ kernel: 'matmul-f16', params: { m: 16, k: 4096, n: 32 }, cfg: tiny });
+    const conv = tuneSubject({ kernel: 'qlinear-conv', params: { c: 32, h: 14, w: 14, oc: 32, kh: 3, kw: 3, pad: 1, fusion: 'ub' }, cfg: tiny });
+    const ok = { baseM: 32, baseN: 32, baseK: 32, stepK: 2, dbL1: true, dbL0: true, dbL0C: true, aResident: false, blockDim: 2, gridN: 0, splitK: 1 };
+    const cases: [ReturnType<typeof tuneSubject>, Partial<typeof ok>, string][] = [
+      [mm, { baseM: 24 }, 'alignment'],
+      [mm, { baseN: 48 }, 'alignment'],
+      [mm, { baseM: 128, baseN: 128, blockDim: 1 }, 'L0C overflow'],
+      [mm, { baseM: 4096 }, 'instruction limit'],
+      [mm, { gridN: 3 }, 'core grid'],
+      [mm, { blockDim: 0 }, 'block count'],
+      [f16, { baseK: 16, splitK: 2 }, 'K split'],
+      [conv, { aResident: true }, 'resident A'],
+    ];
+    expect(checkCandidate(mm, ok)).toBeUndefined();
+    for (const [s, over, rule] of cases) expect(checkCandidate(s, { ...ok, ...over })?.rule, JSON.stringify(over)).toBe(rule);
   });
 });
 

@@ -41,11 +41,15 @@ const reasonOf = (message: string): string => message.replace(/^tiling \{[^}]*\}
 
 /**
  * A rejection from an OpError a check or a kernel build threw, or from a SimError the simulation of
- * a kernel the check accepted threw (a deadlock: a generator bug, reported as such, its first
- * sentence kept); other errors are bugs of the search and pass through.
+ * a kernel the check accepted threw (its first sentence kept; a deadlock is called a generator bug);
+ * other errors are bugs of the search and pass through.
  */
 export function rejectionOf(e: unknown): Rejection {
-  if (e instanceof SimError) return { rule: 'simulation failed', reason: `${e.message.split('. ')[0]!} (the tiling check accepts this tiling, the generated kernel does not run: a generator bug)` };
+  if (e instanceof SimError) {
+    const first = e.message.split('. ')[0]!;
+    // a deadlock is the generator's fault; a cycle or instruction limit is the shape's size
+    return { rule: 'simulation failed', reason: /^deadlock/.test(first) ? `${first} (the tiling check accepts this tiling, its kernel deadlocks: a generator bug)` : first };
+  }
   if (!(e instanceof OpError)) throw e;
   const reason = reasonOf(e.message);
   return { rule: ruleOf(reason), reason };
