@@ -80,7 +80,12 @@ function fitted(p: GemmProblem, cfg: HwConfig, t: GemmTiling, fixed: Partial<Gem
   return fits(p, full, cfg) ? full : undefined;
 }
 
-const estimateOf = (p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmEstimate =>
+/**
+ * The cost estimate the tiler ranks a complete tiling by (a K split's with its reduction launch;
+ * img2col maps kept whole or in slabs as the kernel will keep them). Exported for the tiling search
+ * (scripts/lib/tune), which prunes its candidates by the same estimate.
+ */
+export const estimateTiling = (p: GemmProblem, t: GemmTiling, cfg: HwConfig): GemmEstimate =>
   (kSlices(t) > 1 ? estimateSplitGemm : estimateGemm)(p, t, cfg, featureMapPlan(p, t, cfg).whole ? 'whole' : 'slabs');
 
 /**
@@ -91,7 +96,7 @@ export function chooseGemmTiling(p: GemmProblem, cfg: HwConfig, asked: Partial<G
   const fixed = capBlocks(asked, cfg);
   const plain = choosePlain(p, cfg, fixed);
   if (!allowSplitK || fixed.splitK !== undefined || fixed.gridN || !splittable(p) || tileGrid(p, plain.tiling).count >= cfg.cores) return plain;
-  const split = splitCandidates(p, cfg, fixed).map((t) => ({ tiling: t, estimate: estimateOf(p, t, cfg) }));
+  const split = splitCandidates(p, cfg, fixed).map((t) => ({ tiling: t, estimate: estimateTiling(p, t, cfg) }));
   if (split.length === 0) return plain;
   const fastest = split.reduce((a, b) => (b.estimate.cycles < a.estimate.cycles ? b : a));
   if (fastest.estimate.cycles >= plain.estimate.cycles * (1 - MARGIN)) return plain;
@@ -131,11 +136,11 @@ function choosePlain(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>):
       throw new OpError(
         `no tiling fits ${cfg.name} for batch=${p.batch} m=${p.m} k=${p.k} n=${p.n}${p.aSource.kind === 'img2col' ? ': even the smallest slab of input rows (every channel, the whole width, the window\'s height) does not fit in L1, and the library does not cut a feature map along W or the channels; run the image as narrower strips, each with the window\'s halo, and join the outputs (README, Limitations)' : ''}`,
       );
-    return { tiling: free, estimate: estimateOf(p, free, cfg), fixed: fixedKeys };
+    return { tiling: free, estimate: estimateTiling(p, free, cfg), fixed: fixedKeys };
   }
-  const bigEstimate = estimateOf(p, big, cfg);
+  const bigEstimate = estimateTiling(p, big, cfg);
   const options = [{ tiling: big, estimate: bigEstimate }];
-  for (const t of smallTiles(p, cfg, fixed)) if (!sameTile(t, big)) options.push({ tiling: t, estimate: estimateOf(p, t, cfg) });
+  for (const t of smallTiles(p, cfg, fixed)) if (!sameTile(t, big)) options.push({ tiling: t, estimate: estimateTiling(p, t, cfg) });
   // Within the margin of the fastest the estimate cannot tell tilings apart: take the one on most
   // cores (their ports and miss rates add up, which the estimate only partly sees), then the big
   // tile, then the largest.
@@ -144,7 +149,7 @@ function choosePlain(p: GemmProblem, cfg: HwConfig, fixed: Partial<GemmTiling>):
   // A core grid replaces the tile-order split only when it fills cores that one leaves idle, or the
   // estimate calls it faster by more than its margin: the estimate sees a grid's effects on the L2
   // and HBM (cores sharing an operand, or each drawing its own) too roughly to trust it on less.
-  const grids = gridCandidates(p, cfg, fixed).map((g) => ({ tiling: g, estimate: estimateOf(p, g, cfg) }));
+  const grids = gridCandidates(p, cfg, fixed).map((g) => ({ tiling: g, estimate: estimateTiling(p, g, cfg) }));
   const fastest = Math.min(fastestPlain, ...grids.map((o) => o.estimate.cycles));
   const better = grids.filter(
     (g) => (g.estimate.cores > plain.estimate.cores && g.estimate.cycles <= fastest * (1 + GRID_MARGIN)) || g.estimate.cycles < plain.estimate.cycles * (1 - MARGIN),
@@ -254,7 +259,7 @@ const describe = (p: GemmProblem, t: GemmTiling, e: GemmEstimate, cfg: HwConfig)
 /** Kernel notes: which tile the tiler chose and why, and how many cores it uses. */
 export function tilerNotes(p: GemmProblem, cfg: HwConfig, c: TilerChoice, final: GemmTiling): string[] {
   const user = c.fixed.length ? ` (${c.fixed.join(', ')} given by the user)` : '';
-  const e = final === c.tiling ? c.estimate : estimateOf(p, final, cfg);
+  const e = final === c.tiling ? c.estimate : estimateTiling(p, final, cfg);
   const head = `tiler${user}: ${describe(p, final, e, cfg)}`;
   if (kSlices(final) > 1) {
     const why = c.unsplit

@@ -5,6 +5,7 @@
  * still receives typed, validated values.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
+import type { GemmProblem } from '../../../ops-nn/gemm/spec.js';
 import { bool, int, oneOf, parseAll, parseSome, type Schema, type Values } from './fields.js';
 import type { PlannedLaunch } from './measure.js';
 
@@ -16,6 +17,11 @@ export interface KernelDef<P extends Schema, T extends Schema> {
   readonly tiling: T;
   /** generates the kernels of one entry, in launch order (run.ts times them as one sequence) */
   readonly run: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>) => PlannedLaunch[];
+  /**
+   * cube kernels: the GEMM problem their tiler tiles (the one `run` hands the generator), so the
+   * tiling search (scripts/lib/tune) can check and estimate candidate tilings as the tiler does
+   */
+  readonly problem?: (p: Values<P>, cfg: HwConfig) => GemmProblem;
 }
 
 /** A kernel of the table, its schemas erased. */
@@ -25,6 +31,8 @@ export interface RegressKernel {
   readonly tilingNames: readonly string[];
   /** Validates raw params and tiling (throws an Error naming the field) and returns the runner. */
   bind(params: unknown, tiling: unknown): (cfg: HwConfig) => PlannedLaunch[];
+  /** Cube kernels: validates raw params and returns the builder of the GEMM problem the tiler sees. */
+  readonly bindProblem?: (params: unknown) => (cfg: HwConfig) => GemmProblem;
 }
 
 export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {
@@ -37,6 +45,14 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
       const t = parseSome(d.tiling, tiling, 'tiling');
       return (cfg) => d.run(p, cfg, t);
     },
+    ...(d.problem
+      ? {
+          bindProblem(params: unknown) {
+            const p = parseAll(d.params, params, 'params');
+            return (cfg: HwConfig) => d.problem!(p, cfg);
+          },
+        }
+      : {}),
   };
 }
 
@@ -54,6 +70,8 @@ export const GEMM_TILING = {
   dbL0: bool(),
   dbL0C: bool(),
   blockDim: int(1, 4096),
+  /** keep a tile row's A panel resident in L1 (matrix A only) */
+  aResident: bool(),
   /** cores along N of a core grid (0: tiles dealt in tile order) */
   gridN: int(0, 4096),
   /** K slices over cores, added up by a reduction launch (1: no split; INT8 only) */

@@ -37,6 +37,12 @@ export interface QuantGemmOptions {
 /** Multiplier of table entry i: 2^-10, 2^-11, 2^-12 repeating (exact in the fixpipe). */
 const multiplierOf = (perChannel: boolean, i: number): number => 2 ** -(10 + (perChannel ? i % 3 : 0));
 
+/** The requant multipliers of an operator of shape `s`. */
+const multipliersOf = (s: GemmShape, perChannel: boolean): number[] => Array.from({ length: s.bCount * s.n }, (_, i) => multiplierOf(perChannel, i));
+
+/** The GEMM problem the operator's tiler tiles (int32 out under `gm`, the requant epilogue otherwise). */
+export const quantGemmProblem = (s: GemmShape, o: QuantGemmOptions, cfg: HwConfig): GemmProblem => problem(s, o, multipliersOf(s, o.perChannel), cfg);
+
 function problem(s: GemmShape, o: QuantGemmOptions, multipliers: readonly number[], cfg: HwConfig): GemmProblem {
   if (o.fusion === 'fixpipe' && cfg.organisation === 'coupled') throw new OpError(`${cfg.name} has no fixpipe: use fusion "ub" or "gm"`);
   const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
@@ -45,7 +51,7 @@ function problem(s: GemmShape, o: QuantGemmOptions, multipliers: readonly number
 
 /** Generates the kernels of one quantised cube operator, in launch order. */
 export function runQuantGemm(s: GemmShape, o: QuantGemmOptions, cfg: HwConfig, tiling: Partial<GemmTiling>, name: string): PlannedLaunch[] {
-  const multipliers = Array.from({ length: s.bCount * s.n }, (_, i) => multiplierOf(o.perChannel, i));
+  const multipliers = multipliersOf(s, o.perChannel);
   const out = { kind: 'requant', multipliers, zeroPoint: o.zeroPoint, outType: 's8' } as const;
   const { gemm, requantAfter } = cubeGemmLaunches({ ...s, out }, problem(s, o, multipliers, cfg), o.fusion, cfg, name, tiling);
   if (!requantAfter) return [...gemm.launches];
