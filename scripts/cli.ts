@@ -11,6 +11,7 @@ import yargs, { type Argv } from 'yargs';
 import { asmCommand } from './commands/asm.js';
 import type { CliContext, CliIo, CliJob } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
+import { diffCommand } from './commands/diff.js';
 import { execCommand } from './commands/exec.js';
 import { modelCommand } from './commands/model.js';
 import { networkCommand } from './commands/network.js';
@@ -53,12 +54,14 @@ function parser(ctx: CliContext): Argv {
     .command(demoCommand(ctx))
     .command(regressCommand(ctx))
     .command(networkCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, exec, model, network, regress, presets or demo')
+    .command(diffCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, exec, model, network, regress, diff, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
     .example('$0 asm kernel.s --preset tiny', 'assemble and run a program')
-    .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator');
+    .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator')
+    .example('$0 diff before.json after.json --threshold 1', 'what moved between two runs; exit 1 if anything moved more than 1%');
 }
 
 /** Parses `argv`; resolves to the parse error, or the help/version text yargs produced. */
@@ -73,7 +76,7 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
 }
 
 /** Command words, for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'network', 'presets', 'demo']);
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'network', 'diff', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {
