@@ -8,6 +8,7 @@ import { generateMatmulF16, generateMatmulLaunches } from '../../../ops-nn/matmu
 import { randomQuant } from '../matmul-data.js';
 import { seededRandom } from '../rng.js';
 import { CONV_FIELDS, convOf } from './conv-fields.js';
+import { convF16Check, qlinearConvCheck, qlinearMatmulCheck } from './cube-checks.js';
 import { bool, oneOf, withDefault } from './fields.js';
 import { defineKernel, dim, GEMM_TILING } from './kernel-def.js';
 import { QUANT_GEMM_FIELDS, runQuantGemm } from './quant-gemm.js';
@@ -46,7 +47,10 @@ export const qlinearMatmul = defineKernel({
   tiling: GEMM_TILING,
   run: (p, cfg, tiling) =>
     runQuantGemm({ batch: 1, m: p.m, k: p.k, n: p.n, groups: 1, bCount: 1, aPerBatch: false }, p, cfg, tiling, 'matmul'),
+  functional: (p, cfg, tiling, _planned, r) => qlinearMatmulCheck(p, cfg, tiling as Tiling, r),
 });
+
+type Tiling = Readonly<Record<string, number | boolean | string>>;
 
 export const qlinearConv = defineKernel({
   describe: 'QLinearConv int8 x int8 -> int8 (img2col GEMM per image and group), epilogue per fusion variant',
@@ -56,6 +60,7 @@ export const qlinearConv = defineKernel({
     // One GEMM per (image, group) over img2col rows; the pad value (x_zp) does not change timing.
     return runQuantGemm(convGemmShapeFor(convOf(p), C0_INT8), p, cfg, tiling, 'conv');
   },
+  functional: (p, cfg, tiling, _planned, r) => qlinearConvCheck({ ...p, s: convOf(p) }, cfg, tiling as Tiling, r),
 });
 
 export const convF16 = defineKernel({
@@ -63,4 +68,5 @@ export const convF16 = defineKernel({
   params: { ...CONV_FIELDS, bias: withDefault(bool(), true) },
   tiling: GEMM_TILING,
   run: (p, cfg, tiling) => [{ kernel: generateConvF16(convOf(p), p.bias, cfg, tiling) }],
+  functional: (p, cfg, _tiling, planned, r) => convF16Check(convOf(p), p.bias, cfg, planned, r),
 });

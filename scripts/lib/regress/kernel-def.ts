@@ -5,8 +5,17 @@
  * still receives typed, validated values.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
+import type { HostProgram } from '../../../ops-nn/onnx/index.js';
+import type { Mismatch } from './check.js';
 import { bool, int, oneOf, parseAll, parseSome, type Schema, type Values } from './fields.js';
 import type { PlannedLaunch } from './measure.js';
+
+/**
+ * A functional run of a kernel (`run <kernel>` without --timing-only): its launches with GM images
+ * from seeded random inputs (the caller sends each launch's GM back), returning the first element
+ * of the output that differs from the kernel's reference, or undefined when all are equal.
+ */
+export type FunctionalRun = HostProgram<Mismatch | undefined>;
 
 export interface KernelDef<P extends Schema, T extends Schema> {
   /** one line for docs and `--help` */
@@ -16,6 +25,11 @@ export interface KernelDef<P extends Schema, T extends Schema> {
   readonly tiling: T;
   /** generates the kernels of one entry, in launch order (run.ts times them as one sequence) */
   readonly run: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>) => PlannedLaunch[];
+  /**
+   * the functional run with its bit-exact check; `planned` are `run`'s launches for the same values,
+   * whose kernels it gives data to (or, for an ONNX operator, rebuilds the same way)
+   */
+  readonly functional?: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>, planned: readonly PlannedLaunch[], random: () => number) => FunctionalRun;
 }
 
 /** A kernel of the table, its schemas erased. */
@@ -23,8 +37,13 @@ export interface RegressKernel {
   readonly describe: string;
   readonly paramNames: readonly string[];
   readonly tilingNames: readonly string[];
+  /** the schemas themselves, for building command-line flags (`run <kernel>`) */
+  readonly paramSchema: Schema;
+  readonly tilingSchema: Schema;
   /** Validates raw params and tiling (throws an Error naming the field) and returns the runner. */
   bind(params: unknown, tiling: unknown): (cfg: HwConfig) => PlannedLaunch[];
+  /** The functional runner for raw params and tiling (validated as by bind); undefined without a reference. */
+  bindFunctional(params: unknown, tiling: unknown): ((cfg: HwConfig, planned: readonly PlannedLaunch[], random: () => number) => FunctionalRun) | undefined;
 }
 
 export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {
@@ -32,10 +51,19 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
     describe: d.describe,
     paramNames: Object.keys(d.params),
     tilingNames: Object.keys(d.tiling),
+    paramSchema: d.params,
+    tilingSchema: d.tiling,
     bind(params, tiling) {
       const p = parseAll(d.params, params, 'params');
       const t = parseSome(d.tiling, tiling, 'tiling');
       return (cfg) => d.run(p, cfg, t);
+    },
+    bindFunctional(params, tiling) {
+      const f = d.functional;
+      if (!f) return undefined;
+      const p = parseAll(d.params, params, 'params');
+      const t = parseSome(d.tiling, tiling, 'tiling');
+      return (cfg, planned, random) => f(p, cfg, t, planned, random);
     },
   };
 }
