@@ -1,7 +1,7 @@
 /**
  * The jobs behind the CLI, as library calls (exported as `jobs` from the package): run the matmul
- * kernel or an assembly program with traces and reports, run ONNX nodes on the simulated chip, and
- * run a regression manifest. They throw JobError for inputs that cannot be used as given (and the
+ * kernel, any kernel of the regression table or an assembly program with traces and reports, run ONNX
+ * nodes on the simulated chip, run a regression manifest, and compare two runs. They throw JobError for inputs that cannot be used as given (and the
  * library's ConfigError, IsaError, OpError, SimError). CLI-only plumbing (command-line usage errors,
  * text formatting) is not here.
  */
@@ -18,4 +18,6 @@ export type { KernelRun, NodeResult, NodeRunner, OnnxCase, RunOptions } from './
 export { runRegress, type RegressOptions, type RegressOutcome } from './regress/job.js';
 export { KERNELS as REGRESS_KERNELS } from './regress/kernels.js';
 export type { Measurement } from './regress/measure.js';
+export { runKernel, type KernelJobOptions, type KernelJobResult } from './run-kernel.js';
+export { diffProfiles, diffText, readProfile, type Diff, type Profile } from './diff/index.js';
 export { seededRandom } from './rng.js';
