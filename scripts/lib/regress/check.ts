@@ -54,13 +54,6 @@ export function encode(t: ElementType, values: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-/** Bytes of type `t` as values. */
-export function decode(t: ElementType, bytes: Uint8Array): number[] {
-  const c = CODECS[t];
-  const v = view(bytes);
-  return Array.from({ length: bytes.length / c.bytes }, (_, i) => c.get(v, i * c.bytes));
-}
-
 /** Compares two encodings of type `t` element by element (by bytes: floats by their bits). */
 export function firstMismatch(t: ElementType, got: Uint8Array, want: Uint8Array): Mismatch | undefined {
   const n = CODECS[t].bytes;

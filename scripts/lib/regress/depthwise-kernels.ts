@@ -7,22 +7,14 @@ import { convShape, depthwiseF16Reference, depthwiseInput, depthwiseOutput, dept
 import { QLinearConv, type HostTensor } from '../../../ops-nn/onnx/index.js';
 import { encode, onnxCheck, randomValues, vectorCheck } from './check.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
-import { defineKernel, dim } from './kernel-def.js';
+import { BAND_TILING, defineKernel, WINDOW_FIELDS } from './kernel-def.js';
 
 const DEPTHWISE_FIELDS = {
-  n: withDefault(dim(), 1),
-  c: dim(),
-  h: dim(),
-  w: dim(),
-  kh: withDefault(int(1, 255), 3),
-  kw: withDefault(int(1, 255), 3),
-  stride: withDefault(int(1, 63), 1),
+  ...WINDOW_FIELDS,
   pad: withDefault(int(0, 255), 1),
   dilation: withDefault(int(1, 255), 1),
 } as const;
 
-/** The depthwise tiling (ops-nn/conv/depthwise-plan.ts). */
-const DEPTHWISE_TILING = { blocks: int(1, 4096), rows: int(0, 65535), doubleBuffer: bool() } as const;
 
 const shapeOf = (p: { n: number; c: number; h: number; w: number; kh: number; kw: number; stride: number; pad: number; dilation: number }) =>
   convShape([p.n, p.c, p.h, p.w], [p.c, 1, p.kh, p.kw], { group: p.c, strides: [p.stride, p.stride], pads: [p.pad, p.pad, p.pad, p.pad], dilations: [p.dilation, p.dilation] });
@@ -35,7 +27,7 @@ export const qlinearConvDw = defineKernel({
     perChannel: withDefault(bool(), true),
     zeroPoint: withDefault(int(-128, 255), 0),
   },
-  tiling: DEPTHWISE_TILING,
+  tiling: BAND_TILING,
   run: (p, cfg, tiling) => {
     // multipliers and zero points change no cycle, only whether the per-channel pass runs
     const spec: DepthwiseSpec = {
@@ -73,7 +65,7 @@ export const qlinearConvDw = defineKernel({
 export const convF16Dw = defineKernel({
   describe: 'depthwise FP16 convolution on the vector unit: f32 multiply-add per tap, fp16 out',
   params: DEPTHWISE_FIELDS,
-  tiling: DEPTHWISE_TILING,
+  tiling: BAND_TILING,
   run: (p, cfg, tiling) => [{ kernel: generateDepthwise({ shape: shapeOf(p), type: 'f16', padValue: 0 }, cfg, tiling) }],
   functional: (p, _cfg, _tiling, planned, r) => {
     const spec: DepthwiseSpec = { shape: shapeOf(p), type: 'f16', padValue: 0 };

@@ -7,7 +7,7 @@
 import { ACTIVATIONS, generateQActivation, generateQLinearAdd, generateQPool, poolInput, poolOutput, qActivationReference, qlinearAddReference, qPoolReference, type QActivationSpec, type QLinearAddSpec, type QPoolSpec } from '../../../ops-nn/eltwise/index.js';
 import { encode, randomValues, vectorCheck } from './check.js';
 import { bool, int, oneOf, withDefault } from './fields.js';
-import { defineKernel, dim, VECTOR_TILING } from './kernel-def.js';
+import { BAND_TILING, defineKernel, VECTOR_TILING, WINDOW_FIELDS } from './kernel-def.js';
 
 const TYPE = withDefault(oneOf(['s8', 'u8']), 's8');
 const ZERO_POINT = withDefault(int(-128, 255), 0);
@@ -74,18 +74,12 @@ export const pool = defineKernel({
   describe: 'same-scale max or average pooling on int8/uint8 NC1HWC0 (host layout conversion) on the vector unit',
   params: {
     kind: oneOf(['max', 'avg']),
-    n: withDefault(dim(), 1),
-    c: dim(),
-    h: dim(),
-    w: dim(),
-    kh: withDefault(int(1, 255), 3),
-    kw: withDefault(int(1, 255), 3),
-    stride: withDefault(int(1, 63), 1),
+    ...WINDOW_FIELDS,
     pad: withDefault(int(0, 255), 0),
     type: TYPE,
     countIncludePad: withDefault(bool(), false),
   },
-  tiling: { blocks: int(1, 4096), rows: int(0, 65535), doubleBuffer: bool() },
+  tiling: BAND_TILING,
   run: (p, cfg, tiling) => [{ kernel: generateQPool(poolSpec(p), cfg, tiling) }],
   functional: (p, _cfg, _tiling, planned, r) => {
     const s = poolSpec(p);

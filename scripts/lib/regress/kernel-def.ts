@@ -7,7 +7,7 @@
 import type { HwConfig } from '../../../hw/config/types.js';
 import type { HostProgram } from '../../../ops-nn/onnx/index.js';
 import type { Mismatch } from './check.js';
-import { bool, int, oneOf, parseAll, parseSome, type Schema, type Values } from './fields.js';
+import { bool, int, oneOf, parseAll, parseSome, withDefault, type Schema, type Values } from './fields.js';
 import type { PlannedLaunch } from './measure.js';
 
 /**
@@ -71,6 +71,20 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
 /** Largest value of a shape field (the GEMM generators take dimensions up to 65535). */
 export const DIM_MAX = 65535;
 export const dim = () => int(1, DIM_MAX);
+
+/** Images and a window over them (depthwise convs and pools); the padding, whose default differs, is each kernel's. */
+export const WINDOW_FIELDS = {
+  n: withDefault(dim(), 1),
+  c: dim(),
+  h: dim(),
+  w: dim(),
+  kh: withDefault(int(1, 255), 3),
+  kw: withDefault(int(1, 255), 3),
+  stride: withDefault(int(1, 63), 1),
+} as const;
+
+/** The band tiling of the depthwise and pooling kernels (ops-nn/conv/depthwise-plan.ts, ops-nn/eltwise/pool-plan.ts). */
+export const BAND_TILING = { blocks: int(1, 4096), rows: int(0, 65535), doubleBuffer: bool() } as const;
 
 /** The GEMM tiling (ops-nn/gemm/tiling.ts); range checks are the generator's. */
 export const GEMM_TILING = {
