@@ -87,6 +87,9 @@ describe('run <kernel> on the command line', () => {
     expect(j.launches.map((l) => l.name)).toEqual(['matmul', 'requant']);
     expect(j.launches.reduce((s, l) => s + l.cycles, 0)).toBe(j.cycles);
     expect(fs.readdirSync(out).sort()).toEqual(['1-matmul', '2-requant'].flatMap((p) => Object.values(OUTPUT_FILES).map((f) => `${p}.${f}`)).sort());
+    // the folder reads as the sequence the JSON reports: diff finds nothing
+    fs.writeFileSync(path.join(root, 'gm.json'), r.stdout);
+    expect((await runCli('diff', out, path.join(root, 'gm.json'))).code).toBe(0);
     const asm = await runCli(...argv, '--emit-asm', path.join(root, 'gm.s'));
     expect(asm.code).toBe(4);
     expect(asm.stderr).toMatch(/--emit-asm writes one program/);

@@ -107,6 +107,6 @@ export function profileFromFolder(dir: string): Profile {
   const launches = prefixes.map((p) => launchSections(dir, p));
   const ids = Object.keys(launches[0]!.sections) as SectionId[];
   const sections = { ...Object.fromEntries(ids.map((id) => [id, addFigures(launches.map((l) => l.sections[id] ?? {}))])), pipes: meanPipes(launches.map((l) => l.pipes)) };
-  const what = prefixes.length === 1 ? 'one launch' : `${prefixes.length} launches, added up`;
+  const what = prefixes.length === 1 ? 'one launch' : `${prefixes.length} launches, as one sequence`;
   return { kind: 'kernel', source: dir, describe: `${dir} (an output folder: ${what})`, setup: {}, sections };
 }
