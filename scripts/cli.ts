@@ -19,6 +19,7 @@ import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
+import { kernelNames } from './lib/regress/kernels.js';
 
 export type { CliIo } from './commands/context.js';
 
@@ -75,8 +76,8 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
   return error ? { error, output } : { output };
 }
 
-/** Command words, for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'network', 'diff', 'presets', 'demo']);
+/** Command words (the kernels of `run` among them), for pointing a usage error at the right help page. */
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', ...kernelNames(), 'asm', 'exec', 'regress', 'network', 'diff', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {
