@@ -60,7 +60,11 @@ function networkProfile(j: Json, source: string): Profile {
 
 /** A profile from parsed JSON; `source` names the file in messages. */
 export function profileFromJson(j: unknown, source: string): Profile {
-  if (isObject(j) && j['command'] === 'network' && Array.isArray(j['layers'])) return networkProfile(j, source);
+  if (isObject(j) && j['command'] === 'network' && Array.isArray(j['layers'])) {
+    const bad = j['layers'].findIndex((l) => !isObject(l) || typeof l['name'] !== 'string' || typeof l['cycles'] !== 'number');
+    if (bad >= 0 || typeof j['cycles'] !== 'number') throw new JobError(`${source}: ${bad >= 0 ? `layers[${bad}] is not a layer (an object with a name and cycles)` : 'cycles must be a number'}: give the JSON that \`network --json\` printed`);
+    return networkProfile(j, source);
+  }
   if (isObject(j) && typeof j['cycles'] === 'number' && isObject(j['pipes']) && isObject(j['memory'])) return kernelProfile(j, source);
   throw new JobError(`${source} is neither a kernel run (the JSON of \`run <kernel> --json\` or \`asm --json\`) nor a network run (\`network --json\`)`);
 }
