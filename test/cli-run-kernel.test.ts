@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
-import { encode, firstMismatch, KERNELS, timeLaunches } from '../scripts/lib/regress/index.js';
+import { defineKernel, encode, firstMismatch, int, KERNELS, timeLaunches, vectorCheck, type RegressKernel } from '../scripts/lib/regress/index.js';
+import { generateRequant, requantReference } from '../ops-nn/quant/index.js';
 import { runKernel } from '../scripts/lib/run-kernel.js';
 import { OUTPUT_FILES } from '../scripts/lib/outputs.js';
 import { runCli } from './support/cli.js';
@@ -108,6 +109,33 @@ describe('run <kernel> on the command line', () => {
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(code);
       expect(r.stderrLines).toHaveLength(1);
       expect(r.stderr).toMatch(want);
+    }
+  });
+});
+
+describe('a kernel whose output differs from its reference', () => {
+  it('exits 1 with one line naming the first differing element', async () => {
+    // a table row that checks the requant kernel against a reference with element 5 changed
+    const table = KERNELS as Record<string, RegressKernel>;
+    table['broken'] = defineKernel({
+      describe: 'requant with a wrong reference (test only)',
+      params: { rows: int(1, 64), cols: int(1, 64) },
+      tiling: {},
+      run: (p, cfg) => [{ kernel: generateRequant({ rows: p.rows, cols: p.cols, multipliers: [2 ** -10], zeroPoints: [0], outType: 's8' }, cfg) }],
+      functional: (p, _cfg, _tiling, planned) => {
+        const acc = Array.from({ length: p.rows * p.cols }, (_, i) => i * 1024);
+        const want = requantReference({ rows: p.rows, cols: p.cols, multipliers: [2 ** -10], zeroPoints: [0], outType: 's8' }, Int32Array.from(acc));
+        want[5] = want[5]! + 1;
+        return vectorCheck(planned[0]!.kernel, { acc: encode('s32', acc) }, 'y', 's8', encode('s8', want));
+      },
+    });
+    try {
+      const r = await runCli('run', 'broken', '--rows', '4', '--cols', '8', '--preset', 'tiny', '--json');
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ verified: false, mismatch: { element: 5, got: 5, want: 6 } });
+      expect(r.stderrLines).toEqual(['aicore-sim: broken output differs from the reference: first difference at output element 5: got 5, want 6']);
+    } finally {
+      delete table['broken'];
     }
   });
 });
