@@ -18,8 +18,8 @@ import { networkCommand } from './commands/network.js';
 import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
+import { runKernelWords } from './commands/run-kernel.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
-import { kernelNames } from './lib/regress/kernels.js';
 
 export type { CliIo } from './commands/context.js';
 
@@ -77,7 +77,7 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
 }
 
 /** Command words (the kernels of `run` among them), for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', ...kernelNames(), 'asm', 'exec', 'regress', 'network', 'diff', 'presets', 'demo']);
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', ...runKernelWords(), 'asm', 'exec', 'regress', 'network', 'diff', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {
@@ -92,7 +92,9 @@ function helpHint(argv: readonly string[]): string {
 /** A parse failure as a one-line usage error with a pointer to the help. */
 function usageError(e: Error, argv: readonly string[]): Error {
   if (isExpected(e)) return e;
-  return new UsageError(`${oneLine(e.message, ' ')} (see: ${helpHint(argv)})`);
+  // yargs's suggestion alone ("Did you mean conv-dw?") drops the word it could not match: name it
+  const unknown = /^Did you mean/.test(e.message) ? argv.find((a) => !COMMAND_WORDS.has(a) && !a.startsWith('-')) : undefined;
+  return new UsageError(`${unknown === undefined ? '' : `Unknown command: ${unknown}. `}${oneLine(e.message, ' ')} (see: ${helpHint(argv)})`);
 }
 
 /**

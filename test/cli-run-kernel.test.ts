@@ -97,6 +97,20 @@ describe('run <kernel> on the command line', () => {
     expect(fs.existsSync(path.join(root, 'gm.s'))).toBe(false);
   });
 
+  it('conv --dtype chooses the INT8 or the FP16 row, refusing the other row\'s flags', async () => {
+    const shape = ['-c', '16', '--height', '8', '--width', '8', '--oc', '16', '--kh', '3', '--kw', '3', '--preset', 'tiny', '--timing-only', '--json'];
+    for (const [family, row, extra] of [['conv', 'qlinear-conv', ['--fusion', 'ub']], ['conv', 'conv-f16', ['--dtype', 'f16']]] as const) {
+      const viaFamily = await runCli('run', family, ...shape, ...extra);
+      const direct = await runCli('run', row, ...shape, ...extra.filter((x) => x !== '--dtype' && x !== 'f16'));
+      expect(viaFamily.code, viaFamily.stderr).toBe(0);
+      expect(JSON.parse(viaFamily.stdout)).toMatchObject({ command: `run ${row}`, cycles: (JSON.parse(direct.stdout) as { cycles: number }).cycles });
+    }
+    const wrong = await runCli('run', 'conv', ...shape, '--dtype', 'f16', '--fusion', 'ub');
+    expect([wrong.code, wrong.stderr]).toEqual([2, 'aicore-sim: --fusion does not apply to --dtype f16 (conv-f16)']);
+    const missing = await runCli('run', 'conv', ...shape);
+    expect([missing.code, missing.stderr]).toEqual([2, 'aicore-sim: --fusion is required with --dtype int8 (qlinear-conv)']);
+  });
+
   it('refuses bad flags in one line: missing (2), out of range and unsupported (4)', async () => {
     const cases: [string[], number, RegExp][] = [
       [['run', 'pool', '--kind', 'max', '-c', '32', '--height', '8'], 2, /Missing required argument: width/],

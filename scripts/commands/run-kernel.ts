@@ -7,6 +7,7 @@
 import type { CommandModule, Options } from 'yargs';
 import { formatSummary } from '../../traces/index.js';
 import { kernelAssembly } from '../lib/asm-directives.js';
+import { UsageError } from '../lib/errors.js';
 import { JobError } from '../lib/job-error.js';
 import { openOutputFile } from '../lib/outputs.js';
 import { KERNELS, type Mismatch, type RegressKernel } from '../lib/regress/index.js';
@@ -136,8 +137,59 @@ function kernelCommand(ctx: CliContext, name: string, row: RegressKernel): Comma
   };
 }
 
-/** `run <kernel>` for every table kernel `run matmul` does not cover. */
-export const tableKernelCommands = (ctx: CliContext): CommandModule[] =>
-  Object.entries(KERNELS)
+/**
+ * Kernels of one operation in two element types, run as `run <family> --dtype int8|f16` the way
+ * `run matmul --dtype` chooses matmul or matmul-f16: each dtype names its table row.
+ */
+const DTYPE_FAMILIES: Readonly<Record<string, Readonly<Record<'int8' | 'f16', string>>>> = {
+  conv: { int8: 'qlinear-conv', f16: 'conv-f16' },
+  'conv-dw': { int8: 'qlinear-conv-dw', f16: 'conv-f16-dw' },
+};
+
+/** Every flag of the family's rows; a field some row lacks, or has a default in, is not required here. */
+function familyOptions(rows: readonly RegressKernel[], kind: 'params' | 'tiling'): Record<string, Options> {
+  const out: Record<string, Options> = {};
+  for (const row of rows) {
+    const schema = kind === 'params' ? row.paramSchema : row.tilingSchema;
+    for (const [flag, o] of Object.entries(schemaOptions(schema, kind, kind === 'tiling' ? BLOCK_FIELDS : []))) {
+      const everywhere = rows.every((r) => Object.hasOwn(schemaOptions(kind === 'params' ? r.paramSchema : r.tilingSchema, kind), flag));
+      out[flag] ??= everywhere ? o : { ...o, demandOption: false };
+    }
+  }
+  return out;
+}
+
+/** `run <family> --dtype`: the chosen row with the flags it takes; a flag only the other row has is a usage error. */
+function familyCommand(ctx: CliContext, family: string, members: Readonly<Record<'int8' | 'f16', string>>): CommandModule {
+  const rows = Object.values(members).map((n) => KERNELS[n]!);
+  const params = familyOptions(rows, 'params');
+  const tiling = familyOptions(rows, 'tiling');
+  const run = (a: Args): number => {
+    const dtype = a['dtype'] as 'int8' | 'f16';
+    const name = members[dtype];
+    const row = KERNELS[name]!;
+    const own = { ...schemaOptions(row.paramSchema, 'params'), ...schemaOptions(row.tilingSchema, 'tiling', BLOCK_FIELDS) };
+    for (const flag of Object.keys({ ...params, ...tiling })) {
+      if (!Object.hasOwn(own, flag) && a[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --dtype ${dtype} (${name})`);
+      if (Object.hasOwn(own, flag) && own[flag]!.demandOption && a[flag] === undefined) throw new UsageError(`--${flag} is required with --dtype ${dtype} (${name})`);
+    }
+    return runKernelCli(name, row, a, ctx.io);
+  };
+  return {
+    command: family,
+    describe: `${family} in int8 (${members.int8}) or, with --dtype f16, fp16 (${members.f16})`,
+    builder: (y) => y.options({ dtype: { choices: ['int8', 'f16'] as const, default: 'int8' as const, describe: `int8: ${members.int8}; f16: ${members.f16}` }, ...params, ...COMMON_OPTIONS, ...tiling }),
+    handler: (a) => ctx.run(() => run(a)),
+  };
+}
+
+/** The words `run` takes after it: the dtype families and the table's kernels. */
+export const runKernelWords = (): string[] => [...Object.keys(DTYPE_FAMILIES), ...Object.keys(KERNELS)];
+
+/** `run <kernel>` for every table kernel `run matmul` does not cover, and the dtype families. */
+export const tableKernelCommands = (ctx: CliContext): CommandModule[] => [
+  ...Object.entries(DTYPE_FAMILIES).map(([family, members]) => familyCommand(ctx, family, members)),
+  ...Object.entries(KERNELS)
     .filter(([name]) => !OWN_COMMANDS.includes(name))
-    .map(([name, row]) => kernelCommand(ctx, name, row));
+    .map(([name, row]) => kernelCommand(ctx, name, row)),
+];
