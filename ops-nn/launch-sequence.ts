@@ -61,6 +61,11 @@ export class LaunchSequence {
     return { ...(warm ? { l2: warm } : {}), gmPlacement: { base, segments }, l2Start: warm ? 'warm' : 'flushed' };
   }
 
+  /** The L2 the last finished launch left (to start another sequence warm from it). */
+  get lastL2(): L2Cache | undefined {
+    return this.l2;
+  }
+
   /** Records a finished launch: its L2 is the next one's in 'warm' mode. */
   finished(r: SimResult): void {
     this.l2 = r.l2;

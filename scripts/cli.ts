@@ -11,6 +11,7 @@ import yargs, { type Argv } from 'yargs';
 import { asmCommand } from './commands/asm.js';
 import type { CliContext, CliIo, CliJob } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
+import { diffCommand } from './commands/diff.js';
 import { execCommand } from './commands/exec.js';
 import { modelCommand } from './commands/model.js';
 import { networkCommand } from './commands/network.js';
@@ -18,6 +19,7 @@ import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
 import { tuneCommand } from './commands/tune.js';
+import { runKernelWords } from './commands/run-kernel.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
 import { progressLine } from './lib/progress-line.js';
 
@@ -57,13 +59,15 @@ function parser(ctx: CliContext): Argv {
     .command(regressCommand(ctx))
     .command(networkCommand(ctx))
     .command(tuneCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, exec, model, network, tune, regress, presets or demo')
+    .command(diffCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, exec, model, network, tune, regress, diff, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
     .example('$0 asm kernel.s --preset tiny', 'assemble and run a program')
     .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator')
-    .example('$0 tune matmul --m 1024 --k 1024 --n 1024', 'search the tilings, compare the best with the default tiler');
+    .example('$0 tune matmul --m 1024 --k 1024 --n 1024', 'search the tilings, compare the best with the default tiler')
+    .example('$0 diff before.json after.json --threshold 1', 'what moved between two runs; exit 1 if anything moved more than 1%');
 }
 
 /** Parses `argv`; resolves to the parse error, or the help/version text yargs produced. */
@@ -77,8 +81,8 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
   return error ? { error, output } : { output };
 }
 
-/** Command words, for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'network', 'tune', 'conv', 'presets', 'demo']);
+/** Command words (the kernels of `run` among them), for pointing a usage error at the right help page. */
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', ...runKernelWords(), 'asm', 'exec', 'regress', 'network', 'tune', 'conv', 'diff', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {
@@ -93,7 +97,9 @@ function helpHint(argv: readonly string[]): string {
 /** A parse failure as a one-line usage error with a pointer to the help. */
 function usageError(e: Error, argv: readonly string[]): Error {
   if (isExpected(e)) return e;
-  return new UsageError(`${oneLine(e.message, ' ')} (see: ${helpHint(argv)})`);
+  // yargs's suggestion alone ("Did you mean conv-dw?") drops the word it could not match: name it
+  const unknown = /^Did you mean/.test(e.message) ? argv.find((a) => !COMMAND_WORDS.has(a) && !a.startsWith('-')) : undefined;
+  return new UsageError(`${unknown === undefined ? '' : `Unknown command: ${unknown}. `}${oneLine(e.message, ' ')} (see: ${helpHint(argv)})`);
 }
 
 /**

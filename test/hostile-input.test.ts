@@ -150,6 +150,23 @@ export const CATEGORIES: Readonly<Record<string, readonly Case[]>> = {
     { name: 'baseline entry named __proto__', argv: () => regress({ entries: [entry] }, JSON.parse('{"format": "aicore-sim-regress-baseline/1", "entries": {"__proto__": {"cycles": 1}}}')) },
     { name: 'baseline that is a folder', argv: () => ['regress', '--manifest', json({ entries: [entry] }), '--baseline', dir] },
   ],
+  'diff operands': [
+    { name: 'binary garbage', argv: () => ['diff', file(garbage(4096), 'json'), file(garbage(64), 'json')] },
+    { name: 'truncated JSON', argv: () => ['diff', json('{"cycles": 1, "pipes": {'), json('{}')] },
+    { name: 'a JSON array', argv: () => ['diff', json([1, 2]), json([1, 2])] },
+    { name: 'null', argv: () => ['diff', json('null'), json('null')] },
+    { name: 'cycles without pipes', argv: () => ['diff', json({ cycles: 1 }), json({ cycles: 2 })] },
+    { name: 'a network with garbage layers', argv: () => ['diff', json({ command: 'network', cycles: 1, layers: [1, 'x'] }), json({ command: 'network', cycles: 1, layers: [] })] },
+    { name: 'prototype keys', argv: () => ['diff', json('{"__proto__": {"cycles": 1, "pipes": {}, "memory": {}}}'), json('{"constructor": 1}')] },
+    { name: 'a folder without outputs', argv: () => ['diff', dir, dir] },
+    { name: 'a summary.csv of garbage', argv: () => {
+      const d = fs.mkdtempSync(path.join(dir, 'out-'));
+      fs.writeFileSync(path.join(d, 'summary.csv'), garbage(2048));
+      return ['diff', d, d];
+    } },
+    { name: 'a device', argv: () => ['diff', '/dev/zero', '/dev/zero'] },
+    { name: 'a 300 MiB file', argv: () => ['diff', huge('json'), huge('json')] },
+  ],
   'command-line flags': [
     { name: 'empty number', argv: () => ['run', 'matmul', '--m', '', '--k', '16', '--n', '16'] },
     { name: 'fractional size', argv: () => ['run', 'matmul', '--m', '1.5', '--k', '16', '--n', '16'] },

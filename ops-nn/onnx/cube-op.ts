@@ -167,7 +167,7 @@ export function* runCubeOp(cfg: HwConfig, op: CubeOp, opts: OperatorOptions): Ho
     bias[i] = v;
   }
   const p = cubeProblem(op, { aType: dev.type, pieces: w.pieces, aZeroPoint: zp, fusion, ...(opts.vectorRequant ? { vectorRequant: opts.vectorRequant } : {}) }, cfg);
-  const { gemm, requantAfter } = cubeGemmLaunches(op, p, fusion, cfg, op.kernelName ?? (op.conv ? 'conv' : 'matmul'));
+  const { gemm, requantAfter } = cubeGemmLaunches(op, p, fusion, cfg, op.kernelName ?? (op.conv ? 'conv' : 'matmul'), opts.tiling as Partial<GemmTiling> | undefined);
   let gm: Uint8Array | undefined;
   for (const [i, l] of gemm.launches.entries())
     gm = yield { kernel: l.kernel, gm: gemmLaunchImage(gemm, i, cfg, { a, b: w.data, bias }, gm), ...(l.carries ? { carries: l.carries } : {}), ...(i === 0 && op.hostNotes ? { hostNotes: op.hostNotes } : {}) };

@@ -4,7 +4,7 @@
  * one launch. Host-side layout conversions: NCHW -> NC1HWC0 in, NC1HWC0 -> NCHW out.
  */
 import type { HwConfig } from '../../hw/config/types.js';
-import { depthwiseFits, depthwiseInput, depthwiseOutput, depthwiseParams, generateDepthwise, type ConvShape, type DepthwiseSpec } from '../conv/index.js';
+import { depthwiseFits, depthwiseInput, depthwiseOutput, depthwiseParams, generateDepthwise, type ConvShape, type DepthwiseSpec, type DepthwiseTiling } from '../conv/index.js';
 import { OpError } from '../kernel.js';
 import { readTensor, vectorGmImage } from '../vector/index.js';
 import { bytesOf } from './operands.js';
@@ -38,7 +38,7 @@ export interface DepthwiseQuant {
 }
 
 /** Runs depthwise QLinearConv `s`; returns y as an NCHW int8 / uint8 tensor. */
-export function* runDepthwiseQLinear(cfg: HwConfig, s: ConvShape, x: HostTensor, w: HostTensor, q: DepthwiseQuant): HostProgram<HostTensor> {
+export function* runDepthwiseQLinear(cfg: HwConfig, s: ConvShape, x: HostTensor, w: HostTensor, q: DepthwiseQuant, tiling?: Partial<DepthwiseTiling>): HostProgram<HostTensor> {
   const xb = bytesOf(x, 'x');
   bytesOf(w, 'w');
   checkElementCount([s.n, s.oc, s.oh, s.ow], 'conv output');
@@ -55,7 +55,7 @@ export function* runDepthwiseQLinear(cfg: HwConfig, s: ConvShape, x: HostTensor,
   });
   const uniform = q.multipliers.every((m) => m === q.multipliers[0]);
   const spec: DepthwiseSpec = { shape: s, type: xb.type, padValue: q.xZp, multipliers: uniform ? [q.multipliers[0]!] : q.multipliers, zeroPoint: q.yZp, outType: q.outType };
-  const kernel = generateDepthwise(spec, cfg);
+  const kernel = generateDepthwise(spec, cfg, tiling);
   const params = depthwiseParams(spec, { weight, bias: (c) => bias[c]!, multiplier: (c) => q.multipliers[c]! });
   const gm = yield {
     kernel,

@@ -3,7 +3,7 @@
  * int32 bias, requantisation with ORT's multiplier in the epilogue the fusion variant chooses.
  * Depthwise nodes (group = C = OC) run on the vector unit instead (depthwise-op.ts), same bits.
  */
-import { convShape } from '../conv/index.js';
+import { convShape, type DepthwiseTiling } from '../conv/index.js';
 import { CONV_ATTRIBUTES, F32, INT8S, QLINEAR_COMBOS, optional, required } from './contract.js';
 import { convCubeOp, convOutput } from './conv-operands.js';
 import { runCubeOp } from './cube-op.js';
@@ -40,7 +40,7 @@ export const QLinearConv = defineOperator(
     const xZp = scalar(inp['x_zero_point'], 'x_zero_point', 0);
     const multipliers = wScale.map((ws) => multiplier(xScale, ws, yScale));
     const yZp = scalar(yZpT, 'y_zero_point', 0);
-    if (depthwiseOnVector(s, x.dtype === 'int8' ? 's8' : 'u8', cfg, opts)) return yield* runDepthwiseQLinear(cfg, s, x, w, { xZp, wZp, bias, multipliers, yZp, outType });
+    if (depthwiseOnVector(s, x.dtype === 'int8' ? 's8' : 'u8', cfg, opts)) return yield* runDepthwiseQLinear(cfg, s, x, w, { xZp, wZp, bias, multipliers, yZp, outType }, opts.tiling as Partial<DepthwiseTiling> | undefined);
     const op = convCubeOp(s, x, w, xZp, wZp, bias);
     const r = yield* runCubeOp(cfg, { ...op, out: { kind: 'requant', multipliers, zeroPoint: yZp, outType } }, opts);
     return convOutput(s, outType === 's8' ? 'int8' : 'uint8', r.y);

@@ -25,6 +25,10 @@ export interface OperatorOptions {
   /** where a depthwise conv (group = C = OC) runs: 'vector' (the depthwise vector kernel) or 'cube'
    * (img2col GEMM per group); default 'vector', or 'cube' when `fusion` or `vectorRequant` is given */
   readonly depthwise?: 'vector' | 'cube';
+  /** tiling fields to fix in the operator's main kernel (the GEMM, or the depthwise kernel); the rest
+   * come from its default tiler. For `run <kernel>`, so a functional run takes the flags a timing-only
+   * one does; the generator checks them. */
+  readonly tiling?: Readonly<Record<string, number | boolean | string>>;
 }
 
 /** One kernel launch: the kernel (programs, block count, GM layout, notes) and its initial GM. */

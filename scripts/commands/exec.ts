@@ -8,7 +8,9 @@ import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { loadConfig } from '../../hw/config/load.js';
 import { JobError } from '../lib/job-error.js';
-import { openOutputFile } from '../lib/outputs.js';
+import { OUTPUT_FILES, openOutputFile, outputNames, prepareDir, runTracedInto } from '../lib/outputs.js';
+import type { StagedOutputs } from '../lib/staged-outputs.js';
+import type { RunOptions } from '../lib/exec/types.js';
 import { execCases, type ResultJson } from '../lib/exec/exec-file.js';
 import { FUSIONS, type Fusion } from '../../ops-nn/onnx/index.js';
 import { VECTOR_REQUANTS, type VectorRequant } from '../../ops-nn/gemm/index.js';
@@ -28,6 +30,7 @@ const OPTIONS = {
   'max-cycles': intOption('max-cycles', 'stop with an error past this many cycles per kernel'),
   'max-instructions': intOption('max-instructions', 'stop with an error past this many instructions per kernel, all cores (default 10000000)'),
   sanitize: SANITIZE_OPTION,
+  'trace-dir': textOption('trace-dir', 'folder for the traces of every kernel launch: <case>-<n>-<kernel>.trace.json, .insns.csv, .ops.csv, .summary.csv, .stats.csv (published together, only when every case succeeded)'),
   l2: { choices: L2_POLICIES, default: 'warm' as const, describe: "the L2 between an operator's launches: warm (each starts with the L2 the previous one left) or flushed (empty before each); every case starts flushed" },
 } as const satisfies Record<string, Options>;
 
@@ -47,22 +50,41 @@ function readCases(file: string): unknown {
   }
 }
 
+/** A case label or kernel name as part of a file name (cut to 100 characters: names have limits). */
+const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+
+/**
+ * How each launch writes its trace into `staged` (exec --trace-dir): `<case>-<n>-<kernel>.<file>`,
+ * n counting the case's launches from 1.
+ */
+const tracing = (staged: StagedOutputs): RunOptions['traceCase'] => (label) => (index, kernel) => {
+  const prefix = `${fileSafe(label)}-${index + 1}-${fileSafe(kernel.name)}`;
+  staged.add(Object.values(outputNames(prefix)));
+  return (placed) => runTracedInto(staged, placed, `case ${label} ${kernel.name}`, prefix, kernel.usefulMacs).result;
+};
+
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
   const json = readCases(a.case);
-  const result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.vectorRequant ? { vectorRequant: a.vectorRequant as VectorRequant } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2 });
   const toStdout = a.out === '-';
   const file = openOutputFile(a.out, ctx.io.out);
+  const staged = a.traceDir === undefined ? undefined : prepareDir(a.traceDir, []);
+  let result: unknown;
+  let traces: string[] = [];
   try {
+    result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.vectorRequant ? { vectorRequant: a.vectorRequant as VectorRequant } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2, ...(staged ? { traceCase: tracing(staged) } : {}) });
     file.write(JSON.stringify(result));
+    traces = staged?.publish() ?? [];
     file.commit();
   } catch (e) {
     file.abort();
     throw e;
+  } finally {
+    staged?.discard();
   }
   const list = Array.isArray(result) ? (result as { cycles: number }[]) : [result as { cycles: number }];
   // with --out - the results are standard output, so the summary goes to standard error
-  (toStdout ? ctx.io.err : ctx.io.out)(`${list.length} case(s) on ${cfg.name}, ${list.reduce((s, r) => s + r.cycles, 0)} cycles in all -> ${toStdout ? 'standard output' : a.out}`);
+  (toStdout ? ctx.io.err : ctx.io.out)(`${list.length} case(s) on ${cfg.name}, ${list.reduce((s, r) => s + r.cycles, 0)} cycles in all -> ${toStdout ? 'standard output' : a.out}${traces.length ? `; traces of ${traces.length / Object.keys(OUTPUT_FILES).length} launch(es) in ${a.traceDir}` : ''}`);
   let status = 0;
   (list as unknown as ResultJson[]).forEach((r, i) =>
     r.kernels.forEach((k) => {

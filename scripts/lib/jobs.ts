@@ -1,7 +1,8 @@
 /**
  * The jobs behind the CLI, as library calls (exported as `jobs` from the package): run the matmul
- * kernel or an assembly program with traces and reports, run ONNX nodes on the simulated chip, and
- * run a regression manifest, search the tilings of a cube kernel. They throw JobError for inputs that cannot be used as given (and the
+ * kernel, any kernel of the regression table or an assembly program with traces and reports, run ONNX
+ * nodes on the simulated chip, run a regression manifest, search the tilings of a cube kernel, and
+ * compare two runs. They throw JobError for inputs that cannot be used as given (and the
  * library's ConfigError, IsaError, OpError, SimError). CLI-only plumbing (command-line usage errors,
  * text formatting) is not here.
  */
@@ -21,4 +22,6 @@ export type { Measurement } from './regress/measure.js';
 export { tuneSubject, tunableKernels, type SubjectOptions, type TuneSubject } from './tune/subject.js';
 export { tune, type SearchOptions, type TuneResult } from './tune/search.js';
 export { tuneJson, tuneText } from './tune/report.js';
+export { runKernel, type KernelJobOptions, type KernelJobResult } from './run-kernel.js';
+export { diffProfiles, diffText, readProfile, type Diff, type Profile } from './diff/index.js';
 export { seededRandom } from './rng.js';

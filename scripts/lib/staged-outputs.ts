@@ -44,22 +44,38 @@ export class StagedOutputs {
   readonly staging: string;
   private done = false;
 
+  private readonly outputs: string[] = [];
+
   /** Checks the final names (regular files or missing) and creates the staging folder in `dir`. */
   constructor(
     readonly dir: string,
-    readonly names: readonly string[],
+    names: readonly string[],
   ) {
-    for (const n of names) {
-      const k = kindAt(path.join(dir, n));
-      if (k !== 'missing' && k !== 'file')
-        throw new JobError(`output ${path.join(dir, n)} is ${k}: a run only replaces regular files (remove it, or choose another --out folder)`);
-    }
+    this.add(names);
     try {
       removeStale(dir);
       this.staging = fs.mkdtempSync(path.join(dir, `${STAGING_PREFIX}${process.pid}-`));
     } catch (e) {
       throw new JobError(`cannot write outputs to ${dir}: ${(e as Error).message}`);
     }
+  }
+
+  /** The outputs of the set, in the order they are published. */
+  get names(): readonly string[] {
+    return this.outputs;
+  }
+
+  /**
+   * Adds outputs to the set (a run that learns its launches as it goes: exec), each checked like
+   * the constructor's: a regular file or missing.
+   */
+  add(names: readonly string[]): void {
+    for (const n of names) {
+      const k = kindAt(path.join(this.dir, n));
+      if (k !== 'missing' && k !== 'file')
+        throw new JobError(`output ${path.join(this.dir, n)} is ${k}: a run only replaces regular files (remove it, or choose another --out folder)`);
+    }
+    this.outputs.push(...names);
   }
 
   /** Path of output `name` while it is being written. */

@@ -13,7 +13,7 @@ import type { KernelRun, NodeResult, RunOptions } from './types.js';
  * Runs one launch functionally, as the next of `sequence` (default: a sequence of its own, so a flushed
  * L2); returns GM after it and the launch's record.
  */
-export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions, sequence = new LaunchSequence('flushed')): { gm: Uint8Array; run: KernelRun } {
+export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions, sequence = new LaunchSequence('flushed'), index = 0): { gm: Uint8Array; run: KernelRun } {
   const k = l.kernel;
   const launch = {
     config: cfg,
@@ -25,7 +25,7 @@ export function runKernelLaunch(cfg: HwConfig, l: KernelLaunch, opts: RunOptions
     ...(opts.maxInstructions !== undefined ? { maxInstructions: opts.maxInstructions } : {}),
     ...(opts.sanitize ? { sanitize: true } : {}),
   };
-  const r = simulateInSequence(sequence, launch, k.tensors, l.carries);
+  const r = simulateInSequence(sequence, launch, k.tensors, l.carries, opts.traceLaunch?.(index, k));
   const notes = l.hostNotes && l.hostNotes.length > 0 ? [...k.notes, ...l.hostNotes] : k.notes;
   const macs = r.cores.reduce((s, c) => s + c.macs, 0);
   const mac = k.usefulMacs === undefined ? {} : { macs, usefulMacs: k.usefulMacs };
@@ -43,7 +43,7 @@ export function runOperator(op: OnnxOperator | string, inputs: NodeInputs, attrs
   const kernels: KernelRun[] = [];
   const sequence = new LaunchSequence(opts.l2 ?? 'warm');
   const y = drive(o.run(inputs, attrs, cfg, opts), (l) => {
-    const r = runKernelLaunch(cfg, l, opts, sequence);
+    const r = runKernelLaunch(cfg, l, opts, sequence, kernels.length);
     kernels.push(r.run);
     return r.gm;
   });

@@ -57,7 +57,7 @@ function runOne(c: ParsedCase, cfg: HwConfig, opts: RunOptions, runners: Partial
   try {
     const run = Object.hasOwn(runners, c.op) ? runners[c.op] : undefined;
     if (!run) throw new OpError(`no kernel for ${c.op} yet`);
-    const res = run(c.inputs, c.attrs, cfg, opts);
+    const res = run(c.inputs, c.attrs, cfg, opts.traceCase ? { ...opts, traceLaunch: opts.traceCase(c.label) } : opts);
     const out = res.outputs[spec.output];
     if (!out) throw new OpError(`the ${c.op} runner returned no output ${spec.output}`);
     return resultToJson({ ...res, outputs: { [spec.output]: out } }, c.name);

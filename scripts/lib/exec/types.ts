@@ -4,7 +4,8 @@
  * kernel launches and returns the outputs the simulated kernels wrote, with their cycles.
  */
 import type { L2Policy } from '../../../ops-nn/launch-sequence.js';
-import type { L2Start } from '../../../hw/simulate.js';
+import type { L2Start, Launch, SimResult } from '../../../hw/simulate.js';
+import type { Kernel } from '../../../ops-nn/kernel.js';
 import type { LevelBytes } from '../../../hw/stats.js';
 import type { HwConfig } from '../../../hw/config/types.js';
 import type { SanitizerReport } from '../../../hw/sanitizer/sanitizer.js';
@@ -29,6 +30,10 @@ export interface RunOptions extends OperatorOptions {
   readonly sanitize?: boolean;
   /** the L2 between an operator's launches: warm from the previous one (default) or flushed before each */
   readonly l2?: L2Policy;
+  /** exec --trace-dir: how launch `index` (0-based) of the node is simulated so its trace is written */
+  readonly traceLaunch?: (index: number, kernel: Kernel) => (l: Launch) => SimResult;
+  /** exec --trace-dir: traceLaunch for the case labelled `label` (execCases sets traceLaunch from it) */
+  readonly traceCase?: (label: string) => NonNullable<RunOptions['traceLaunch']>;
 }
 
 export interface KernelRun {

@@ -9,6 +9,7 @@ import { generateMatmulF16, generateMatmulLaunches, matmulF16Problem, matmulProb
 import { randomQuant } from '../matmul-data.js';
 import { seededRandom } from '../rng.js';
 import { CONV_FIELDS, convOf } from './conv-fields.js';
+import { convF16Check, qlinearConvCheck, qlinearMatmulCheck } from './cube-checks.js';
 import { bool, oneOf, withDefault } from './fields.js';
 import { defineKernel, dim, GEMM_TILING } from './kernel-def.js';
 import { QUANT_GEMM_FIELDS, quantGemmProblem, runQuantGemm } from './quant-gemm.js';
@@ -59,7 +60,10 @@ export const qlinearMatmul = defineKernel({
   tiling: GEMM_TILING,
   run: (p, cfg, tiling) => runQuantGemm(qlinearMatmulShape(p), p, cfg, tiling, 'matmul'),
   problem: (p, cfg) => quantGemmProblem(qlinearMatmulShape(p), p, cfg),
+  functional: (p, cfg, tiling, _planned, r) => qlinearMatmulCheck(p, cfg, tiling as Tiling, r),
 });
+
+type Tiling = Readonly<Record<string, number | boolean | string>>;
 
 export const qlinearConv = defineKernel({
   describe: 'QLinearConv int8 x int8 -> int8 (img2col GEMM per image and group), epilogue per fusion variant',
@@ -68,6 +72,7 @@ export const qlinearConv = defineKernel({
   // One GEMM per (image, group) over img2col rows; the pad value (x_zp) does not change timing.
   run: (p, cfg, tiling) => runQuantGemm(convGemmShapeFor(convOf(p), C0_INT8), p, cfg, tiling, 'conv'),
   problem: (p, cfg) => quantGemmProblem(convGemmShapeFor(convOf(p), C0_INT8), p, cfg),
+  functional: (p, cfg, tiling, _planned, r) => qlinearConvCheck({ ...p, s: convOf(p) }, cfg, tiling as Tiling, r),
 });
 
 export const convF16 = defineKernel({
@@ -76,4 +81,5 @@ export const convF16 = defineKernel({
   tiling: GEMM_TILING,
   run: (p, cfg, tiling) => [{ kernel: generateConvF16(convOf(p), p.bias, cfg, tiling) }],
   problem: (p, cfg) => convF16Problem(convOf(p), p.bias, cfg),
+  functional: (p, cfg, _tiling, planned, r) => convF16Check(convOf(p), p.bias, cfg, planned, r),
 });

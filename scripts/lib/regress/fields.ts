@@ -13,7 +13,12 @@ export interface Field<T> {
   readonly check: (v: unknown) => T | undefined;
   /** present: the field may be omitted and takes this value */
   readonly fallback?: { readonly value: T };
+  /** what kind of value it is, for building command-line flags from a schema (`run <kernel>`) */
+  readonly kind: FieldKind;
 }
+
+/** The kinds of field: a flag of each kind parses differently. */
+export type FieldKind = { readonly type: 'int'; readonly min: number; readonly max: number } | { readonly type: 'bool' } | { readonly type: 'choice'; readonly values: readonly string[] };
 
 export type Schema = Readonly<Record<string, Field<unknown>>>;
 
@@ -23,14 +28,16 @@ export type Values<S extends Schema> = { readonly [K in keyof S]: S[K] extends F
 /** An integer in min..max. */
 export const int = (min: number, max: number): Field<number> => ({
   expects: `an integer in ${min}..${max}`,
+  kind: { type: 'int', min, max },
   check: (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? v : undefined),
 });
 
-export const bool = (): Field<boolean> => ({ expects: 'true or false', check: (v) => (typeof v === 'boolean' ? v : undefined) });
+export const bool = (): Field<boolean> => ({ expects: 'true or false', kind: { type: 'bool' }, check: (v) => (typeof v === 'boolean' ? v : undefined) });
 
 /** One of a fixed list of strings. */
 export const oneOf = <const T extends string>(values: readonly T[]): Field<T> => ({
   expects: `one of ${values.map((s) => JSON.stringify(s)).join(', ')}`,
+  kind: { type: 'choice', values },
   check: (v) => (values.includes(v as T) ? (v as T) : undefined),
 });
 

@@ -9,3 +9,4 @@ export * from './compare.js';
 export * from './format.js';
 export * from './job.js';
 export * from './golden.js';
+export * from './check.js';

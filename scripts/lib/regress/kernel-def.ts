@@ -6,8 +6,17 @@
  */
 import type { HwConfig } from '../../../hw/config/types.js';
 import type { GemmProblem } from '../../../ops-nn/gemm/spec.js';
-import { bool, int, oneOf, parseAll, parseSome, type Schema, type Values } from './fields.js';
+import type { HostProgram } from '../../../ops-nn/onnx/index.js';
+import type { Mismatch } from './check.js';
+import { bool, int, oneOf, parseAll, parseSome, withDefault, type Schema, type Values } from './fields.js';
 import type { PlannedLaunch } from './measure.js';
+
+/**
+ * A functional run of a kernel (`run <kernel>` without --timing-only): its launches with GM images
+ * from seeded random inputs (the caller sends each launch's GM back), returning the first element
+ * of the output that differs from the kernel's reference, or undefined when all are equal.
+ */
+export type FunctionalRun = HostProgram<Mismatch | undefined>;
 
 export interface KernelDef<P extends Schema, T extends Schema> {
   /** one line for docs and `--help` */
@@ -22,6 +31,11 @@ export interface KernelDef<P extends Schema, T extends Schema> {
    * tiling search (scripts/lib/tune) can check and estimate candidate tilings as the tiler does
    */
   readonly problem?: (p: Values<P>, cfg: HwConfig) => GemmProblem;
+  /**
+   * the functional run with its bit-exact check; `planned` are `run`'s launches for the same values,
+   * whose kernels it gives data to (or, for an ONNX operator, rebuilds the same way)
+   */
+  readonly functional?: (p: Values<P>, cfg: HwConfig, tiling: Partial<Values<T>>, planned: readonly PlannedLaunch[], random: () => number) => FunctionalRun;
 }
 
 /** A kernel of the table, its schemas erased. */
@@ -29,10 +43,15 @@ export interface RegressKernel {
   readonly describe: string;
   readonly paramNames: readonly string[];
   readonly tilingNames: readonly string[];
+  /** the schemas themselves, for building command-line flags (`run <kernel>`) */
+  readonly paramSchema: Schema;
+  readonly tilingSchema: Schema;
   /** Validates raw params and tiling (throws an Error naming the field) and returns the runner. */
   bind(params: unknown, tiling: unknown): (cfg: HwConfig) => PlannedLaunch[];
   /** Cube kernels: validates raw params and returns the builder of the GEMM problem the tiler sees. */
   readonly bindProblem?: (params: unknown) => (cfg: HwConfig) => GemmProblem;
+  /** The functional runner for raw params and tiling (validated as by bind); undefined without a reference. */
+  bindFunctional(params: unknown, tiling: unknown): ((cfg: HwConfig, planned: readonly PlannedLaunch[], random: () => number) => FunctionalRun) | undefined;
 }
 
 export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {
@@ -40,6 +59,8 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
     describe: d.describe,
     paramNames: Object.keys(d.params),
     tilingNames: Object.keys(d.tiling),
+    paramSchema: d.params,
+    tilingSchema: d.tiling,
     bind(params, tiling) {
       const p = parseAll(d.params, params, 'params');
       const t = parseSome(d.tiling, tiling, 'tiling');
@@ -53,12 +74,33 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
           },
         }
       : {}),
+    bindFunctional(params, tiling) {
+      const f = d.functional;
+      if (!f) return undefined;
+      const p = parseAll(d.params, params, 'params');
+      const t = parseSome(d.tiling, tiling, 'tiling');
+      return (cfg, planned, random) => f(p, cfg, t, planned, random);
+    },
   };
 }
 
 /** Largest value of a shape field (the GEMM generators take dimensions up to 65535). */
 export const DIM_MAX = 65535;
 export const dim = () => int(1, DIM_MAX);
+
+/** Images and a window over them (depthwise convs and pools); the padding, whose default differs, is each kernel's. */
+export const WINDOW_FIELDS = {
+  n: withDefault(dim(), 1),
+  c: dim(),
+  h: dim(),
+  w: dim(),
+  kh: withDefault(int(1, 255), 3),
+  kw: withDefault(int(1, 255), 3),
+  stride: withDefault(int(1, 63), 1),
+} as const;
+
+/** The band tiling of the depthwise and pooling kernels (ops-nn/conv/depthwise-plan.ts, ops-nn/eltwise/pool-plan.ts). */
+export const BAND_TILING = { blocks: int(1, 4096), rows: int(0, 65535), doubleBuffer: bool() } as const;
 
 /** The GEMM tiling (ops-nn/gemm/tiling.ts); range checks are the generator's. */
 export const GEMM_TILING = {

@@ -4,6 +4,7 @@
  */
 import { convF16, matmul, matmulF16, qlinearConv, qlinearMatmul } from './cube-kernels.js';
 import { convF16Dw, qlinearConvDw } from './depthwise-kernels.js';
+import { activation, add, pool } from './eltwise-kernels.js';
 import type { RegressKernel } from './kernel-def.js';
 import { dequantize, quantize, requant } from './vector-kernels.js';
 
@@ -18,6 +19,9 @@ export const KERNELS: Readonly<Record<string, RegressKernel>> = {
   quantize,
   dequantize,
   requant,
+  add,
+  activation,
+  pool,
 };
 
 /** Names of the kernels a manifest may use. */
