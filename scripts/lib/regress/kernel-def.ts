@@ -25,6 +25,10 @@ export interface RegressKernel {
   readonly tilingNames: readonly string[];
   /** Validates raw params and tiling (throws an Error naming the field) and returns the runner. */
   bind(params: unknown, tiling: unknown): (cfg: HwConfig) => PlannedLaunch[];
+  /** Names of the params that may be omitted (they have a default). */
+  readonly optionalParams: readonly string[];
+  /** What a valid value of a param or tiling field is ("an integer in 1..65535"), for checks before a run. */
+  expects(section: 'params' | 'tiling', name: string): { readonly expects: string; readonly valid: (v: unknown) => boolean } | undefined;
 }
 
 export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {
@@ -32,6 +36,12 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
     describe: d.describe,
     paramNames: Object.keys(d.params),
     tilingNames: Object.keys(d.tiling),
+    optionalParams: Object.entries(d.params).filter(([, f]) => f.fallback).map(([k]) => k),
+    expects(section, name) {
+      const schema: Schema = section === 'params' ? d.params : d.tiling;
+      const f = Object.hasOwn(schema, name) ? schema[name]! : undefined;
+      return f && { expects: f.expects, valid: (v) => f.check(v) !== undefined };
+    },
     bind(params, tiling) {
       const p = parseAll(d.params, params, 'params');
       const t = parseSome(d.tiling, tiling, 'tiling');

@@ -1,0 +1,55 @@
+/**
+ * One point of a sweep: its config (preset, the spec's overrides, the point's config axes), its
+ * params and tiling, run through the target's runner, as a row. What the library refuses (a tiling
+ * that does not fit, a config value out of range, a shape the kernel cannot take) is an `illegal`
+ * row with the library's message; a simulation that stops (deadlock, a limit) a `failed` one;
+ * anything else is a bug and propagates.
+ */
+import { ConfigError, deriveConfig } from '../../../hw/config/derive.js';
+import { mergeParams, presetParams } from '../../../hw/config/load.js';
+import { SimError } from '../../../hw/engine/errors.js';
+import { IsaError } from '../../../isa/validate.js';
+import { OpError } from '../../../ops-nn/kernel.js';
+import { escapeControls, oneLine } from '../errors.js';
+import { JobError } from '../job-error.js';
+import type { AxisValue } from './axis-values.js';
+import type { SweepRow, PointStatus } from './columns.js';
+import { setPath } from './config-axis.js';
+import type { SweepPoint } from './points.js';
+import type { SweepSpec } from './spec.js';
+import { TARGETS } from './targets.js';
+
+/** Error classes by the status of the point they stop. */
+const STATUS_OF: readonly [abstract new (...args: never[]) => Error, PointStatus][] = [
+  [ConfigError, 'illegal'],
+  [OpError, 'illegal'],
+  [IsaError, 'illegal'],
+  [JobError, 'illegal'],
+  [SimError, 'failed'],
+];
+
+/** Runs points of one spec (the target is prepared once: files read, tables looked up). */
+export function pointRunner(spec: SweepSpec): (p: SweepPoint) => SweepRow {
+  const run = TARGETS[spec.target.kind].prepare(spec);
+  return (p) => {
+    const params: Record<string, AxisValue> = { ...spec.params };
+    const tiling: Record<string, AxisValue> = { ...spec.tiling };
+    const overrides: Record<string, unknown> = {};
+    let preset = spec.preset;
+    for (const a of spec.axes) {
+      const v = p.values[a.name]!;
+      if (a.kind === 'preset') preset = String(v);
+      else if (a.kind === 'param') params[a.name] = v;
+      else if (a.kind === 'tiling') tiling[a.name] = v;
+      else setPath(overrides, a.name, v);
+    }
+    try {
+      const cfg = deriveConfig(mergeParams(mergeParams(presetParams(preset), spec.config), overrides));
+      return { point: p.index, values: p.values, status: 'ok', reason: '', figures: run(cfg, params, tiling) };
+    } catch (e) {
+      const status = STATUS_OF.find(([cls]) => e instanceof cls)?.[1];
+      if (!status) throw e;
+      return { point: p.index, values: p.values, status, reason: escapeControls(oneLine((e as Error).message)), figures: {} };
+    }
+  };
+}
