@@ -19,3 +19,7 @@ export { runRegress, type RegressOptions, type RegressOutcome } from './regress/
 export { KERNELS as REGRESS_KERNELS } from './regress/kernels.js';
 export type { Measurement } from './regress/measure.js';
 export { seededRandom } from './rng.js';
+export { sweep, sweepPoints, type SweepOptions } from './sweep/sweep.js';
+export { parseSweepSpec, readSweepSpec, type SweepSpec } from './sweep/spec.js';
+export { csvText, rowCells, sweepHeader, type SweepRow } from './sweep/columns.js';
+export { mergeShards, type MergeResult } from './sweep/merge.js';

@@ -192,12 +192,14 @@ export function parseSweepSpec(json: unknown, source = '(spec object)', dir = pr
   };
   if (!isObject(json)) return fail('(top level)', `must be a JSON object, got ${shown(json)}`);
   for (const k of Object.keys(json)) if (!(SPEC_KEYS as readonly string[]).includes(k)) fail(k, `is not a known field (known: ${SPEC_KEYS.join(', ')})`);
-  const target = targetOf(json, dir, fail);
-  const def = TARGETS[target.kind];
   const mode = json.mode ?? 'timing';
   if (mode !== 'timing' && mode !== 'functional') return fail('mode', `must be "timing" or "functional", got ${shown(mode)}`);
-  if (mode !== def.mode)
-    fail('mode', target.kind === 'model' ? 'a model runs functionally only (there is no timing-only path for ONNX models; each point runs every node on the simulated chip, which is slow): add "mode": "functional"' : `a ${target.kind} sweep is timing-only (the same cycles as a functional run, much faster): drop "mode" or set it to "timing"`);
+  // before the target's files are read: the mode is the first thing to fix
+  const kind = TARGET_KINDS.find((k) => json[k] !== undefined);
+  if (kind && mode !== TARGETS[kind].mode)
+    fail('mode', kind === 'model' ? 'a model runs functionally only (there is no timing-only path for ONNX models; each point runs every node on the simulated chip, which is slow): add "mode": "functional"' : `a ${kind} sweep is timing-only (the same cycles as a functional run, much faster): drop "mode" or set it to "timing"`);
+  const target = targetOf(json, dir, fail);
+  const def = TARGETS[target.kind];
   const paramsTable = def.params({ target });
   const tilingTable = def.tiling?.({ target }) ?? null;
   const params = fixedSection(json.params, paramsTable, 'params', fail);
