@@ -14,7 +14,7 @@
  * the spec, the place in it and how to fix it, as a JobError (exit status 4).
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { readInputText } from '../../../hw/input-file.js';
+import { readInputJson } from '../../../hw/input-file.js';
 import { loadConfig, presetNames } from '../../../hw/config/load.js';
 import { L2_POLICIES, type L2Policy } from '../../../ops-nn/launch-sequence.js';
 import { JobError } from '../job-error.js';
@@ -226,17 +226,6 @@ export function parseSweepSpec(json: unknown, source = '(spec object)', dir = pr
 
 /** Reads and validates a spec file. */
 export function readSweepSpec(file: string): SweepSpec {
-  let text: string;
-  try {
-    text = readInputText(file);
-  } catch (e) {
-    throw new JobError(`cannot read sweep spec ${file}: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new JobError(`sweep spec ${file} is not valid JSON: ${(e as Error).message}`);
-  }
+  const json = readInputJson(file, 'sweep spec', (m) => new JobError(m));
   return parseSweepSpec(json, file, file === '-' ? process.cwd() : dirname(resolve(file)));
 }
