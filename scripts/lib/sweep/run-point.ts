@@ -7,6 +7,7 @@
  */
 import { ConfigError, deriveConfig } from '../../../hw/config/derive.js';
 import { mergeParams, presetParams } from '../../../hw/config/load.js';
+import type { HwConfig } from '../../../hw/config/types.js';
 import { SimError } from '../../../hw/engine/errors.js';
 import { IsaError } from '../../../isa/validate.js';
 import { OpError } from '../../../ops-nn/kernel.js';
@@ -18,6 +19,9 @@ import { setPath } from './config-axis.js';
 import type { SweepPoint } from './points.js';
 import type { SweepSpec } from './spec.js';
 import { TARGETS } from './targets.js';
+
+/** Configs kept per worker (a sweep over config axes has one per combination of their values). */
+const CONFIG_CACHE = 64;
 
 /** Error classes by the status of the point they stop. */
 const STATUS_OF: readonly [abstract new (...args: never[]) => Error, PointStatus][] = [
@@ -31,6 +35,25 @@ const STATUS_OF: readonly [abstract new (...args: never[]) => Error, PointStatus
 /** Runs points of one spec (the target is prepared once: files read, tables looked up). */
 export function pointRunner(spec: SweepSpec): (p: SweepPoint) => SweepRow {
   const run = TARGETS[spec.target.kind].prepare(spec);
+  // Points that differ only in params or tiling share one config object: deriving it is a few
+  // percent of a small point, and the decoded-program cache is kept per config object.
+  const configs = new Map<string, HwConfig | ConfigError>();
+  const configOf = (preset: string, overrides: Record<string, unknown>): HwConfig => {
+    const key = JSON.stringify([preset, overrides]);
+    let c = configs.get(key);
+    if (!c) {
+      try {
+        c = deriveConfig(mergeParams(mergeParams(presetParams(preset), spec.config), overrides));
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        c = e;
+      }
+      if (configs.size >= CONFIG_CACHE) configs.clear();
+      configs.set(key, c);
+    }
+    if (c instanceof ConfigError) throw c;
+    return c;
+  };
   return (p) => {
     const params: Record<string, AxisValue> = { ...spec.params };
     const tiling: Record<string, AxisValue> = { ...spec.tiling };
@@ -44,7 +67,7 @@ export function pointRunner(spec: SweepSpec): (p: SweepPoint) => SweepRow {
       else setPath(overrides, a.name, v);
     }
     try {
-      const cfg = deriveConfig(mergeParams(mergeParams(presetParams(preset), spec.config), overrides));
+      const cfg = configOf(preset, overrides);
       return { point: p.index, values: p.values, status: 'ok', reason: '', figures: run(cfg, params, tiling) };
     } catch (e) {
       const status = STATUS_OF.find(([cls]) => e instanceof cls)?.[1];
