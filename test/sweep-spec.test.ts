@@ -116,11 +116,26 @@ describe('rows', () => {
     expect(lines[5]).toMatch(/^4,2048,4194304,,,,,,,,,,illegal,"?tiling .*baseK.*2048/);
   });
 
+  it('a network point whose layer the library refuses is illegal, not a faster network', async () => {
+    const topology = 'name,op,inputs,c,h,w,oc,kh,kw,stride,pad,g,m,k,n,fused,run\nconv1,conv,,16,14,14,32,3,3,1,1,,,,,,\nfc,fc,,,,,,,,,,,,6272,10,,\n';
+    fs.writeFileSync(`${tmp.dir}/two.csv`, topology);
+    const r = await runCli('sweep', '--spec', tmp.spec('net.json', { network: 'two.csv', preset: 'ascend310p', axes: { fusion: ['ub', 'fixpipe'], batch: [1, 2] } }), '--jobs', '1', '--quiet');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('point,fusion,batch,cycles,timeUs,launches,chipCubeUtilization,bound,l2Hit,l2Miss,hbmRead,hbmWrite,latencyMs,imagesPerSecond,status,reason');
+    expect(lines[1]).toMatch(/^0,ub,1,\d+,[\d.]+,\d+,[\d.]+,\w+,\d+,\d+,\d+,\d+,[\d.]+,[\d.]+,ok,$/);
+    expect(lines[3]).toMatch(/^2,fixpipe,1,,,,,,,,,,,,illegal,"layer conv1 \(conv\) cannot run on the device: ascend310p has no fixpipe: use fusion ""ub"" or ""gm"""$/);
+  });
+
   it('the library yields the same rows, in point order', async () => {
     const rows = [];
     for await (const row of jobs.sweep(SMALL, { jobs: 1 })) rows.push(row);
     expect(rows.map((r) => [r.point, r.status])).toEqual([[0, 'ok'], [1, 'illegal'], [2, 'ok'], [3, 'illegal'], [4, 'illegal'], [5, 'illegal']]);
     expect(rows[0]!.figures.cycles).toBeGreaterThan(0);
     expect(rows[0]!.values).toEqual({ baseK: 32, 'l2.bytes': 4194304 });
+    // on two worker threads (started from the sources here): the same rows, still in point order
+    const threaded = [];
+    for await (const row of jobs.sweep(SMALL, { jobs: 2 })) threaded.push(row);
+    expect(threaded).toEqual(rows);
   });
 });

@@ -13,6 +13,7 @@ import { launchFigures, addBytes, NO_BYTES } from '../network/figures.js';
 import { readTopology } from '../network/parse.js';
 import { imagesPerSecond } from '../network/report.js';
 import { runNetwork } from '../network/run.js';
+import { OpError } from '../../../ops-nn/kernel.js';
 import { runModelJob } from '../../model/model-job.js';
 import { JobError } from '../job-error.js';
 import { int, oneOf, parseSome, type Schema } from '../regress/fields.js';
@@ -109,6 +110,11 @@ export const TARGETS: Readonly<Record<TargetKind, TargetDef>> = {
       return (cfg, raw) => {
         const p = fieldsChecked(() => parseSome(NETWORK_PARAMS, raw, 'params'));
         const r = runNetwork(topology, cfg, { batch: p.batch ?? 1, seq: p.seq ?? 128, fusion: p.fusion ?? defaultFusion(cfg) });
+        // The runner lists a layer the library refuses (no fixpipe on this preset, a shape its
+        // operator rejects) as untimed host work; a sweep point with such a layer would look faster
+        // than it is, so it is illegal, with the layer's reason.
+        const refused = r.layers.find((l, i) => l.host !== null && !topology.layers[i]!.host);
+        if (refused) throw new OpError(`layer ${refused.name} (${refused.op}) cannot run on the device: ${refused.host}`);
         const device = r.layers.filter((l) => l.host === null);
         // the bound of the network: the category its layers spend the most cycles in
         const byBound = new Map<string, number>();
