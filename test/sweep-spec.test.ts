@@ -47,6 +47,12 @@ describe('spec errors: exit 4, one line, where and how to fix', () => {
     ['kernel functional', { ...MM, mode: 'functional', axes: { baseM: [16] } }, /mode: a kernel sweep is timing-only .*: drop "mode"/],
     ['unknown network', { network: 'resnet51', axes: { batch: [1] } }, /network: "resnet51" is neither a built-in network \(bert-base, mobilenetv2, resnet50\) nor a topology CSV file/],
     ['result column as axis', { network: 'resnet50', axes: { cycles: [1] } }, /axes\.cycles: is not something this target can vary/],
+    ['prototype kernel', { kernel: 'constructor', axes: { m: [1] } }, /kernel: "constructor" is not a kernel of the table/],
+    ['prototype axis', JSON.parse('{"kernel": "matmul", "params": {"m": 1, "k": 1, "n": 1}, "axes": {"__proto__": [1]}}'), /axes\.__proto__: is not something this target can vary/],
+    ['prototype param', { kernel: 'matmul', params: { toString: 1 }, axes: { m: [1] } }, /params\.toString: is not a field of this target/],
+    ['prototype config path', { ...MM, axes: { 'constructor.prototype': [1] } }, /axes\.constructor\.prototype: is not something this target can vary/],
+    ['grid too big', { ...MM, axes: { baseM: { from: 1, to: 5000, step: 1 }, baseN: { from: 1, to: 5000, step: 1 } } }, /axes: the grid has 25000000 points, more than 20000000: use fewer values or "sample"/],
+    ['control characters', { ...MM, axes: { 'base\u001b[2J': [1] } }, /axes\.base\\x1b\[2J: is not something/],
   ])('%s', async (_what, spec, want) => {
     const file = tmp.spec('bad.json', spec);
     if (typeof spec === 'string') fs.writeFileSync(file, spec);
