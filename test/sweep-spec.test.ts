@@ -133,6 +133,16 @@ describe('rows', () => {
     expect(lines[3]).toMatch(/^2,fixpipe,1,,,,,,,,,,,,illegal,"layer conv1 \(conv\) cannot run on the device: ascend310p has no fixpipe: use fusion ""ub"" or ""gm"""$/);
   });
 
+  it('a model runs functionally, a point per fusion; a node the fusion cannot take makes the point illegal', async () => {
+    const model = new URL('./fixtures/models/small-cnn-qdq-s8/model.onnx', import.meta.url).pathname;
+    const r = await runCli('sweep', '--spec', tmp.spec('model.json', { model, mode: 'functional', axes: { fusion: ['gm', 'fixpipe'] } }), '--jobs', '1', '--quiet');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('point,fusion,cycles,timeUs,launches,l2Hit,l2Miss,hbmRead,hbmWrite,status,reason');
+    expect(lines[1]).toMatch(/^0,gm,\d+,[\d.]+,\d+,\d+,\d+,\d+,\d+,ok,$/);
+    expect(lines[2]).toMatch(/^1,fixpipe,,,,,,,,illegal,"?node \w+ \(QLinearConv\): .*fixpipe/);
+  });
+
   it('the library yields the same rows, in point order', async () => {
     const rows = [];
     for await (const row of jobs.sweep(SMALL, { jobs: 1 })) rows.push(row);

@@ -101,13 +101,14 @@ function targetOf(json: Readonly<Record<string, unknown>>, dir: string, fail: Fa
     return { kind, network: name, file: path };
   }
   const path = file(name);
+  let problems: ReturnType<typeof checkModel>;
   try {
-    const problems = checkModel(foldQdq(readOnnxModel(path)));
-    if (problems[0]) fail('model', `${problems.length} node(s) of ${path} cannot run, the first ${problems[0].node} (${problems[0].opType}): ${problems[0].why}`);
+    problems = checkModel(foldQdq(readOnnxModel(path)));
   } catch (e) {
-    if (e instanceof JobError && e.message.startsWith('sweep spec')) throw e;
     return fail('model', (e as Error).message);
   }
+  // a node no point can run is the spec's problem, not every point's
+  if (problems[0]) fail('model', `${problems.length} node(s) of ${path} cannot run, the first ${problems[0].node} (${problems[0].opType}): ${problems[0].why}`);
   return { kind, file: path };
 }
 
