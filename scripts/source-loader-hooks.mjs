@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CACHE = join(tmpdir(), `aicore-sim-ts-cache-${process.getuid?.() ?? 'user'}`);
+/** Part of every cache key: change it when the transpile options below change. */
+const CACHE_VERSION = '1';
 let ts;
 
 export async function resolve(specifier, context, next) {
@@ -30,7 +32,7 @@ export async function load(url, context, next) {
   if (!url.endsWith('.ts')) return next(url, context);
   const file = fileURLToPath(url);
   const source = readFileSync(file, 'utf8');
-  const cached = join(CACHE, `${createHash('sha1').update(file).update('\0').update(source).digest('hex')}.js`);
+  const cached = join(CACHE, `${createHash('sha1').update(CACHE_VERSION).update(file).update('\0').update(source).digest('hex')}.js`);
   let out;
   try {
     out = readFileSync(cached, 'utf8');
