@@ -44,5 +44,9 @@ export * as onnxReference from './ops-nn/onnx-ref/index.js';
 // Traces and reports
 export * from './traces/index.js';
 
-// The jobs the CLI runs (jobs.runMatmul, jobs.runOperator, jobs.execCases, jobs.runRegress, ...)
+// The jobs the CLI runs (jobs.runMatmul, jobs.runOperator, jobs.execCases, jobs.runRegress, jobs.sweep, ...)
 export * as jobs from './scripts/lib/jobs.js';
+
+// Sweeps in full (jobs.sweep and jobs.sweepPoints are the short way): specs, points, rows, the CSV,
+// shards and merges, the constraint language
+export * as sweeps from './scripts/lib/sweep/index.js';

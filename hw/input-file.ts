@@ -66,3 +66,21 @@ export function readInputBytes(file: string, maxBytes = MAX_INPUT_BYTES): Buffer
   if (buf.length > maxBytes) throw new Error(`it has more than the ${maxBytes} bytes an input may have`);
   return buf;
 }
+
+/**
+ * The parsed JSON of input file `file`; `noun` names it in messages ("config file", "manifest") and
+ * `error` makes the caller's error class from them.
+ */
+export function readInputJson(file: string, noun: string, error: (message: string) => Error): unknown {
+  let text: string;
+  try {
+    text = readInputText(file);
+  } catch (e) {
+    throw error(`cannot read ${noun} ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw error(`${noun} ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../hw/config/load.js';
 import type { HwConfig } from '../hw/config/types.js';
@@ -14,6 +15,7 @@ import { SimError } from '../hw/engine/errors.js';
 import { DEFAULT_MAX_INSTRUCTIONS } from '../hw/launch-limits.js';
 import { assemble } from '../isa/asm.js';
 import { generateMatmul, matmulGmImage, type MatmulSpec } from '../ops-nn/matmul/index.js';
+import { repoRoot } from './lib/repo-root.js';
 
 const spec = (m: number, k: number, n: number): MatmulSpec => ({ m, k, n, bias: true, quant: { scale: Math.fround(0.001), offset: 0 }, outType: 's8', relu: false });
 
@@ -102,6 +104,21 @@ function modelBench(): string {
   return `ResNet-50 v1.5 QDQ model (${(j.modelBytes / 2 ** 20).toFixed(1)} MiB .onnx, ${j.nodes} nodes after folding) functional batch 1 on ascend910b, bit-exact path: ${j.seconds.toFixed(1)} s, peak RSS ${j.peakRssMiB.toFixed(0)} MiB (${j.cycles} cycles)`;
 }
 
+/**
+ * The example sweep (examples/sweep-matmul.json) through the CLI at `jobs` threads, in a child
+ * process: points per second, wall and CPU seconds (CPU over wall shows how many cores it kept busy).
+ */
+function sweepBench(jobs: number): string {
+  const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
+  const spec = join(repoRoot(), 'examples', 'sweep-matmul.json');
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, 'sweep', '--spec', spec, '--jobs', String(jobs), '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0) return `sweep examples/sweep-matmul.json --jobs ${jobs}: failed (${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)})`;
+  const j = JSON.parse(r.stderr) as { ran: number; threads: number; seconds: number; pointsPerSecond: number };
+  return `sweep examples/sweep-matmul.json --jobs ${jobs}: ${j.ran} points on ${j.threads} thread(s) in ${j.seconds.toFixed(1)} s, ${j.pointsPerSecond} points/s (process ${wall.toFixed(1)} s wall)`;
+}
+
 const fmt = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 function main(): void {
@@ -120,6 +137,8 @@ function main(): void {
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(networkBench());
   console.log(modelBench());
+  console.log(sweepBench(1));
+  console.log(sweepBench(2));
 }
 
 main();

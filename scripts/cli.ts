@@ -13,6 +13,7 @@ import type { CliContext, CliIo, CliJob } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { execCommand } from './commands/exec.js';
+import { mergeCommand } from './commands/merge.js';
 import { modelCommand } from './commands/model.js';
 import { networkCommand } from './commands/network.js';
 import { presetsCommand } from './commands/presets.js';
@@ -20,6 +21,7 @@ import { regressCommand } from './commands/regress.js';
 import { runCommand } from './commands/run.js';
 import { tuneCommand } from './commands/tune.js';
 import { runKernelWords } from './commands/run-kernel.js';
+import { sweepCommand } from './commands/sweep.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
 import { progressLine } from './lib/progress-line.js';
 
@@ -60,14 +62,17 @@ function parser(ctx: CliContext): Argv {
     .command(networkCommand(ctx))
     .command(tuneCommand(ctx))
     .command(diffCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, exec, model, network, tune, regress, diff, presets or demo')
+    .command(sweepCommand(ctx))
+    .command(mergeCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, exec, model, network, sweep, merge, tune, regress, diff, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
     .example('$0 asm kernel.s --preset tiny', 'assemble and run a program')
     .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator')
     .example('$0 tune matmul --m 1024 --k 1024 --n 1024', 'search the tilings, compare the best with the default tiler')
-    .example('$0 diff before.json after.json --threshold 1', 'what moved between two runs; exit 1 if anything moved more than 1%');
+    .example('$0 diff before.json after.json --threshold 1', 'what moved between two runs; exit 1 if anything moved more than 1%')
+    .example('$0 sweep --spec examples/sweep-matmul.json --out mm.csv', 'every tiling of a spec on all cores, a CSV row per point');
 }
 
 /** Parses `argv`; resolves to the parse error, or the help/version text yargs produced. */
@@ -82,7 +87,7 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
 }
 
 /** Command words (the kernels of `run` among them), for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', ...runKernelWords(), 'asm', 'exec', 'regress', 'network', 'tune', 'conv', 'diff', 'presets', 'demo']);
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', ...runKernelWords(), 'asm', 'exec', 'regress', 'network', 'sweep', 'merge', 'tune', 'conv', 'diff', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {

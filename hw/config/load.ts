@@ -2,7 +2,7 @@
  * Building a configuration the way users ask for one: a preset name plus optional overrides from a
  * JSON file (any field, deep-merged), validated with messages that name the field.
  */
-import { readInputText } from '../input-file.js';
+import { readInputJson } from '../input-file.js';
 import { PRESETS } from './presets.js';
 import { ConfigError, deriveConfig } from './derive.js';
 import { NULLABLE_SECTIONS, REMOVED_FIELDS } from './fields.js';
@@ -69,16 +69,4 @@ export function loadConfig(preset: string, overrides?: unknown): HwConfig {
 }
 
 /** Reads a JSON override file, with errors that name the file. */
-export function readOverrides(file: string): unknown {
-  let text: string;
-  try {
-    text = readInputText(file);
-  } catch (e) {
-    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-}
+export const readOverrides = (file: string): unknown => readInputJson(file, 'config file', (m) => new ConfigError(m));

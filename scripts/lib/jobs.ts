@@ -25,3 +25,7 @@ export { tuneJson, tuneText } from './tune/report.js';
 export { runKernel, type KernelJobOptions, type KernelJobResult } from './run-kernel.js';
 export { diffProfiles, diffText, readProfile, type Diff, type Profile } from './diff/index.js';
 export { seededRandom } from './rng.js';
+export { sweep, sweepPoints, type SweepOptions } from './sweep/sweep.js';
+export { parseSweepSpec, readSweepSpec, type SweepSpec } from './sweep/spec.js';
+export { csvText, rowCells, sweepHeader, type SweepRow } from './sweep/columns.js';
+export { mergeShards, type MergeResult } from './sweep/merge.js';

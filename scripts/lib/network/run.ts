@@ -5,15 +5,15 @@
  * resident hit. Each layer's cycles add; the latency adds the preset's launch overhead per launch.
  */
 import type { HwConfig } from '../../../hw/config/types.js';
-import { levelTotals, type LevelBytes } from '../../../hw/stats.js';
+import type { LevelBytes } from '../../../hw/stats.js';
 import { LaunchSequence, type Carry } from '../../../ops-nn/launch-sequence.js';
 import type { Fusion } from '../../../ops-nn/onnx/index.js';
-import type { OpSummary } from '../../../traces/index.js';
 import { JobError } from '../job-error.js';
 import { outputNames, prepareDir, runTracedInto } from '../outputs.js';
 import type { PlannedLaunch } from '../regress/measure.js';
 import { simulateInSequence } from '../sequence.js';
-import { boundOf, type Bound } from './bound.js';
+import type { Bound } from './bound.js';
+import { launchFigures, NO_BYTES } from './figures.js';
 import { timePlanned, type Epilogue, type LaunchRunner } from './cube-layer.js';
 import { planLayer, type Dims } from './launches.js';
 import { NETWORK_INPUT, OPS, type OpName, type Topology, type TopologyLayer } from './topology.js';
@@ -75,8 +75,6 @@ export interface NetworkResult {
   readonly files: readonly string[];
 }
 
-const NO_BYTES: LevelBytes = { l2Hit: 0, l2Miss: 0, hbmRead: 0, hbmWrite: 0 };
-const addBytes = (a: LevelBytes, b: LevelBytes): LevelBytes => ({ l2Hit: a.l2Hit + b.l2Hit, l2Miss: a.l2Miss + b.l2Miss, hbmRead: a.hbmRead + b.hbmRead, hbmWrite: a.hbmWrite + b.hbmWrite });
 
 /** The dimensions of a row with `seq` resolved. */
 export const resolveDims = (l: TopologyLayer, seq: number): Dims => Object.fromEntries(Object.entries(l.dims).map(([k, v]) => [k, v === 'seq' ? seq : v]));
@@ -169,7 +167,7 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
       const last = launches.at(-1)!.kernel;
       const out = last.tensors.find((t) => t.name === OPS[l.op].outputTensor);
       if (out) produced.set(l.name, { launch: launched - 1, tensor: out.name, bytes: out.bytes });
-      const cycles = runs.reduce((s, r) => s + r.summary.cycles, 0);
+      const { cycles, bound, chipCubeUtilization, bytes } = launchFigures(runs);
       return {
         ...base,
         host: null,
@@ -178,10 +176,10 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
         timeUs: cycles / cfg.clockMHz + launches.length * cfg.launchOverheadUs,
         launches: launches.length,
         kernels: runs.map((r, i) => ({ name: launches[i]!.kernel.name, cycles: r.summary.cycles, blockDim: launches[i]!.kernel.blockDim })),
-        bound: boundOf(busiest(runs.map((r) => r.summary))),
-        chipCubeUtilization: cycles > 0 ? runs.reduce((s, r) => s + (r.summary.chipCubeUtilization ?? 0) * r.summary.cycles, 0) / cycles : 0,
+        bound,
+        chipCubeUtilization,
         usefulMacs: launches.reduce((s, p) => s + (p.kernel.usefulMacs ?? 0), 0),
-        bytes: runs.reduce((s, r) => addBytes(s, levelTotals(r.result.cores)), NO_BYTES),
+        bytes,
         inputsCarried: carries.length,
       };
     });
@@ -203,6 +201,3 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
     staged?.discard();
   }
 }
-
-/** The summary of the launch with the most cycles: what bounds the layer. */
-const busiest = (s: readonly OpSummary[]): OpSummary => s.reduce((a, b) => (b.cycles > a.cycles ? b : a));

@@ -52,6 +52,10 @@ export interface RegressKernel {
   readonly bindProblem?: (params: unknown) => (cfg: HwConfig) => GemmProblem;
   /** The functional runner for raw params and tiling (validated as by bind); undefined without a reference. */
   bindFunctional(params: unknown, tiling: unknown): ((cfg: HwConfig, planned: readonly PlannedLaunch[], random: () => number) => FunctionalRun) | undefined;
+  /** Names of the params that may be omitted (they have a default). */
+  readonly optionalParams: readonly string[];
+  /** What a valid value of a param or tiling field is ("an integer in 1..65535"), for checks before a run. */
+  expects(section: 'params' | 'tiling', name: string): { readonly expects: string; readonly valid: (v: unknown) => boolean } | undefined;
 }
 
 export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P, T>): RegressKernel {
@@ -61,6 +65,12 @@ export function defineKernel<P extends Schema, T extends Schema>(d: KernelDef<P,
     tilingNames: Object.keys(d.tiling),
     paramSchema: d.params,
     tilingSchema: d.tiling,
+    optionalParams: Object.entries(d.params).filter(([, f]) => f.fallback).map(([k]) => k),
+    expects(section, name) {
+      const schema: Schema = section === 'params' ? d.params : d.tiling;
+      const f = Object.hasOwn(schema, name) ? schema[name]! : undefined;
+      return f && { expects: f.expects, valid: (v) => f.check(v) !== undefined };
+    },
     bind(params, tiling) {
       const p = parseAll(d.params, params, 'params');
       const t = parseSome(d.tiling, tiling, 'tiling');

@@ -9,7 +9,7 @@
  * typo in the last entry does not cost a whole run; every error is one line naming the file, the
  * entry and the field.
  */
-import { readInputText } from '../../../hw/input-file.js';
+import { readInputJson } from '../../../hw/input-file.js';
 import { loadConfig } from '../../../hw/config/load.js';
 import type { HwConfig } from '../../../hw/config/types.js';
 import { JobError } from '../job-error.js';
@@ -104,18 +104,4 @@ export function parseManifest(json: unknown, source: string): Manifest {
 }
 
 /** Reads and validates a manifest file. */
-export function readManifest(file: string): Manifest {
-  let text: string;
-  try {
-    text = readInputText(file);
-  } catch (e) {
-    throw new JobError(`cannot read manifest ${file}: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new JobError(`manifest ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  return parseManifest(json, file);
-}
+export const readManifest = (file: string): Manifest => parseManifest(readInputJson(file, 'manifest', (m) => new JobError(m)), file);
