@@ -80,6 +80,8 @@ export class AtomicFile {
   constructor(
     readonly path: string,
     private readonly maxBytes = MAX_OUTPUT_BYTES,
+    /** what the size-limit error says to do (default: the general output limit's advice) */
+    private readonly limitHint = 'output size limit: trace a shorter run (fewer blocks, a smaller problem) or run without --out',
   ) {
     const t = resolveTarget(path);
     this.finalPath = t.path;
@@ -134,7 +136,7 @@ export class AtomicFile {
     this.pending = 0;
     this.written += buf.length;
     if (this.written > this.maxBytes)
-      throw new Error(`${this.path} would pass ${this.maxBytes} bytes, the output size limit: trace a shorter run (fewer blocks, a smaller problem) or run without --out`);
+      throw new Error(`${this.path} would pass ${this.maxBytes} bytes, the ${this.limitHint}`);
     // writeSync may write less than asked (full disk, pipes): loop until the chunk is out.
     for (let off = 0; off < buf.length; ) off += fs.writeSync(this.fd, buf, off, buf.length - off);
   }

@@ -9,6 +9,7 @@
  * computed as cycles / clockMHz and printed by JSON.stringify, which is deterministic: the same run
  * gives the same bytes.
  */
+import { DEFAULT_TRACE_LIMIT_BYTES, recordFilter, selectionText, traceLimitHint } from './selection.js';
 import { PIPES, type Pipe } from '../isa/types.js';
 import type { HwConfig } from '../hw/config/types.js';
 import { PIPE_INDEX } from '../hw/engine/decode.js';
@@ -58,6 +59,9 @@ export class ChromeTraceSink implements FileSink {
   private readonly namedLanes = new Set<string>();
   private readonly flows = new FlowTable();
   private first = true;
+  /** the selection's predicate (null: every instruction) */
+  private readonly keep: ((r: InsnRecord) => boolean) | null;
+  private readonly selectedCores: ReadonlySet<number> | null;
 
   /** Opens `<path>.partial` and writes the header; `opts.asm` fills each slice's assembly text. */
   constructor(
@@ -66,7 +70,11 @@ export class ChromeTraceSink implements FileSink {
     private readonly opts: SinkOptions = {},
   ) {
     this.clockMHz = cfg.clockMHz;
-    this.file = new AtomicFile(path);
+    const maxBytes = opts.maxBytes ?? DEFAULT_TRACE_LIMIT_BYTES;
+    this.file = new AtomicFile(path, maxBytes, traceLimitHint(maxBytes));
+    this.keep = recordFilter(opts.select);
+    this.selectedCores = opts.select?.none ? new Set() : opts.select?.cores ? new Set(opts.select.cores) : null;
+    const kept = selectionText(opts.select);
     const head = {
       displayTimeUnit: 'ns',
       otherData: {
@@ -77,6 +85,7 @@ export class ChromeTraceSink implements FileSink {
         organisation: cfg.organisation,
         clockMHz: cfg.clockMHz,
         timeUnit: 'ts and dur in us = cycles / clockMHz; exact cycles in each slice\'s args',
+        ...(kept !== null ? { instructionsKept: kept } : {}),
       },
     };
     this.file.write(`${JSON.stringify(head).slice(0, -1)},"traceEvents":[\n`);
@@ -86,6 +95,7 @@ export class ChromeTraceSink implements FileSink {
   begin(cores: readonly CoreInfo[]): void {
     this.cores = cores;
     for (const c of cores) {
+      if (this.selectedCores !== null && !this.selectedCores.has(c.core)) continue;
       this.emit({ name: 'process_name', ph: 'M', pid: c.core, tid: 0, args: { name: `core ${c.core} (${c.kind} block ${c.blockIdx})` } });
       this.emit({ name: 'process_sort_index', ph: 'M', pid: c.core, tid: 0, args: { sort_index: c.core } });
       for (const p of PIPES) if (p === 'S' || c.pipes.includes(p)) this.nameThread(c.core, p, 0);
@@ -94,6 +104,11 @@ export class ChromeTraceSink implements FileSink {
 
   /** Writes the record's slice, and the flow arrow from the set that released it, if any. */
   insn(rec: InsnRecord): void {
+    if (this.keep !== null && !this.keep(rec)) {
+      // an arrow needs both ends: a left-out set is forgotten, a left-out wait frees its set's entry
+      if (rec.flowFrom >= 0) this.flows.take(rec.flowFrom);
+      return;
+    }
     const us = this.clockMHz;
     const lane = this.lanes.place(rec.core * NPIPES + PIPE_INDEX[rec.pipe], rec.start, rec.end);
     if (lane > 0 && !this.namedLanes.has(`${rec.core}:${rec.pipe}:${lane}`)) {

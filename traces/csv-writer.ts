@@ -17,8 +17,9 @@ export class CsvWriter<R> {
   constructor(
     path: string,
     private readonly schema: Schema<R>,
+    limit?: { readonly maxBytes: number; readonly hint: string },
   ) {
-    this.file = new AtomicFile(path);
+    this.file = limit ? new AtomicFile(path, limit.maxBytes, limit.hint) : new AtomicFile(path);
     this.file.write(stringify([schema.map((c) => c.name)]));
   }
 

@@ -10,6 +10,7 @@ export { InsnCsvSink, INSN_COLUMNS, type InsnRow } from './insn-csv.js';
 export { OP_COLUMNS, opRows, writeOpCsv, type OpRow } from './op-csv.js';
 export { col, type Cell, type Column, type Schema } from './schema.js';
 export { simulateTraced, teeSinks, type FileSink, type SinkOptions } from './sinks.js';
+export { DEFAULT_TRACE_LIMIT_BYTES, type TraceSelection } from './selection.js';
 export { STATS_COLUMNS, writeStatsCsv } from './stats-csv.js';
 export { summarise, type CoreUsage, type OpSummary, type PipeStalls, type PipeUse, type Stalls, type Usage } from './summary.js';
 export { SUMMARY_COLUMNS, summaryRows, writeSummaryCsv, type SummaryRow } from './summary-csv.js';

@@ -2,6 +2,7 @@
  * Per-instruction CSV, streamed: one row per trace record (so one row per X slice of the Chrome
  * trace), with exact cycles and the assembly text.
  */
+import { DEFAULT_TRACE_LIMIT_BYTES, recordFilter, traceLimitHint } from './selection.js';
 import type { HwConfig } from '../hw/config/types.js';
 import type { CoreInfo, InsnRecord } from '../hw/engine/records.js';
 import { CsvWriter } from './csv-writer.js';
@@ -48,14 +49,19 @@ export class InsnCsvSink implements FileSink {
     private readonly opts: SinkOptions = {},
   ) {
     this.clockMHz = cfg.clockMHz;
-    this.out = new CsvWriter(path, INSN_COLUMNS);
+    const maxBytes = opts.maxBytes ?? DEFAULT_TRACE_LIMIT_BYTES;
+    this.out = new CsvWriter(path, INSN_COLUMNS, { maxBytes, hint: traceLimitHint(maxBytes) });
+    this.keep = recordFilter(opts.select);
   }
+
+  private readonly keep: ((r: InsnRecord) => boolean) | null;
 
   begin(cores: readonly CoreInfo[]): void {
     this.cores = cores;
   }
 
   insn(rec: InsnRecord): void {
+    if (this.keep !== null && !this.keep(rec)) return;
     const core = this.cores[rec.core];
     this.out.row({ rec, core, asm: asmOfRecord(this.opts.asm, core, rec.pc), clockMHz: this.clockMHz });
   }

@@ -2,6 +2,7 @@
  * Sinks that own output files, how to combine several into one, and the run wrapper that finishes
  * them on success and removes their partial files on failure.
  */
+import type { TraceSelection } from './selection.js';
 import type { CoreInfo, InsnRecord, TraceSink } from '../hw/engine/records.js';
 import { simulate, type Launch, type SimResult } from '../hw/simulate.js';
 import type { AsmLookup } from './asm-lookup.js';
@@ -60,6 +61,10 @@ export interface SinkOptions {
   readonly asm?: AsmLookup;
   /** kernel or run name, written into the Chrome trace's otherData */
   readonly label?: string;
+  /** which instructions the per-instruction files keep (traces/selection.ts); default all */
+  readonly select?: TraceSelection;
+  /** size ceiling of each per-instruction file (default DEFAULT_TRACE_LIMIT_BYTES) */
+  readonly maxBytes?: number;
 }
 
 /** Assembly text of a record: '' when there is no lookup or `begin()` did not describe its core. */
