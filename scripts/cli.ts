@@ -16,6 +16,7 @@ import { modelCommand } from './commands/model.js';
 import { networkCommand } from './commands/network.js';
 import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { exitCodeOf, formatError, isExpected, oneLine, UsageError } from './lib/errors.js';
 
@@ -53,12 +54,14 @@ function parser(ctx: CliContext): Argv {
     .command(demoCommand(ctx))
     .command(regressCommand(ctx))
     .command(networkCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, exec, model, network, regress, presets or demo')
+    .command(reportCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, exec, model, network, report, regress, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
     .example('$0 asm kernel.s --preset tiny', 'assemble and run a program')
-    .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator');
+    .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator')
+    .example('$0 report out/mm', 'write out/mm/report.html again from the folder\'s report-data.json');
 }
 
 /** Parses `argv`; resolves to the parse error, or the help/version text yargs produced. */
@@ -73,7 +76,7 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
 }
 
 /** Command words, for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'network', 'presets', 'demo']);
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', 'matmul', 'asm', 'exec', 'regress', 'network', 'report', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {

@@ -81,6 +81,8 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
     ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}),
     ...(o.sanitize ? { sanitize: true } : {}),
   };
-  const run = runLaunch(launch, basename(source), o.trace, undefined, o.l2);
+  // a hand-written program has no tiling: the report shows its launch instead
+  const facts = { notes: [], tiling: { preset: config.name, kind, blockDim, gm: gmBytes, instructions: program.insns.length } };
+  const run = runLaunch(launch, basename(source), o.trace, undefined, o.l2, facts);
   return { config, program, kind, blockDim, gmBytes, directives, ...run };
 }
