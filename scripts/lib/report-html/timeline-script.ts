@@ -168,5 +168,7 @@ export const TIMELINE_SCRIPT = String.raw`
     views.push(v); v.draw();
   });
   window.addEventListener('resize', function () { views.forEach(function (v) { v.draw(); }); });
+  // the script ran to its end: the headless-browser test checks this
+  document.body.setAttribute('data-report-ready', String(views.length));
 })();
 `;
