@@ -156,7 +156,7 @@ export function kernelSection(r: KernelReport, k: number, roofline: string): str
     keyFigures(s),
     '<h3>Timeline: per core and pipe</h3>',
     timelineBlock(k, r.timeline),
-    '<h3>Pipes: busy ratio and stall reasons</h3>',
+    '<h3 id="pipes">Pipes: busy ratio and stall reasons</h3>',
     pipesTable(s),
     bytesTables(s),
     roofline,
