@@ -62,7 +62,7 @@ function refusal(file: string): string | null {
   return head.subarray(0, got).toString('utf8').includes(REPORT_MARKER) ? null : 'was not written by aicore-sim (it lacks the report marker)';
 }
 
-/** Renders DIR/report.html again from DIR/report-data.json; returns the page's path. */
+/** Renders the report page of folder `dir` again from its report data; returns the page's path. */
 export function rewriteReport(dir: string): string {
   const data = readReportData(dir);
   const file = path.join(dir, REPORT_FILES.html);
