@@ -5,8 +5,9 @@
  * Small runs also keep every instruction (the report's detail view, with assembly text).
  *
  * Merging: a lane's segments are the union of its instructions' [start, end); when a lane holds more
- * than its cap, the gap below which neighbouring segments are joined doubles and the lane is merged
- * again. Records of one pipe arrive in execution order (hw/engine/chip.ts), so merging happens at the
+ * than its cap, it gets a resolution R (doubled until the lane fits): an idle gap that lies within
+ * one window [kR, (k+1)R) is closed, one that crosses a window boundary is kept. So a lane spanning T
+ * cycles keeps at most T / R + 1 segments, spread over the whole run rather than lumped into one. Records of one pipe arrive in execution order (hw/engine/chip.ts), so merging happens at the
  * tail only. Waits (the sync family: wait_flag, set_flag, barriers) are not busy time.
  */
 import type { Pipe } from '../isa/types.js';
@@ -38,8 +39,8 @@ export interface TimelineLane {
   readonly insns: number;
   /** busy cycles: the union of its non-wait instructions' [start, end) */
   readonly busyCycles: number;
-  /** gaps of fewer cycles than this were closed when merging (0: only overlaps merged) */
-  readonly mergeGap: number;
+  /** idle gaps inside one window of this many cycles were closed (0: only overlapping instructions merged) */
+  readonly resolution: number;
   /** flat triples: start, length, busy cycles within the segment */
   readonly segments: readonly number[];
 }
@@ -73,7 +74,7 @@ const SYNC: ReadonlySet<Mnemonic> = new Set(MNEMONICS.filter((m) => OPCODES[m].f
 class LaneState {
   insns = 0;
   busy = 0;
-  gap = 0;
+  resolution = 0;
   /** flat triples [start, end, busy] */
   segs: number[] = [];
   constructor(
@@ -84,7 +85,7 @@ class LaneState {
   add(start: number, end: number, cap: number): void {
     const s = this.segs;
     const n = s.length;
-    if (n > 0 && start <= s[n - 2]! + this.gap) {
+    if (n > 0 && this.joins(s[n - 2]!, start)) {
       const covered = Math.max(start, s[n - 2]!);
       const added = Math.max(0, end - covered);
       s[n - 2] = Math.max(s[n - 2]!, end);
@@ -98,15 +99,20 @@ class LaneState {
     }
   }
 
-  /** Doubles the merge gap until the lane holds at most half its cap. */
+  /** Whether an interval starting at `start` joins a segment ending at `end`: it overlaps, or the gap lies in one window. */
+  private joins(end: number, start: number): boolean {
+    return start <= end || (this.resolution > 0 && Math.floor(end / this.resolution) === Math.floor(start / this.resolution));
+  }
+
+  /** Doubles the resolution until the lane holds at most half its cap. */
   private coarsen(cap: number): void {
     while (this.segs.length > 1.5 * cap) {
-      this.gap = Math.max(1, this.gap * 2);
+      this.resolution = Math.max(2, this.resolution * 2);
       const out: number[] = [];
       for (let i = 0; i < this.segs.length; i += 3) {
         const [a, b, busy] = [this.segs[i]!, this.segs[i + 1]!, this.segs[i + 2]!];
         const m = out.length;
-        if (m > 0 && a <= out[m - 2]! + this.gap) {
+        if (m > 0 && this.joins(out[m - 2]!, a)) {
           out[m - 2] = Math.max(out[m - 2]!, b);
           out[m - 1]! += busy;
         } else out.push(a, b, busy);
@@ -161,7 +167,7 @@ export class TimelineSink implements TraceSink {
       const l = this.lanes.get(k)!;
       const segments: number[] = [];
       for (let i = 0; i < l.segs.length; i += 3) segments.push(l.segs[i]!, l.segs[i + 1]! - l.segs[i]!, l.segs[i + 2]!);
-      return { core: l.info.core, kind: l.info.kind, block: l.info.blockIdx, pipe: PIPE_ROWS[l.pipe].name, insns: l.insns, busyCycles: l.busy, mergeGap: l.gap, segments };
+      return { core: l.info.core, kind: l.info.kind, block: l.info.blockIdx, pipe: PIPE_ROWS[l.pipe].name, insns: l.insns, busyCycles: l.busy, resolution: l.resolution, segments };
     });
     return {
       cycles: this.last,

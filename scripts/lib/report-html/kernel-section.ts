@@ -58,10 +58,10 @@ function keyFigures(s: OpSummary): string {
 
 /** What the overview merged, in a sentence under the timeline. */
 function timelineNote(t: Timeline): string {
-  const merged = t.lanes.filter((l) => l.mergeGap > 0);
-  const most = Math.max(0, ...merged.map((l) => l.mergeGap));
+  const merged = t.lanes.filter((l) => l.resolution > 0);
+  const most = Math.max(0, ...merged.map((l) => l.resolution));
   const overview = `${grouped(t.insns)} instructions on ${t.lanes.length} lanes, drawn as ${grouped(t.segmentCount)} busy segments`;
-  const how = merged.length === 0 ? 'only overlapping and touching instructions were merged' : `on ${merged.length} lane(s) idle gaps shorter than ${grouped(most)} cycles (at most) were closed to keep the page small; a segment's shade is its busy share`;
+  const how = merged.length === 0 ? 'only overlapping and touching instructions were merged' : `on ${merged.length} lane(s) idle gaps inside one window of up to ${grouped(most)} cycles were closed to keep the page small (gaps crossing a window boundary stay); a segment's shade is its busy share`;
   const detail = t.detail
     ? 'every instruction is embedded: zoom in to see them, with their assembly on hover'
     : `instructions are not embedded (more than ${grouped(DETAIL_LIMIT)}): open trace.json in https://ui.perfetto.dev for each one`;
