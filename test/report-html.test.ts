@@ -110,6 +110,8 @@ describe('report files', () => {
     fs.rmSync(page);
     fs.writeFileSync(path.join(out, REPORT_FILES.data), '{"format":"something else"}');
     await refused(out, /is not report data this aicore-sim writes/);
+    fs.writeFileSync(path.join(out, REPORT_FILES.data), '{"format":"aicore-sim-report-data","version":1,"chip":{},"kernels":[{}],"network":null}');
+    await refused(out, /cannot draw the report from .*report-data\.json: it is not report data as aicore-sim writes it/);
     expect(fs.readdirSync(out).filter((f) => f.includes('partial'))).toEqual([]);
   });
 });

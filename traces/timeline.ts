@@ -194,6 +194,13 @@ export class TimelineSink implements TraceSink {
       if (!asmAt.has(text)) asmAt.set(text, asm.push(text) - 1);
       insns.push(index.get(key)!, start, end, opAt.get(op)!, asmAt.get(text)!, pc);
     }
-    return { ops, wait: ops.map((o) => SYNC.has(o as Mnemonic)), asm, insns };
+    return { ops, wait: ops.map((o) => SYNC.has(o as Mnemonic)), asm, insns: byLaneAndStart(insns) };
   }
+}
+
+/** Detail sextuples ordered by lane, then start (records arrive as they complete), ties in arrival order. */
+function byLaneAndStart(flat: readonly number[]): number[] {
+  const order = Array.from({ length: flat.length / 6 }, (_, i) => i);
+  order.sort((a, b) => flat[6 * a]! - flat[6 * b]! || flat[6 * a + 1]! - flat[6 * b + 1]! || a - b);
+  return order.flatMap((i) => flat.slice(6 * i, 6 * i + 6));
 }

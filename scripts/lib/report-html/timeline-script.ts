@@ -19,7 +19,7 @@ export const TIMELINE_SCRIPT = String.raw`
     return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
   }
   function grouped(n) { return Math.round(n).toLocaleString('en-US'); }
-  // first index i (of records of width w in flat array a, key at offset k) with a[i*w+k] + a[i*w+k+len] >= t
+  // first record (of w numbers each in flat array a, sorted so that endOf grows) with endOf >= t
   function firstEnding(a, w, t, endOf) {
     var lo = 0, hi = a.length / w;
     while (lo < hi) { var mid = (lo + hi) >> 1; if (endOf(a, mid * w) < t) lo = mid + 1; else hi = mid; }
@@ -38,6 +38,8 @@ export const TIMELINE_SCRIPT = String.raw`
       this.detail = tl.lanes.map(function () { return []; });
       var d = tl.detail.insns;
       for (var i = 0; i < d.length; i += 6) this.detail[d[i]].push(d[i + 1], d[i + 2], d[i + 3], d[i + 4], d[i + 5]);
+      // searched by start: a record can end past the next one's start, but by no more than the lane's longest
+      this.longest = this.detail.map(function (a) { var m = 0; for (var j = 0; j < a.length; j += 5) m = Math.max(m, a[j + 1] - a[j]); return m; });
     }
     this.canvas.height = AXIS_H + tl.lanes.length * LANE_H + 4;
     this.canvas.style.height = this.canvas.height + 'px';
@@ -74,11 +76,15 @@ export const TIMELINE_SCRIPT = String.raw`
     this.t0 = Math.max(0, Math.min(this.end - next, pivot - next * at)); this.t1 = this.t0 + next;
     this.draw();
   };
+  // first instruction of lane li that may end at or after t (instructions are in start order)
+  Timeline.prototype.firstInsn = function (li, t) {
+    return firstEnding(this.detail[li], 5, t - this.longest[li], function (v, j) { return v[j]; });
+  };
   Timeline.prototype.x = function (t) { return LABEL_W + ((t - this.t0) / (this.t1 - this.t0)) * this.plotWidth(); };
   Timeline.prototype.inViewDetail = function () {
     if (!this.detail) return Infinity;
     var n = 0, self = this;
-    this.detail.forEach(function (a) { n += a.length / 5 - firstEnding(a, 5, self.t0, function (v, i) { return v[i + 1]; }); });
+    this.detail.forEach(function (a, li) { n += a.length / 5 - self.firstInsn(li, self.t0); });
     return n;
   };
   Timeline.prototype.draw = function () {
@@ -128,8 +134,7 @@ export const TIMELINE_SCRIPT = String.raw`
   };
   Timeline.prototype.drawInsns = function (g, li, y, colour) {
     var a = this.detail[li], n = 0, wait = this.tl.detail.wait;
-    var i = firstEnding(a, 5, this.t0, function (v, j) { return v[j + 1]; });
-    for (; i * 5 < a.length; i++) {
+    for (var i = this.firstInsn(li, this.t0); i * 5 < a.length; i++) {
       var s = a[i * 5], e = a[i * 5 + 1];
       if (s > this.t1) break;
       var waits = wait[a[i * 5 + 2]];
@@ -148,8 +153,8 @@ export const TIMELINE_SCRIPT = String.raw`
     var slack = (2 * (this.t1 - this.t0)) / this.plotWidth();
     if (this.el.getAttribute('data-view') === 'instructions') {
       var a = this.detail[li];
-      for (var i = firstEnding(a, 5, t - slack, function (v, j) { return v[j + 1]; }); i * 5 < a.length && a[i * 5] <= t + slack; i++)
-        text = this.tl.detail.ops[a[i * 5 + 2]] + ' (pc ' + a[i * 5 + 4] + ')\n' + this.tl.detail.asm[a[i * 5 + 3]] + '\ncycles ' + grouped(a[i * 5]) + ' to ' + grouped(a[i * 5 + 1]) + ' (' + grouped(a[i * 5 + 1] - a[i * 5]) + ')';
+      for (var i = this.firstInsn(li, t - slack); i * 5 < a.length && a[i * 5] <= t + slack; i++)
+        if (a[i * 5 + 1] >= t - slack) text = this.tl.detail.ops[a[i * 5 + 2]] + ' (pc ' + a[i * 5 + 4] + ')\n' + this.tl.detail.asm[a[i * 5 + 3]] + '\ncycles ' + grouped(a[i * 5]) + ' to ' + grouped(a[i * 5 + 1]) + ' (' + grouped(a[i * 5 + 1] - a[i * 5]) + ')';
     } else {
       var s = lane.segments;
       var j = firstEnding(s, 3, t - slack, function (v, k) { return v[k] + v[k + 1]; });

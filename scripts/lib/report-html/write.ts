@@ -41,6 +41,15 @@ export function readReportData(dir: string): ReportData {
   return parsed;
 }
 
+/** The page of `data`; data that parses but is not what aicore-sim writes (edited by hand) is unusable input. */
+function pageOf(data: ReportData, file: string): string {
+  try {
+    return reportHtml(data);
+  } catch (e) {
+    throw new JobError(`cannot draw the report from ${file}: it is not report data as aicore-sim writes it (${(e as Error).message.split('\n')[0]}); run the job with --out again`);
+  }
+}
+
 /** Why the page at `file` must not be replaced, or null when it may be. */
 function refusal(file: string): string | null {
   let st: fs.Stats;
@@ -72,7 +81,7 @@ export function rewriteReport(dir: string): string {
   try {
     // a partial file of this process id is a dead run's (this one has not written any yet)
     fs.rmSync(temp, { force: true });
-    fs.writeFileSync(temp, reportHtml(data), { flag: 'wx' });
+    fs.writeFileSync(temp, pageOf(data, path.join(dir, REPORT_FILES.data)), { flag: 'wx' });
     fs.renameSync(temp, file);
   } catch (e) {
     fs.rmSync(temp, { force: true });
