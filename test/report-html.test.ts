@@ -10,10 +10,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../hw/config/load.js';
 import type { CoreInfo, InsnRecord } from '../hw/engine/records.js';
 import { chromiumPath, runChromium } from '../scripts/lib/report-html/chromium.js';
-import { REPORT_FILES, type ReportData } from '../scripts/lib/report-html/data.js';
+import { chipRoofs, REPORT_FILES, type ReportData } from '../scripts/lib/report-html/data.js';
 import { REPORT_MARKER, reportHtml } from '../scripts/lib/report-html/page.js';
+import { roofline } from '../scripts/lib/report-html/roofline.js';
 import { runMatmul } from '../scripts/lib/run-matmul.js';
 import { DETAIL_LIMIT, TimelineSink } from '../traces/timeline.js';
 import { runCli as cli } from './support/cli.js';
@@ -58,6 +60,15 @@ describe('timeline sink', () => {
     expect(t.lanes[0]!.resolution).toBe(0);
     expect(t.detail!.insns.length / 6).toBe(3);
     expect(t.detail!.wait[t.detail!.ops.indexOf('wait_flag')]).toBe(true);
+  });
+});
+
+describe('roofline', () => {
+  it('draws the roofs for a kernel without cube MACs on no cube (a vector kernel), and says why it is not placed', () => {
+    const r = roofline(chipRoofs(loadConfig('ascend910b')), [{ name: 'relu', ops: 0, seconds: 1e-6, gmBytes: 4096, hbmBytes: 4096 }], 0, 1);
+    expect(r.points).toBe(0);
+    expect(r.svg).toContain('<svg');
+    expect(r.left).toEqual(['no cube MACs (int8 ops are cube MACs here): relu']);
   });
 });
 

@@ -14,7 +14,8 @@ const BOUND_COLOURS: Readonly<Record<string, string>> = {
   host: '#cccccc',
 };
 
-const gmRead = (l: LayerReport) => l.bytes.l2Hit + l.bytes.l2Miss;
+/** GM bytes the L2 served, reads and writes: its hits and misses. */
+const gmBytes = (l: LayerReport) => l.bytes.l2Hit + l.bytes.l2Miss;
 
 function layerColumns(most: number): HtmlColumn<LayerReport>[] {
   return [
@@ -27,8 +28,8 @@ function layerColumns(most: number): HtmlColumn<LayerReport>[] {
     { head: 'time', cell: (l) => `<span class="layer-bar">${bar(l.timeUs / most, BOUND_COLOURS[l.bound] ?? '#444')}</span>` },
     { head: 'bound', cell: (l) => esc(l.bound) },
     { head: 'chip cube', right: true, cell: (l) => (l.host === null ? pct(l.chipCubeUtilization) : '') },
-    { head: 'GM bytes', right: true, cell: (l) => (l.host === null ? bytesText(gmRead(l)) : '') },
-    { head: 'L2 hit', right: true, cell: (l) => (gmRead(l) > 0 ? pct(l.bytes.l2Hit / gmRead(l)) : '') },
+    { head: 'GM bytes (rd+wr)', right: true, cell: (l) => (l.host === null ? bytesText(gmBytes(l)) : '') },
+    { head: 'L2 hit', right: true, cell: (l) => (gmBytes(l) > 0 ? pct(l.bytes.l2Hit / gmBytes(l)) : '') },
     { head: 'HBM read', right: true, cell: (l) => (l.host === null ? bytesText(l.bytes.hbmRead) : '') },
     { head: 'HBM write', right: true, cell: (l) => (l.host === null ? bytesText(l.bytes.hbmWrite) : '') },
   ];

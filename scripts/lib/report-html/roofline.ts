@@ -61,7 +61,8 @@ export function roofline(chip: ChipRoofs, items: readonly RooflineItem[], launch
   const marks = (ps: readonly { x: number; y: number; name: string }[]): Point[] => ps.map((p) => ({ x: p.x, y: p.y, ...(named.has(p.name) ? { label: p.name } : {}) }));
   const series: Series[] = [
     { name: `peak ${fmt(peak)} TOPS`, points: [{ x: xMin, y: peak }, { x: xMax, y: peak }], style: 'line', dashed: true },
-    ...(launchedPeak < peak ? [{ name: `${launchedCubes} cube(s) ${fmt(launchedPeak)} TOPS`, points: [{ x: xMin, y: launchedPeak }, { x: xMax, y: launchedPeak }], style: 'line' as const, dashed: true }] : []),
+    // a vector-only kernel launches no cube: no roof of its own (and a log axis has no zero)
+    ...(launchedPeak > 0 && launchedPeak < peak ? [{ name: `${launchedCubes} cube(s) ${fmt(launchedPeak)} TOPS`, points: [{ x: xMin, y: launchedPeak }, { x: xMax, y: launchedPeak }], style: 'line' as const, dashed: true }] : []),
     ...(chip.l2BytesPerSecond ? [{ name: `L2 ${fmt(chip.l2BytesPerSecond / 1e9)} GB/s`, points: roof(chip.l2BytesPerSecond / TERA, peak), style: 'line' as const }] : []),
     { name: `HBM ${fmt(chip.hbmBytesPerSecond / 1e9)} GB/s`, points: roof(chip.hbmBytesPerSecond / TERA, peak), style: 'line' },
     { name: 'by GM (L2) bytes', points: marks(byGm), style: 'points' },
