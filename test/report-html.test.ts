@@ -170,6 +170,23 @@ describe.skipIf(!chromium)('in headless Chromium', () => {
     expect(Number(attr(dom, 'data-points'))).toBe(2);
     expect(dom).toMatch(/<figure id="roofline" data-points="2">\s*<svg/);
 
+    // zooming: the buttons, the wheel and a drag each redraw a narrower or shifted view, without an error
+    const page = path.join(out, REPORT_FILES.html);
+    const poke = `<script>(function(){var el=document.querySelector('.timeline'),c=el.querySelector('canvas'),r=c.getBoundingClientRect(),seen=[];
+var note=function(){seen.push(el.querySelector('.range').textContent);};note();
+el.querySelector('[data-act=in]').click();el.querySelector('[data-act=in]').click();note();
+c.dispatchEvent(new WheelEvent('wheel',{deltaY:-100,clientX:r.left+400,clientY:r.top+40,bubbles:true,cancelable:true}));note();
+c.dispatchEvent(new MouseEvent('mousedown',{clientX:r.left+600,clientY:r.top+40,bubbles:true}));
+c.dispatchEvent(new MouseEvent('mousemove',{clientX:r.left+500,clientY:r.top+40,bubbles:true}));
+window.dispatchEvent(new MouseEvent('mouseup',{}));note();
+el.querySelector('[data-act=reset]').click();note();
+document.body.setAttribute('data-zoom-views',JSON.stringify(seen));})();</script>`;
+    const poked = page.replace(/\.html$/, '.poked.html');
+    fs.writeFileSync(poked, fs.readFileSync(page, 'utf8').replace('</body>', `${poke}</body>`));
+    const views = JSON.parse(attr(open(poked), 'data-zoom-views')!.replace(/&quot;/g, '"')) as string[];
+    expect(new Set(views).size).toBe(4);
+    expect(views[4]).toBe(views[0]);
+
     const big = open(overviewReport(out));
     expect(attr(big, 'data-view')).toBe('segments');
     expect(Number(attr(big, 'data-segments-drawn'))).toBeGreaterThan(0);
