@@ -16,9 +16,9 @@ import { stageReport } from '../report-html/write.js';
 import type { PlannedLaunch } from '../regress/measure.js';
 import { simulateInSequence } from '../sequence.js';
 import { boundOf, type Bound } from './bound.js';
-import { networkReport } from './report.js';
 import { timePlanned, type Epilogue, type LaunchRunner } from './cube-layer.js';
 import { planLayer, type Dims } from './launches.js';
+import { networkReport } from './report.js';
 import { NETWORK_INPUT, OPS, type OpName, type Topology, type TopologyLayer } from './topology.js';
 
 export interface NetworkOptions {
