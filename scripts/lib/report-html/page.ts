@@ -19,6 +19,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 16px 24px; color: #222; max
 h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 18px; border-bottom: 1px solid #ccc; margin-top: 28px; } h3 { font-size: 15px; margin: 18px 0 6px; }
 .facts { display: grid; grid-template-columns: repeat(3, max-content minmax(120px, max-content)); gap: 2px 14px; margin: 6px 0; }
 .facts dd { margin: 0 24px 0 0; }
+@media (max-width: 1100px) { .facts { grid-template-columns: max-content auto; } }
 .facts dt { color: #555; } .facts dd { margin: 0; font-variant-numeric: tabular-nums; }
 table { border-collapse: collapse; font-size: 13px; font-variant-numeric: tabular-nums; }
 th, td { padding: 2px 8px; border-bottom: 1px solid #e4e4e4; text-align: left; white-space: nowrap; }

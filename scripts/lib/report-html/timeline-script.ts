@@ -41,8 +41,9 @@ export const TIMELINE_SCRIPT = String.raw`
       // searched by start: a record can end past the next one's start, but by no more than the lane's longest
       this.longest = this.detail.map(function (a) { var m = 0; for (var j = 0; j < a.length; j += 5) m = Math.max(m, a[j + 1] - a[j]); return m; });
     }
-    this.canvas.height = AXIS_H + tl.lanes.length * LANE_H + 4;
-    this.canvas.style.height = this.canvas.height + 'px';
+    this.cssHeight = AXIS_H + tl.lanes.length * LANE_H + 4;
+    this.cssWidth = 1200;
+    this.canvas.style.height = this.cssHeight + 'px';
     el.querySelector('[data-act=in]').onclick = function () { self.zoom(0.5, 0.5); };
     el.querySelector('[data-act=out]').onclick = function () { self.zoom(2, 0.5); };
     el.querySelector('[data-act=reset]').onclick = function () { self.t0 = 0; self.t1 = self.end; self.draw(); };
@@ -65,7 +66,7 @@ export const TIMELINE_SCRIPT = String.raw`
     this.canvas.addEventListener('mouseleave', function () { self.tip.style.display = 'none'; });
     this.canvas.addEventListener('dblclick', function () { self.t0 = 0; self.t1 = self.end; self.draw(); });
   }
-  Timeline.prototype.plotWidth = function () { return Math.max(1, this.canvas.width - LABEL_W - 8); };
+  Timeline.prototype.plotWidth = function () { return Math.max(1, this.cssWidth - LABEL_W - 8); };
   Timeline.prototype.fraction = function (e) {
     var r = this.canvas.getBoundingClientRect();
     return Math.max(0, Math.min(1, (e.clientX - r.left - LABEL_W) / this.plotWidth()));
@@ -89,23 +90,27 @@ export const TIMELINE_SCRIPT = String.raw`
   };
   Timeline.prototype.draw = function () {
     var c = this.canvas, tl = this.tl, self = this;
-    c.width = c.clientWidth || 1200;
+    // drawn in CSS pixels, stored at the screen's resolution (sharp on high-density screens)
+    var dpr = window.devicePixelRatio || 1;
+    this.cssWidth = c.clientWidth || 1200;
+    c.width = Math.round(this.cssWidth * dpr); c.height = Math.round(this.cssHeight * dpr);
     var g = c.getContext('2d'), w = this.plotWidth(), span = this.t1 - this.t0;
-    g.clearRect(0, 0, c.width, c.height);
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, this.cssWidth, this.cssHeight);
     g.font = '11px sans-serif'; g.textBaseline = 'middle';
     // the time axis
     var step = niceStep(span, Math.max(2, Math.floor(w / 110)));
     g.fillStyle = '#333'; g.strokeStyle = '#e4e4e4';
     for (var t = Math.ceil(this.t0 / step) * step; t <= this.t1; t += step) {
       var x = this.x(t);
-      g.beginPath(); g.moveTo(x, AXIS_H - 4); g.lineTo(x, c.height); g.stroke();
+      g.beginPath(); g.moveTo(x, AXIS_H - 4); g.lineTo(x, self.cssHeight); g.stroke();
       g.fillText(grouped(t), x + 2, AXIS_H / 2);
     }
     var useDetail = this.inViewDetail() <= DETAIL_IN_VIEW;
     var drawn = 0;
     tl.lanes.forEach(function (lane, li) {
       var y = AXIS_H + li * LANE_H;
-      if (li > 0 && tl.lanes[li - 1].core !== lane.core) { g.fillStyle = '#999'; g.fillRect(0, y - 1, c.width, 1); }
+      if (li > 0 && tl.lanes[li - 1].core !== lane.core) { g.fillStyle = '#999'; g.fillRect(0, y - 1, self.cssWidth, 1); }
       g.fillStyle = li % 2 ? '#fafafa' : '#f2f2f2'; g.fillRect(LABEL_W, y, w, LANE_H - 1);
       g.fillStyle = '#222';
       g.fillText('core ' + lane.core + ' ' + lane.kind + ' ' + lane.pipe, 4, y + LANE_H / 2);
