@@ -9,7 +9,7 @@ import type { CliContext } from './context.js';
 
 export const reportCommand = (ctx: CliContext): CommandModule<object, { dir: string }> => ({
   command: 'report <dir>',
-  describe: 'write DIR/report.html again from the files of an --out folder',
+  describe: 'write DIR/report.html again from the report-data.json of an --out folder',
   builder: (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'an output folder of run, asm, demo or network --out' }) as never,
   handler: (a) =>
     ctx.run(() => {
