@@ -15,6 +15,7 @@ import type { CoreInfo, InsnRecord } from '../hw/engine/records.js';
 import { chromiumPath, runChromium } from '../scripts/lib/report-html/chromium.js';
 import { chipRoofs, REPORT_FILES, type ReportData } from '../scripts/lib/report-html/data.js';
 import { REPORT_MARKER, reportHtml } from '../scripts/lib/report-html/page.js';
+import { readReportData } from '../scripts/lib/report-html/write.js';
 import { roofline } from '../scripts/lib/report-html/roofline.js';
 import { runMatmul } from '../scripts/lib/run-matmul.js';
 import { DETAIL_LIMIT, TimelineSink } from '../traces/timeline.js';
@@ -124,6 +125,23 @@ describe('report files', () => {
     fs.writeFileSync(path.join(out, REPORT_FILES.data), '{"format":"aicore-sim-report-data","version":1,"chip":{},"kernels":[{}],"network":null}');
     await refused(out, /cannot draw the report from .*report-data\.json: it is not report data as aicore-sim writes it/);
     expect(fs.readdirSync(out).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
+
+describe('a folder from before reports', () => {
+  it('`report DIR` rebuilds the page from trace.json and the CSVs: the same timeline and figures, and says what they lack', async () => {
+    const out = fresh('old');
+    expect((await cli(...MM, '--out', out)).code).toBe(0);
+    const want = readReportData(out).kernels[0]!;
+    for (const f of Object.values(REPORT_FILES)) fs.rmSync(path.join(out, f));
+    const r = await cli('report', out);
+    expect(r.code).toBe(0);
+    const got = readReportData(out).kernels[0]!;
+    expect(got.timeline).toEqual(want.timeline);
+    for (const k of ['cycles', 'bytes', 'memory', 'stalls', 'macs', 'usefulMacs'] as const) expect(got.summary[k]).toEqual(want.summary[k]);
+    for (const [p, use] of Object.entries(want.summary.pipes)) expect(got.summary.pipes[p as keyof typeof want.summary.pipes]!.ratio).toBeCloseTo(use.ratio, 5);
+    expect(fs.readFileSync(path.join(out, REPORT_FILES.html), 'utf8')).toContain('rebuilt by aicore-sim report from trace.json and the CSVs');
+    expect(fs.existsSync(path.join(out, REPORT_FILES.data))).toBe(false);
   });
 });
 

@@ -128,7 +128,7 @@ function bytesTables(s: OpSummary): string {
 
 function notesBlock(r: KernelReport): string {
   const notes = r.notes.length === 0 ? '<p class="note">the kernel gave no notes</p>' : `<ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
-  const tiling = r.tiling === null ? '<p class="note">no tiling (a hand-written program)</p>' : facts(Object.entries(r.tiling).map(([k, v]) => [k, esc(String(v))] as const));
+  const tiling = r.tiling === null ? '<p class="note">no tiling recorded</p>' : facts(Object.entries(r.tiling).map(([k, v]) => [k, esc(String(v))] as const));
   return `<h3>Notes</h3>\n${notes}\n<h3>Tiling and launch</h3>\n${tiling}`;
 }
 

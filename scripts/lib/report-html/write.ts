@@ -2,7 +2,7 @@
  * Writing the report files: into a run's staging folder (published with the trace and CSVs, or
  * discarded with them), and again from an existing output folder (`aicore-sim report DIR`). The
  * second path is careful with what is already there: DIR must hold report-data.json written by
- * aicore-sim, and a report.html is replaced only when it is a regular file that starts with the
+ * aicore-sim (or, from before reports, its trace and CSVs: from-csv.ts), and a report.html is replaced only when it is a regular file that starts with the
  * report marker (never a symlink, FIFO, device, or a page someone else wrote), through a temporary
  * file in DIR renamed over it.
  */
@@ -12,6 +12,7 @@ import { readInputText } from '../../../hw/input-file.js';
 import { JobError } from '../job-error.js';
 import type { StagedOutputs } from '../staged-outputs.js';
 import { isReportData, REPORT_FILES, reportDataText, type ReportData } from './data.js';
+import { reportDataFromCsv } from './from-csv.js';
 import { REPORT_MARKER, reportHtml } from './page.js';
 
 /** Writes report-data.json and report.html into the staging folder of `staged`. */
@@ -30,7 +31,18 @@ export function readReportData(dir: string): ReportData {
   }
   if (!st.isDirectory()) throw new JobError(`${dir} is not a folder: give an output folder of aicore-sim run, asm or network --out`);
   const file = path.join(dir, REPORT_FILES.data);
-  if (!fs.existsSync(file)) throw new JobError(`${dir} is not an aicore-sim output folder: it has no ${REPORT_FILES.data} (run aicore-sim run, asm or network with --out ${dir} first)`);
+  if (!fs.existsSync(file)) {
+    // a folder written before aicore-sim had reports: its trace and CSVs say most of it
+    let rebuilt: ReportData | null;
+    try {
+      rebuilt = reportDataFromCsv(dir);
+    } catch (e) {
+      if (e instanceof JobError) throw e;
+      throw new JobError(`cannot rebuild the report from the trace and CSVs in ${dir}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (rebuilt) return rebuilt;
+    throw new JobError(`${dir} is not an aicore-sim output folder: it has no ${REPORT_FILES.data}, nor trace.json, summary.csv, stats.csv and insns.csv (run aicore-sim run, asm or network with --out ${dir} first)`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(readInputText(file));
