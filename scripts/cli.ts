@@ -18,6 +18,7 @@ import { modelCommand } from './commands/model.js';
 import { networkCommand } from './commands/network.js';
 import { presetsCommand } from './commands/presets.js';
 import { regressCommand } from './commands/regress.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { tuneCommand } from './commands/tune.js';
 import { runKernelWords } from './commands/run-kernel.js';
@@ -64,7 +65,8 @@ function parser(ctx: CliContext): Argv {
     .command(diffCommand(ctx))
     .command(sweepCommand(ctx))
     .command(mergeCommand(ctx))
-    .demandCommand(1, 'name a command: run, asm, exec, model, network, sweep, merge, tune, regress, diff, presets or demo')
+    .command(reportCommand(ctx))
+    .demandCommand(1, 'name a command: run, asm, exec, model, network, sweep, merge, tune, regress, diff, report, presets or demo')
     .recommendCommands()
     .example('$0 demo', 'the quick-start job: trace and CSVs in ./aicore-sim-demo')
     .example('$0 run matmul --m 1024 --k 1024 --n 1024 --timing-only --json', 'cycles and utilisation as JSON')
@@ -72,7 +74,8 @@ function parser(ctx: CliContext): Argv {
     .example('$0 network resnet50 --preset ascend310p', 'ResNet-50 layer by layer: latency, images/s, time by operator')
     .example('$0 tune matmul --m 1024 --k 1024 --n 1024', 'search the tilings, compare the best with the default tiler')
     .example('$0 diff before.json after.json --threshold 1', 'what moved between two runs; exit 1 if anything moved more than 1%')
-    .example('$0 sweep --spec examples/sweep-matmul.json --out mm.csv', 'every tiling of a spec on all cores, a CSV row per point');
+    .example('$0 sweep --spec examples/sweep-matmul.json --out mm.csv', 'every tiling of a spec on all cores, a CSV row per point')
+    .example('$0 report out/mm', 'write out/mm/report.html again from the folder\'s report-data.json');
 }
 
 /** Parses `argv`; resolves to the parse error, or the help/version text yargs produced. */
@@ -87,7 +90,7 @@ function parse(y: Argv, argv: readonly string[]): { error?: Error; output: strin
 }
 
 /** Command words (the kernels of `run` among them), for pointing a usage error at the right help page. */
-const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', ...runKernelWords(), 'asm', 'exec', 'regress', 'network', 'sweep', 'merge', 'tune', 'conv', 'diff', 'presets', 'demo']);
+const COMMAND_WORDS: ReadonlySet<string> = new Set(['run', ...runKernelWords(), 'asm', 'exec', 'regress', 'network', 'sweep', 'merge', 'tune', 'conv', 'diff', 'report', 'presets', 'demo']);
 
 /** `aicore-sim [command...] --help` for the commands that `argv` starts with. */
 function helpHint(argv: readonly string[]): string {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, presetNames } from '../hw/config/load.js';
 import { main } from '../scripts/cli.js';
 import { formatError } from '../scripts/lib/errors.js';
-import { OUTPUT_FILES } from '../scripts/lib/outputs.js';
+import { RUN_FILES } from '../scripts/lib/outputs.js';
 import { runMatmul } from '../scripts/lib/run-matmul.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
@@ -209,24 +209,24 @@ describe('run matmul', () => {
     expect(j.cycles).toBeGreaterThanOrEqual(1024 ** 3 / loadConfig('ascend910b').derived.macsPerCycleInt8);
   });
 
-  it('writes the five outputs with --out, and none when the run fails', async () => {
+  it('writes the five outputs and the report with --out, and none when the run fails', async () => {
     const dir = path.join(tmp(), 'out');
     const ok = await cliJson(...MM, '--preset', 'tiny', '--out', dir);
-    expect(ok.files.map((f) => path.basename(f))).toEqual(Object.values(OUTPUT_FILES));
-    expect(fs.readdirSync(dir).sort()).toEqual(Object.values(OUTPUT_FILES).sort());
+    expect(ok.files.map((f) => path.basename(f))).toEqual(RUN_FILES);
+    expect(fs.readdirSync(dir).sort()).toEqual([...RUN_FILES].sort());
     const summary = fs.readFileSync(path.join(dir, 'summary.csv'), 'utf8');
     expect(summary).toMatch(/^core,kind,block,total_cycles,/);
     expect(summary).toContain(`total,,,${ok.cycles},`);
 
     // A run that fails (cycle limit) leaves nothing of its own, and the earlier run's complete set and
     // the user's file at the --emit-asm path exactly as they were.
-    const before = Object.values(OUTPUT_FILES).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    const before = RUN_FILES.map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
     const asm = write(path.dirname(dir), 'old.s', '  end\n');
     const bad = await cli(...MM, '--preset', 'tiny', '--out', dir, '--emit-asm', asm, '--max-cycles', '50');
     expect(bad.code).not.toBe(0);
     expect(bad.stderrLines).toHaveLength(1);
-    expect(fs.readdirSync(dir).sort()).toEqual(Object.values(OUTPUT_FILES).sort());
-    expect(Object.values(OUTPUT_FILES).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual([...RUN_FILES].sort());
+    expect(RUN_FILES.map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))).toEqual(before);
     expect(fs.readdirSync(path.dirname(dir)).sort()).toEqual(['old.s', 'out']);
     expect(fs.readFileSync(asm, 'utf8')).toBe('  end\n');
   });
@@ -283,7 +283,7 @@ describe('asm', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('op summary: loop.s');
     expect(r.stdout).toContain('launch: preset=tiny kind=coupled blockDim=1');
-    expect(fs.readdirSync(path.join(dir, 'o')).sort()).toEqual(Object.values(OUTPUT_FILES).sort());
+    expect(fs.readdirSync(path.join(dir, 'o')).sort()).toEqual([...RUN_FILES].sort());
   });
 });
 
@@ -296,7 +296,7 @@ describe('demo', () => {
     expect(r.stdout).toContain('op summary: matmul 512x512x512');
     expect(r.stdout).toContain('bit-exact vs reference: yes');
     expect(r.stdout).toContain('ui.perfetto.dev');
-    for (const f of Object.values(OUTPUT_FILES)) expect(r.stdout).toContain(path.join(dir, f));
+    for (const f of RUN_FILES) expect(r.stdout).toContain(path.join(dir, f));
     const trace = JSON.parse(fs.readFileSync(path.join(dir, 'trace.json'), 'utf8')) as {
       traceEvents: { name: string; ph: string; pid: number; args?: { name?: string } }[];
     };
@@ -362,7 +362,7 @@ describe('runMatmul (library)', () => {
     const j = runMatmul({ m: 40, k: 64, n: 48, preset: 'tiny-sep', perChannel: true, seed: 3, trace: { dir } });
     expect(j.verified).toBe(true);
     expect(j.mismatch).toBeUndefined();
-    expect(j.files).toEqual(Object.values(OUTPUT_FILES).map((f) => path.join(dir, f)));
+    expect(j.files).toEqual(RUN_FILES.map((f) => path.join(dir, f)));
     expect(j.summary.cycles).toBe(j.result.cycles);
   });
 

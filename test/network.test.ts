@@ -151,14 +151,14 @@ describe('aicore-sim network', () => {
     const out = tmp();
     const r = await cli('network', f, '--preset', 'tiny', '--out', out, '--trace-layers', 'c2,sum');
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['c2.trace.json', 'c2.insns.csv', 'c2.ops.csv', 'c2.summary.csv', 'c2.stats.csv', 'sum.trace.json', 'sum.insns.csv', 'sum.ops.csv', 'sum.summary.csv', 'sum.stats.csv'].sort());
+    expect(fs.readdirSync(out).sort()).toEqual(['c2.trace.json', 'c2.insns.csv', 'c2.ops.csv', 'c2.summary.csv', 'c2.stats.csv', 'sum.trace.json', 'sum.insns.csv', 'sum.ops.csv', 'sum.summary.csv', 'sum.stats.csv', 'report-data.json', 'report.html'].sort());
   });
 
   it.each([
     [['network', 'alexnet'], 2, /unknown network 'alexnet': give a built-in one \(bert-base, mobilenetv2, resnet50\)/],
     [['network', 'resnet50', '--fusion', 'maxpool=gm'], 2, /only conv, fc, gemm and matmul layers/],
     [['network', 'resnet50', '--fusion', 'fast'], 2, /'fast' is not one of fixpipe, ub, gm/],
-    [['network', 'resnet50', '--out', '/tmp/x'], 2, /--out and --trace-layers go together/],
+    [['network', 'resnet50', '--trace-layers', 'conv1'], 2, /--trace-layers needs --out/],
     [['network', 'missing-file.csv'], 4, /cannot read topology missing-file\.csv/],
   ])('%j exits %i', async (argv, code, message) => {
     const r = await cli(...argv);

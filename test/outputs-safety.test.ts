@@ -154,7 +154,7 @@ describe('concurrent runs into one --out folder', () => {
       p.on('exit', (code) => resolve(code ?? -1));
     });
 
-  /** The five files of one run: trace label, summary MACs and instruction rows all from the same run. */
+  /** The files of one run: trace label, summary MACs, instruction rows and report all from the same run. */
   function consistentSet(out: string): number {
     const trace = fs.readFileSync(path.join(out, 'trace.json'), 'utf8');
     const m = Number(/"label":"matmul (\d+)x32x16"/.exec(trace)![1]);
@@ -163,6 +163,8 @@ describe('concurrent runs into one --out folder', () => {
     expect(Number(total[header.indexOf('macs')])).toBe(m * 32 * 16);
     const rows = fs.readFileSync(path.join(out, 'insns.csv'), 'utf8').trim().split('\n').length - 1;
     expect(rows).toBe((trace.match(/"ph":"X"/g) ?? []).length);
+    // the report too is that run's
+    expect(fs.readFileSync(path.join(out, 'report.html'), 'utf8')).toContain(`<title>matmul ${m}x32x16 on tiny</title>`);
     return m;
   }
 
@@ -172,7 +174,7 @@ describe('concurrent runs into one --out folder', () => {
       const codes = await Promise.all([runProcess(16, out), runProcess(48, out)]);
       expect(codes).toEqual([0, 0]);
       expect([16, 48]).toContain(consistentSet(out));
-      expect(fs.readdirSync(out).sort()).toEqual(['insns.csv', 'ops.csv', 'stats.csv', 'summary.csv', 'trace.json']);
+      expect(fs.readdirSync(out).sort()).toEqual(['insns.csv', 'ops.csv', 'report-data.json', 'report.html', 'stats.csv', 'summary.csv', 'trace.json']);
     }
   });
 });

@@ -22,7 +22,7 @@ function demoCli(dir: string, io: CliIo): number {
   io.out(formatSummary(j.summary));
   io.out(`bit-exact vs reference: ${j.verified ? 'yes' : 'NO'}`);
   io.out(listBlock('files written:', j.files ?? []));
-  io.out('open trace.json in https://ui.perfetto.dev or chrome://tracing; the CSVs are described in README.md (Outputs)');
+  io.out('open report.html in a browser, or trace.json in https://ui.perfetto.dev or chrome://tracing; the files are described in README.md (Outputs, Reports)');
   if (!j.verified) {
     io.err('aicore-sim: the demo kernel output differs from the reference (a bug: please report it)');
     return 1;

@@ -27,7 +27,7 @@ const OPTIONS = {
   seq: { ...intOption('seq', 'sequence length: the value of `seq` in a topology (bert-base)'), default: 128 },
   json: { type: 'boolean', describe: 'print one JSON object instead of the table' },
   csv: textOption('csv', 'write a CSV row per layer to this file'),
-  out: textOption('out', 'folder for the traces of the --trace-layers layers (trace.json, insns.csv, ... per launch, named after the layer)'),
+  out: textOption('out', 'folder for the HTML report (report.html, report-data.json) and the traces of the --trace-layers layers (trace.json, insns.csv, ... per launch, named after the layer)'),
   'trace-layers': textOption('trace-layers', 'layers to trace into --out, comma separated'),
 } as const satisfies Record<string, Options>;
 
@@ -67,7 +67,7 @@ function fusionOf(text: string | undefined, fallback: Fusion, t: Topology): { fu
 function runNetworkCli(network: string, a: Args, io: CliIo): number {
   if (a.batch < 1) throw new UsageError(`--batch must be at least 1, got ${a.batch}`);
   if (a.seq < 1) throw new UsageError(`--seq must be at least 1, got ${a.seq}`);
-  if ((a.out === undefined) !== (a.traceLayers === undefined)) throw new UsageError('--out and --trace-layers go together: name the folder and the layers to trace');
+  if (a.traceLayers !== undefined && a.out === undefined) throw new UsageError('--trace-layers needs --out: name the folder the traces go to');
   const topology = topologyOf(network);
   const overrides = overridesOf(a.config);
   let cfg = loadConfig(a.preset, overrides);
@@ -86,7 +86,7 @@ function runNetworkCli(network: string, a: Args, io: CliIo): number {
     throw new JobError(`cannot write ${a.csv}: ${(e as Error).message}`);
   }
   try {
-    const r = runNetwork(topology, cfg, { batch: a.batch, seq: a.seq, fusion, fusionByLayer: byLayer, ...(a.out && traceLayers ? { trace: { dir: a.out, layers: traceLayers } } : {}) });
+    const r = runNetwork(topology, cfg, { batch: a.batch, seq: a.seq, fusion, fusionByLayer: byLayer, ...(a.out ? { trace: { dir: a.out, layers: traceLayers ?? [] } } : {}) });
     if (csv) {
       for (const row of csvRows(r)) csv.row(row);
       csv.finish();

@@ -1,15 +1,18 @@
 /**
  * The jobs behind the CLI, as library calls (exported as `jobs` from the package): run the matmul
- * kernel, any kernel of the regression table or an assembly program with traces and reports, run ONNX
- * nodes on the simulated chip, run a regression manifest, search the tilings of a cube kernel, and
- * compare two runs. They throw JobError for inputs that cannot be used as given (and the
+ * kernel, any kernel of the regression table or an assembly program with traces and reports (the HTML
+ * report too), run ONNX nodes on the simulated chip, run a regression manifest, search the tilings of
+ * a cube kernel, and compare two runs. They throw JobError for inputs that cannot be used as given (and the
  * library's ConfigError, IsaError, OpError, SimError). CLI-only plumbing (command-line usage errors,
  * text formatting) is not here.
  */
 export { JobError } from './job-error.js';
 export { runMatmul, type MatmulJobOptions, type MatmulJobResult, type Mismatch } from './run-matmul.js';
 export { runAsm, DEFAULT_GM_BYTES, type AsmJobOptions, type AsmJobResult } from './run-asm.js';
-export { runLaunch, OUTPUT_FILES, type LaunchRun, type TraceOptions } from './outputs.js';
+export { runLaunch, OUTPUT_FILES, RUN_FILES, type KernelFacts, type LaunchRun, type TraceOptions } from './outputs.js';
+export { rewriteReport, readReportData } from './report-html/write.js';
+export { reportHtml } from './report-html/page.js';
+export { REPORT_FILES, type ReportData } from './report-html/data.js';
 export { kernelAssembly, parseDirectives, formatDirectives, type AsmDirectives } from './asm-directives.js';
 export { allPresetInfo, presetInfo, type PresetInfo } from './presets-info.js';
 export { runOperator, runKernelLaunch } from './exec/driver.js';

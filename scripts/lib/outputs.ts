@@ -1,8 +1,8 @@
 /**
  * Running a launch with or without output files. With an output folder the run streams the Chrome
  * trace and the per-instruction CSV through the traces/ sinks, then writes the per-opcode, summary
- * and statistics CSVs, all into a staging folder of its own (staged-outputs.ts), and publishes the
- * five files into the folder only after the run succeeded. A failed run leaves the folder as it was:
+ * and statistics CSVs and the HTML report, all into a staging folder of its own (staged-outputs.ts),
+ * and publishes the files into the folder only after the run succeeded. A failed run leaves the folder as it was:
  * an earlier run's complete set, or the user's files, stay untouched.
  */
 import type { L2Policy } from '../../ops-nn/launch-sequence.js';
@@ -24,7 +24,10 @@ import {
   type FileSink,
   type OpSummary,
 } from '../../traces/index.js';
+import { TimelineSink, type Timeline } from '../../traces/timeline.js';
 import { JobError } from './job-error.js';
+import { kernelReportData, REPORT_FILES } from './report-html/data.js';
+import { stageReport } from './report-html/write.js';
 import { StagedOutputs } from './staged-outputs.js';
 
 const gmSizeOf = (gm: Uint8Array | number): number => (typeof gm === 'number' ? gm : gm.length);
@@ -39,6 +42,15 @@ export const OUTPUT_FILES = {
 } as const;
 
 type OutputName = keyof typeof OUTPUT_FILES;
+
+/** Every file of a traced run's folder: the five above, then the report's data and page. */
+export const RUN_FILES: readonly string[] = [...Object.values(OUTPUT_FILES), ...Object.values(REPORT_FILES)];
+
+/** What a kernel says about itself, for the report: its notes and its tiling (null: none). */
+export interface KernelFacts {
+  readonly notes: readonly string[];
+  readonly tiling: Readonly<Record<string, unknown>> | null;
+}
 
 /** Where a run writes its outputs. */
 export interface TraceOptions {
@@ -75,7 +87,7 @@ function makeDir(dir: string): void {
 }
 
 /** Creates `dir` (and its parents) and stages the outputs `names` in it (staged-outputs.ts). */
-export function prepareDir(dir: string, names: readonly string[] = Object.values(OUTPUT_FILES)): StagedOutputs {
+export function prepareDir(dir: string, names: readonly string[] = RUN_FILES): StagedOutputs {
   try {
     makeDir(dir);
   } catch (e) {
@@ -85,9 +97,10 @@ export function prepareDir(dir: string, names: readonly string[] = Object.values
   return new StagedOutputs(dir, names);
 }
 
-/** Opens the streaming sinks; if one cannot be opened the ones already open are dropped. */
-function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): FileSink {
+/** Opens the streaming sinks (and the report's timeline); if one cannot be opened the ones already open are dropped. */
+function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): { sink: FileSink; timeline: TimelineSink } {
   const asm = asmForLaunch(launch.config, launch.programs);
+  const timeline = new TimelineSink(asm);
   const opened: FileSink[] = [];
   try {
     opened.push(new ChromeTraceSink(paths.trace, launch.config, { asm, label }));
@@ -96,15 +109,15 @@ function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): F
     for (const s of opened) s.abort();
     throw new JobError(`cannot write outputs to ${path.dirname(paths.trace)}: ${(e as Error).message}`);
   }
-  return teeSinks(...opened);
+  return { sink: teeSinks(...opened, timeline), timeline };
 }
 
 /**
  * Runs `launch` (on a flushed L2, or on the L2 an identical launch left: `l2`); with `trace`, writes trace.json, insns.csv, ops.csv, summary.csv and stats.csv into
- * `trace.dir`. `label` names the run in the summary and the trace. Throws whatever the run throws,
+ * `trace.dir`, and the report (report-data.json, report.html) with the kernel's `facts`. `label` names the run in the summary and the trace. Throws whatever the run throws,
  * with no output file left behind.
  */
-export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: TraceOptions, usefulMacs?: number, l2: L2Policy = 'flushed'): LaunchRun {
+export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: TraceOptions, usefulMacs?: number, l2: L2Policy = 'flushed', facts: KernelFacts = { notes: [], tiling: null }): LaunchRun {
   // warm: an identical launch first (timing-only: only its L2 is kept, and timing never depends on data)
   if (l2 === 'warm') launch = { ...launch, l2: simulate({ ...launch, gm: gmSizeOf(launch.gm), mode: 'timing', sanitize: false }).l2 };
   if (!trace) {
@@ -113,7 +126,8 @@ export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: T
   }
   const staged = prepareDir(trace.dir);
   try {
-    const { result, summary } = runTracedInto(staged, launch, label, undefined, usefulMacs);
+    const { result, summary, timeline } = runTracedInto(staged, launch, label, undefined, usefulMacs);
+    stageReport(staged, kernelReportData(launch.config, { label, summary, ...facts, timeline }));
     return { result, summary, files: staged.publish() };
   } finally {
     staged.discard();
@@ -124,14 +138,15 @@ export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: T
  * Runs `launch` writing its five outputs (named with `prefix`: outputNames) into the staging folder
  * of `staged`; they are published with the rest of the staged set, or discarded with it.
  */
-export function runTracedInto(staged: StagedOutputs, launch: Omit<Launch, 'sink'>, label: string, prefix?: string, usefulMacs?: number): { result: SimResult; summary: OpSummary } {
+export function runTracedInto(staged: StagedOutputs, launch: Omit<Launch, 'sink'>, label: string, prefix?: string, usefulMacs?: number): { result: SimResult; summary: OpSummary; timeline: Timeline } {
   const paths = pathsIn(staged.staging, prefix);
-  const result = simulateTraced(launch, openSinks(launch, paths, label));
+  const sinks = openSinks(launch, paths, label);
+  const result = simulateTraced(launch, sinks.sink);
   const summary = summarise(result, label, usefulMacs);
   writeOpCsv(paths.ops, result);
   writeSummaryCsv(paths.summary, summary);
   writeStatsCsv(paths.stats, result.stats);
-  return { result, summary };
+  return { result, summary, timeline: sinks.timeline.timeline() };
 }
 
 /** A single output file of a job: written, then committed or aborted. */

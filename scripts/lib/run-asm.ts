@@ -88,6 +88,8 @@ export function runAsm(o: AsmJobOptions): AsmJobResult {
   // but its blocks no longer cover the output as the generator meant
   if (directives.blockDim !== undefined && blockDim !== directives.blockDim)
     notes.push(`${source} was generated for ${directives.blockDim} blocks and runs on ${blockDim}: blocks past ${directives.blockDim} or work meant for them behave as the program's bidx / bdim code makes them, usually not as the generator intended (regenerate it with --cores ${blockDim})`);
-  const run = runLaunch(launch, basename(source), o.trace, undefined, o.l2);
+  // a hand-written program has no tiling: the report shows its launch instead
+  const facts = { notes, tiling: { preset: config.name, kind, blockDim, gm: gmBytes, instructions: program.insns.length } };
+  const run = runLaunch(launch, basename(source), o.trace, undefined, o.l2, facts);
   return { config, program, kind, blockDim, gmBytes, directives, notes, ...run };
 }

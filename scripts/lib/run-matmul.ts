@@ -124,7 +124,7 @@ export function runMatmul(o: MatmulJobOptions): MatmulJobResult {
   const seq = job.launches ? runSequence(config, job.launches, mode, limits, label, job.kernel.usefulMacs, o) : undefined;
   const run: LaunchRun = seq
     ? { result: seq.result, summary: seq.summary }
-    : runLaunch({ config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...limits }, label, o.trace, job.kernel.usefulMacs, o.l2);
+    : runLaunch({ config, programs: job.kernel.programs, blockDim: job.kernel.blockDim, gm: job.gm, mode, ...limits }, label, o.trace, job.kernel.usefulMacs, o.l2, { notes: job.kernel.notes, tiling: job.kernel.tiling });
   const mismatch = mode === 'functional' && run.result.gm ? job.check(run.result.gm) : undefined;
   return {
     config,

@@ -3,6 +3,7 @@
  * a text table with the totals and the time by operator type.
  */
 import { col, type Schema } from '../../../traces/schema.js';
+import type { NetworkReport } from '../report-html/data.js';
 import { textTable } from '../text-table.js';
 import type { NetworkLayer, NetworkResult } from './run.js';
 
@@ -123,3 +124,29 @@ export function networkText(r: NetworkResult): string {
     ...(r.files.length > 0 ? ['', 'files written:', ...r.files.map((f) => `  ${f}`)] : []),
   ].join('\n');
 }
+
+/** The network as the HTML report draws it (report-data.json). */
+export const networkReport = (r: NetworkResult): NetworkReport => ({
+  network: r.network,
+  batch: r.batch,
+  seq: r.seq,
+  cycles: r.cycles,
+  launches: r.launches,
+  latencyUs: r.latencyUs,
+  launchOverheadUs: r.launchOverheadUs,
+  imagesPerSecond: imagesPerSecond(r),
+  layers: r.layers.map((l) => ({
+    name: l.name,
+    op: l.op,
+    shape: l.shape,
+    host: l.host,
+    fusion: l.fusion,
+    cycles: l.cycles,
+    timeUs: l.timeUs,
+    launches: l.launches,
+    bound: l.bound,
+    chipCubeUtilization: l.chipCubeUtilization,
+    macs: l.macs,
+    bytes: l.bytes,
+  })),
+});

@@ -10,12 +10,15 @@ import { LaunchSequence, type Carry } from '../../../ops-nn/launch-sequence.js';
 import type { Fusion } from '../../../ops-nn/onnx/index.js';
 import { JobError } from '../job-error.js';
 import { outputNames, prepareDir, runTracedInto } from '../outputs.js';
+import { networkReportData, REPORT_FILES, type KernelReport } from '../report-html/data.js';
+import { stageReport } from '../report-html/write.js';
 import type { PlannedLaunch } from '../regress/measure.js';
 import { simulateInSequence } from '../sequence.js';
 import type { Bound } from './bound.js';
 import { launchFigures, NO_BYTES } from './figures.js';
 import { timePlanned, type Epilogue, type LaunchRunner } from './cube-layer.js';
 import { planLayer, type Dims } from './launches.js';
+import { networkReport } from './report.js';
 import { NETWORK_INPUT, OPS, type OpName, type Topology, type TopologyLayer } from './topology.js';
 
 export interface NetworkOptions {
@@ -26,7 +29,10 @@ export interface NetworkOptions {
   /** the epilogue of every cube layer, and the layers that use another */
   readonly fusion: Fusion;
   readonly fusionByLayer?: ReadonlyMap<string, Fusion>;
-  /** write the traces of these layers' launches into `dir` (published only if the whole run succeeds) */
+  /**
+   * write the report (report-data.json, report.html) into `dir`, with the traces of these layers'
+   * launches (none: the report only); published only if the whole run succeeds
+   */
   readonly trace?: { readonly dir: string; readonly layers: readonly string[] };
 }
 
@@ -53,6 +59,8 @@ export interface NetworkLayer {
   readonly chipCubeUtilization: number;
   /** the operator's real multiply-accumulates over its launches, without padding (cube layers; else 0) */
   readonly usefulMacs: number;
+  /** useful MACs of its launches (issued ones where a kernel gives none); 0 without a cube */
+  readonly macs: number;
   readonly bytes: LevelBytes;
   /** inputs an earlier layer wrote whose lines the layer found where that layer left them */
   readonly inputsCarried: number;
@@ -145,7 +153,8 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
   const names = plans.flatMap(({ l, plan }) =>
     traced.has(l.name) && 'launches' in plan ? plan.launches.flatMap((p, i) => Object.values(outputNames(launchTag(l.name, i, plan.launches.length, p.kernel.name)))) : [],
   );
-  const staged = o.trace && names.length > 0 ? prepareDir(o.trace.dir, names) : undefined;
+  const staged = o.trace ? prepareDir(o.trace.dir, [...names, ...Object.values(REPORT_FILES)]) : undefined;
+  const tracedKernels: KernelReport[] = [];
   try {
     const sequence = new LaunchSequence('warm');
     const produced = new Map<string, Produced>();
@@ -153,13 +162,18 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
     const layers = plans.map(({ l, dims, plan }): NetworkLayer => {
       const base = { name: l.name, op: l.op, shape: shapeText(l.op, dims), fusedAway: l.fused };
       if ('host' in plan)
-        return { ...base, host: plan.host, fusion: null, cycles: 0, timeUs: 0, launches: 0, kernels: [], bound: 'host', chipCubeUtilization: 0, usefulMacs: 0, bytes: NO_BYTES, inputsCarried: 0 };
+        return { ...base, host: plan.host, fusion: null, cycles: 0, timeUs: 0, launches: 0, kernels: [], bound: 'host', chipCubeUtilization: 0, usefulMacs: 0, macs: 0, bytes: NO_BYTES, inputsCarried: 0 };
       const carries = inputCarries(l, plan.launches[0]!, produced, launched);
       const launches = plan.launches.map((p, i) => (i === 0 ? { ...p, carries: [...(p.carries ?? []), ...carries] } : p));
       const runs = launches.map((p, i) => {
         const tag = launchTag(l.name, i, launches.length, p.kernel.name);
         const run: LaunchRunner | undefined = staged && traced.has(l.name)
-          ? (launch, seq, pl) => simulateInSequence(seq, launch, pl.kernel.tensors, pl.carries, (placed) => runTracedInto(staged, placed, tag, tag, pl.kernel.usefulMacs).result)
+          ? (launch, seq, pl) =>
+              simulateInSequence(seq, launch, pl.kernel.tensors, pl.carries, (placed) => {
+                const t = runTracedInto(staged, placed, tag, tag, pl.kernel.usefulMacs);
+                tracedKernels.push({ label: tag, summary: t.summary, notes: pl.kernel.notes, tiling: pl.kernel.tiling, timeline: t.timeline });
+                return t.result;
+              })
           : undefined;
         return timePlanned(sequence, cfg, p, tag, run);
       });
@@ -180,11 +194,11 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
         chipCubeUtilization,
         usefulMacs: launches.reduce((s, p) => s + (p.kernel.usefulMacs ?? 0), 0),
         bytes,
+        macs: runs.reduce((s, r) => s + (r.summary.usefulMacs ?? r.summary.macs), 0),
         inputsCarried: carries.length,
       };
     });
-    const files = staged?.publish() ?? [];
-    return {
+    const result: NetworkResult = {
       network: topology.name,
       preset: cfg.name,
       batch: o.batch,
@@ -195,8 +209,11 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
       cycles: layers.reduce((s, l) => s + l.cycles, 0),
       launches: layers.reduce((s, l) => s + l.launches, 0),
       latencyUs: layers.reduce((s, l) => s + l.timeUs, 0),
-      files,
+      files: [],
     };
+    if (!staged) return result;
+    stageReport(staged, networkReportData(cfg, networkReport(result), tracedKernels));
+    return { ...result, files: staged.publish() };
   } finally {
     staged?.discard();
   }
