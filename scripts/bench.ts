@@ -4,7 +4,8 @@
  * the machine they ran on. Figures, not pass/fail: speed targets live here, never in tests.
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../hw/config/load.js';
@@ -15,6 +16,7 @@ import { SimError } from '../hw/engine/errors.js';
 import { DEFAULT_MAX_INSTRUCTIONS } from '../hw/launch-limits.js';
 import { assemble } from '../isa/asm.js';
 import { generateMatmul, matmulGmImage, type MatmulSpec } from '../ops-nn/matmul/index.js';
+import { runLaunch } from './lib/outputs.js';
 import { repoRoot } from './lib/repo-root.js';
 
 const spec = (m: number, k: number, n: number): MatmulSpec => ({ m, k, n, bias: true, quant: { scale: Math.fround(0.001), offset: 0 }, outType: 's8', relu: false });
@@ -119,6 +121,32 @@ function sweepBench(jobs: number): string {
   return `sweep examples/sweep-matmul.json --jobs ${jobs}: ${j.ran} points on ${j.threads} thread(s) in ${j.seconds.toFixed(1)} s, ${j.pointsPerSecond} points/s (process ${wall.toFixed(1)} s wall)`;
 }
 
+/**
+ * The trace writer's cost: the 24-block 2048^3 run with --out (trace.json, insns.csv and the rest,
+ * the report too) against the same run without, in seconds and in trace bytes written per second.
+ */
+function traceBench(cfg: HwConfig, s: MatmulSpec, blockDim: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aicore-bench-trace-'));
+  try {
+    const launch = () => {
+      const k = generateMatmul(s, cfg, { blockDim });
+      return { config: cfg, programs: k.programs, blockDim: k.blockDim, gm: k.gmBytes, mode: 'timing' as const };
+    };
+    const l = launch();
+    const plain = timeIt(() => void runLaunch(l, 'bench'), 2000).perSecond;
+    let bytes = 0;
+    const traced = timeIt(() => {
+      const r = runLaunch(l, 'bench', { dir });
+      bytes = ['trace.json', 'insns.csv'].reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+      sampleMemory();
+      void r;
+    }, 2000).perSecond;
+    return `trace writer, ${cfg.name} matmul ${s.m}x${s.k}x${s.n} on ${blockDim} blocks: ${(1 / plain).toFixed(2)} s untraced, ${(1 / traced).toFixed(2)} s with --out (${(bytes / 2 ** 20).toFixed(0)} MiB of trace.json + insns.csv, ${fmt(bytes * traced)}B/s written)`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const fmt = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`);
 
 function main(): void {
@@ -134,6 +162,7 @@ function main(): void {
   console.log(functionalBench(b910, spec(512, 1024, 512)));
   console.log(decodeBench(b910, spec(1024, 1024, 1024)));
   console.log(runawayBench(b910));
+  console.log(traceBench(b910, spec(2048, 2048, 2048), 24));
   console.log(`peak RSS: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
   console.log(networkBench());
   console.log(modelBench());

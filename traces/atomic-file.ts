@@ -20,6 +20,11 @@ export const CHUNK_CHARS = 64 * 1024;
  */
 export const MAX_OUTPUT_BYTES = 8 * 2 ** 30;
 
+/** An output that would pass its size limit: the run stops (exit status 1), the message says what to do. */
+export class OutputLimitError extends Error {
+  override readonly name = 'OutputLimitError';
+}
+
 type State = 'open' | 'committed' | 'aborted';
 
 let partials = 0;
@@ -136,7 +141,8 @@ export class AtomicFile {
     this.pending = 0;
     this.written += buf.length;
     if (this.written > this.maxBytes)
-      throw new Error(`${this.path} would pass ${this.maxBytes} bytes, the ${this.limitHint}`);
+      // the file's name, not its path: a staged output's path is the run's staging folder
+      throw new OutputLimitError(`${path.basename(this.finalPath)} would pass ${this.maxBytes} bytes, the ${this.limitHint}`);
     // writeSync may write less than asked (full disk, pipes): loop until the chunk is out.
     for (let off = 0; off < buf.length; ) off += fs.writeSync(this.fd, buf, off, buf.length - off);
   }

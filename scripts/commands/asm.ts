@@ -2,6 +2,7 @@
  * `aicore-sim asm FILE.s`: assembles a hand-written (or `run --emit-asm`) program and runs it,
  * timing-only by default. Launch defaults come from the file's `# aicore-sim:` directives.
  */
+import { traceOf } from './trace-flags.js';
 import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { CORE_KINDS } from '../../hw/config/types.js';
@@ -55,7 +56,7 @@ function runAsmCli(a: Args, io: CliIo): number {
     maxInstructions: a.maxInstructions,
     sanitize: a.sanitize ?? false,
     l2: a.l2,
-    trace: a.out === undefined ? undefined : { dir: a.out },
+    trace: traceOf(a.out, a),
   });
   const san = j.result.sanitizer;
   for (const n of j.notes) io.err(`aicore-sim: note: ${n}`);

@@ -8,6 +8,7 @@ import type { SanitizerReport } from '../../hw/sanitizer/sanitizer.js';
 import { UsageError } from '../lib/errors.js';
 import { foundAnything, SANITIZER_EXIT, sanitizerLines } from '../lib/sanitizer-report.js';
 import type { CliIo } from './context.js';
+import { TRACE_OPTIONS } from './trace-flags.js';
 
 /** A decimal or 0x hex integer with an optional minus sign, or NaN. */
 const parseInteger = (text: string): number => {
@@ -79,6 +80,7 @@ export const HW_OPTIONS = {
 export const OUTPUT_OPTIONS = {
   out: textOption('out', 'folder for trace.json, insns.csv, ops.csv, summary.csv, stats.csv'),
   json: { type: 'boolean', describe: 'print one JSON object instead of the text summary' },
+  ...TRACE_OPTIONS,
 } as const satisfies Record<string, Options>;
 
 /** The overrides of `--config FILE`, if given. */

@@ -4,6 +4,10 @@
  * its flags built from the row's parameter and tiling schemas (kernel-flags.ts), with the flags,
  * outputs, --json and exit statuses of `run matmul`.
  */
+import { traceOf } from './trace-flags.js';
+import type { TraceOptions } from '../lib/outputs.js';
+
+const traceField = (t: TraceOptions | undefined) => (t ? { trace: t } : {});
 import type { CommandModule, Options } from 'yargs';
 import { formatSummary } from '../../traces/index.js';
 import { kernelAssembly } from '../lib/asm-directives.js';
@@ -83,7 +87,7 @@ function jobOptions(name: string, row: RegressKernel, a: Args): KernelJobOptions
     ...(a['max-instructions'] !== undefined ? { maxInstructions: a['max-instructions'] as number } : {}),
     sanitize: a['sanitize'] === true,
     l2: a['l2'] as 'flushed' | 'warm',
-    ...(a['out'] !== undefined ? { trace: { dir: a['out'] as string } } : {}),
+    ...traceField(traceOf(a['out'] as string | undefined, { traceCores: a['trace-cores'] as string | undefined, traceWindow: a['trace-window'] as string | undefined, trace: a['trace'] as boolean | undefined, traceLimit: a['trace-limit'] as string | undefined })),
   };
 }
 

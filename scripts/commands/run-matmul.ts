@@ -4,6 +4,7 @@
  * Prints the op summary (or one JSON object), writes the trace and CSVs with --out and the
  * generated program with --emit-asm.
  */
+import { traceOf } from './trace-flags.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { formatSummary } from '../../traces/index.js';
 import { kernelAssembly } from '../lib/asm-directives.js';
@@ -110,7 +111,7 @@ function jobOptions(a: Args): MatmulJobOptions {
     maxInstructions: a.maxInstructions,
     sanitize: a.sanitize ?? false,
     l2: a.l2,
-    trace: a.out === undefined ? undefined : { dir: a.out },
+    trace: traceOf(a.out, a),
   };
 }
 

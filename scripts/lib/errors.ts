@@ -3,6 +3,7 @@
  * program, bad operator arguments, bad usage) become one line `aicore-sim: <message>`; anything else
  * is a bug and says how to get its stack.
  */
+import { OutputLimitError } from '../../traces/atomic-file.js';
 import { ConfigError } from '../../hw/config/derive.js';
 import { SimError } from '../../hw/engine/errors.js';
 import { IsaError } from '../../isa/validate.js';
@@ -22,7 +23,7 @@ export class UsageError extends Error {
 export const EXIT = { ok: 0, run: 1, usage: 2, sanitizer: SANITIZER_EXIT, input: 4, internal: 5 } as const;
 
 /** Error classes whose message is the whole story: no stack unless asked for. */
-const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, JobError, UsageError];
+const EXPECTED: readonly (abstract new (...args: never[]) => Error)[] = [ConfigError, SimError, IsaError, OpError, JobError, UsageError, OutputLimitError];
 
 /** Input the user gave (files and their contents, configs, programs, operator nodes) that cannot be used. */
 const INPUT_ERRORS: readonly (abstract new (...args: never[]) => Error)[] = [JobError, ConfigError, IsaError, OpError];
@@ -34,6 +35,7 @@ export const isExpected = (e: unknown): boolean => EXPECTED.some((cls) => e inst
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return EXIT.usage;
   if (e instanceof SimError) return foundAnything(e.sanitizer) ? EXIT.sanitizer : EXIT.run;
+  if (e instanceof OutputLimitError) return EXIT.run;
   if (INPUT_ERRORS.some((cls) => e instanceof cls)) return EXIT.input;
   return EXIT.internal;
 }

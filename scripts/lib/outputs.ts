@@ -5,6 +5,7 @@
  * and publishes the files into the folder only after the run succeeded. A failed run leaves the folder as it was:
  * an earlier run's complete set, or the user's files, stay untouched.
  */
+import type { TraceSelection } from '../../traces/selection.js';
 import type { L2Policy } from '../../ops-nn/launch-sequence.js';
 
 import * as fs from 'node:fs';
@@ -56,7 +57,14 @@ export interface KernelFacts {
 export interface TraceOptions {
   /** folder for the outputs; created if missing */
   readonly dir: string;
+  /** which instructions trace.json and insns.csv keep (default all; traces/selection.ts) */
+  readonly select?: TraceSelection;
+  /** size ceiling of trace.json and of insns.csv (default DEFAULT_TRACE_LIMIT_BYTES) */
+  readonly maxBytes?: number;
 }
+
+/** What the per-instruction files of a traced run keep. */
+export type TraceKeep = Pick<TraceOptions, 'select' | 'maxBytes'>;
 
 /** A finished run: the raw result, its op summary and the files written (when traced). */
 export interface LaunchRun {
@@ -98,13 +106,14 @@ export function prepareDir(dir: string, names: readonly string[] = RUN_FILES): S
 }
 
 /** Opens the streaming sinks (and the report's timeline); if one cannot be opened the ones already open are dropped. */
-function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string): { sink: FileSink; timeline: TimelineSink } {
+function openSinks(launch: Omit<Launch, 'sink'>, paths: Paths, label: string, keep: TraceKeep = {}): { sink: FileSink; timeline: TimelineSink } {
   const asm = asmForLaunch(launch.config, launch.programs);
   const timeline = new TimelineSink(asm);
   const opened: FileSink[] = [];
   try {
-    opened.push(new ChromeTraceSink(paths.trace, launch.config, { asm, label }));
-    opened.push(new InsnCsvSink(paths.insns, launch.config, { asm }));
+    const limits = { ...(keep.select ? { select: keep.select } : {}), ...(keep.maxBytes !== undefined ? { maxBytes: keep.maxBytes } : {}) };
+    opened.push(new ChromeTraceSink(paths.trace, launch.config, { asm, label, ...limits }));
+    opened.push(new InsnCsvSink(paths.insns, launch.config, { asm, ...limits }));
   } catch (e) {
     for (const s of opened) s.abort();
     throw new JobError(`cannot write outputs to ${path.dirname(paths.trace)}: ${(e as Error).message}`);
@@ -126,7 +135,7 @@ export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: T
   }
   const staged = prepareDir(trace.dir);
   try {
-    const { result, summary, timeline } = runTracedInto(staged, launch, label, undefined, usefulMacs);
+    const { result, summary, timeline } = runTracedInto(staged, launch, label, undefined, usefulMacs, trace);
     stageReport(staged, kernelReportData(launch.config, { label, summary, ...facts, timeline }));
     return { result, summary, files: staged.publish() };
   } finally {
@@ -138,9 +147,9 @@ export function runLaunch(launch: Omit<Launch, 'sink'>, label: string, trace?: T
  * Runs `launch` writing its five outputs (named with `prefix`: outputNames) into the staging folder
  * of `staged`; they are published with the rest of the staged set, or discarded with it.
  */
-export function runTracedInto(staged: StagedOutputs, launch: Omit<Launch, 'sink'>, label: string, prefix?: string, usefulMacs?: number): { result: SimResult; summary: OpSummary; timeline: Timeline } {
+export function runTracedInto(staged: StagedOutputs, launch: Omit<Launch, 'sink'>, label: string, prefix?: string, usefulMacs?: number, keep?: TraceKeep): { result: SimResult; summary: OpSummary; timeline: Timeline } {
   const paths = pathsIn(staged.staging, prefix);
-  const sinks = openSinks(launch, paths, label);
+  const sinks = openSinks(launch, paths, label, keep);
   const result = simulateTraced(launch, sinks.sink);
   const summary = summarise(result, label, usefulMacs);
   writeOpCsv(paths.ops, result);

@@ -99,7 +99,7 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
       if (i >= planned.length) throw new Error(`internal: the functional run of ${o.kernel} launches more kernels than its timing run (${planned.length})`);
       const launch = { config, programs: l.kernel.programs, blockDim: l.kernel.blockDim, gm, mode, ...limits };
       const label = `${o.kernel} ${l.kernel.name}`;
-      const r = simulateInSequence(sequence, launch, l.kernel.tensors, l.carries, staged ? (placed) => runTracedInto(staged, placed, label, prefixOf(planned, i), l.kernel.usefulMacs).result : undefined);
+      const r = simulateInSequence(sequence, launch, l.kernel.tensors, l.carries, staged ? (placed) => runTracedInto(staged, placed, label, prefixOf(planned, i), l.kernel.usefulMacs, o.trace).result : undefined);
       results.push(r);
       kernels.push(l.kernel);
       return r;
