@@ -53,10 +53,8 @@ export function formatSummary(s: OpSummary): string {
   const head = table(
     [
       ['total_cycles', grouped(s.cycles), 'aicore_time', `${s.aicoreTimeUs.toFixed(3)} us`],
-      ['cube_utilization', pct(s.cubeUtilization), 'achieved', `${s.achievedTops.toFixed(4)} TOPS (${grouped(s.macs)} MACs issued)`],
-      ...(s.chipCubeUtilization === null
-        ? []
-        : [['chip_cube_utilization', pct(s.chipCubeUtilization), 'useful', `${grouped(s.usefulMacs!)} MACs (cube_utilization: the launched cores, padding included; chip: useful MACs over every cube)`]]),
+      // a kernel without cube work is judged by its vector unit and its GM traffic, not by TOPS
+      ...(s.macs > 0 ? cubeLines(s) : vectorLines(s)),
       ['memory_bound', s.memoryBound === null ? 'n/a' : s.memoryBound.toFixed(3), '', '(mte2_ratio / max(mac_ratio, vec_ratio))'],
     ],
     'lrll',
@@ -76,6 +74,24 @@ export function formatSummary(s: OpSummary): string {
   const paths = Object.entries(s.bytes);
   const bytes = paths.length ? table(paths.map(([p, b]) => [p, grouped(b ?? 0)]), 'lr', '    ') : ['    none'];
   return [title, ...head, '', ...pipes, '', '  bytes moved', ...bytes, '', ...memoryLines(s), '', '  top stalls (cycles, summed over cores)', ...stallLines(s), ''].join('\n');
+}
+
+function cubeLines(s: OpSummary): string[][] {
+  return [
+    ['cube_utilization', pct(s.cubeUtilization), 'achieved', `${s.achievedTops.toFixed(4)} TOPS (${grouped(s.macs)} MACs issued)`],
+    ...(s.chipCubeUtilization === null
+      ? []
+      : [['chip_cube_utilization', pct(s.chipCubeUtilization), 'useful', `${grouped(s.usefulMacs!)} MACs (cube_utilization: the launched cores, padding included; chip: useful MACs over every cube)`]]),
+  ];
+}
+
+/** GM bytes the run moved (read and written, every GM path). */
+const gmBytesOf = (s: OpSummary): number => Object.entries(s.bytes).reduce((n, [p, b]) => n + (p.startsWith('GM_') || p.endsWith('_GM') ? (b ?? 0) : 0), 0);
+
+function vectorLines(s: OpSummary): string[][] {
+  const gm = gmBytesOf(s);
+  const gbPerS = s.aicoreTimeUs > 0 ? gm / (s.aicoreTimeUs * 1e3) : 0;
+  return [['vec_ratio', pct(s.pipes.V?.ratio ?? 0), 'GM traffic', `${gbPerS.toFixed(2)} GB/s (${grouped(gm)} bytes read and written over aicore_time; no cube work)`]];
 }
 
 /** GM bytes by level, per GM path and in all, and how the L2 started. */
