@@ -193,7 +193,6 @@ describe('exec --trace-dir', () => {
 
 describe('the text summary fits the kernel', () => {
   it('a kernel without cube work reports the vector unit and its GM traffic, not TOPS', async () => {
-    const { runCli } = await import('./support/cli.js');
     const vec = await runCli('run', 'quantize', '--elements', '65536', '--timing-only');
     expect(vec.code).toBe(0);
     expect(vec.stdout).toMatch(/vec_ratio +\d+\.\d %  GM traffic +\d+\.\d\d GB\/s \(\d[\d,]* bytes read and written over aicore_time; no cube work\)/);
