@@ -199,9 +199,15 @@ describe('Chrome trace of a DMA -> flag -> vector handoff on tiny', () => {
     expect(f).toHaveLength(1);
     expect(s[0]!.id).toBe(f[0]!.id);
     const [set] = x('set_flag');
-    expect(s[0]).toMatchObject({ pid: 0, tid: set!.tid, ts: (set!.args.endCycle as number) / clk });
+    // half a cycle inside the setter's slice, so the arrow binds to it and not to a slice starting as it ends
+    expect(s[0]).toMatchObject({ pid: 0, tid: set!.tid, ts: ((set!.args.endCycle as number) - 0.5) / clk });
+    expect(s[0]!.ts).toBeGreaterThan(set!.ts);
+    expect(s[0]!.ts).toBeLessThan(set!.ts + set!.dur!);
     expect(threadName(t, 0, s[0]!.tid)).toMatch(/^MTE2/);
-    expect(f[0]).toMatchObject({ pid: 0, tid: tidOf('V'), bp: 'e', ts: dma / clk });
+    expect(f[0]).toMatchObject({ pid: 0, tid: tidOf('V'), bp: 'e', ts: (dma - 0.5) / clk });
+    const [wait] = x('wait_flag');
+    expect(f[0]!.ts).toBeGreaterThan(wait!.ts);
+    expect(f[0]!.ts).toBeLessThan(wait!.ts + wait!.dur!);
     expect(threadName(t, 0, f[0]!.tid)).toBe('VECTOR');
     expect(f[0]!.ts).toBeGreaterThanOrEqual(s[0]!.ts);
   });
@@ -299,8 +305,8 @@ describe('tiny-sep: AIC and AIV cores', () => {
     const s = t.traceEvents.filter((e) => e.ph === 's');
     const f = t.traceEvents.filter((e) => e.ph === 'f');
     expect(s.map((e) => [e.pid, e.tid, e.ts])).toEqual([
-      [0, set!.tid, (set!.args.endCycle as number) / cfg.clockMHz],
-      [0, set!.tid, (set!.args.endCycle as number) / cfg.clockMHz],
+      [0, set!.tid, ((set!.args.endCycle as number) - 0.5) / cfg.clockMHz],
+      [0, set!.tid, ((set!.args.endCycle as number) - 0.5) / cfg.clockMHz],
     ]);
     expect(f.map((e) => [e.pid, threadName(t, e.pid, e.tid)]).sort()).toEqual([
       [1, 'MTE2'],

@@ -43,6 +43,14 @@ const NPIPES = PIPES.length;
 /** Thread id of a pipe's lane: lane 0 is the pipe's index in PIPES, extra lanes follow in steps. */
 const tidOf = (pipe: Pipe, lane: number) => PIPE_INDEX[pipe] + NPIPES * lane;
 const laneName = (pipe: Pipe, lane: number) => (lane === 0 ? PIPE_ROWS[pipe].name : `${PIPE_ROWS[pipe].name} (${lane + 1})`);
+/**
+ * Where an arrow meets its slice: half a cycle before the slice's end. Viewers bind an arrow's end to
+ * the slice that encloses its timestamp, and a slice's end is the next slice's start when they touch,
+ * so the end itself would bind the arrow to the wrong instruction; half a cycle inside is inside
+ * every slice of at least one cycle (a zero-cycle slice keeps its one timestamp).
+ */
+const insideEnd = (rec: InsnRecord): number => (rec.end > rec.start ? rec.end - 0.5 : rec.end);
+
 /** Extra lanes sort right under their pipe. */
 const laneSort = (pipe: Pipe, lane: number) => PIPE_ROWS[pipe].order * 100 + lane;
 
@@ -124,7 +132,7 @@ export class ChromeTraceSink implements FileSink {
     }
     const ts = rec.start / us;
     this.emit({ name: rec.op, cat: rec.pipe, ph: 'X', pid: rec.core, tid, ts, dur: (rec.end - rec.start) / us, args });
-    if (FLAG_SETTERS[rec.op]) this.flows.add(rec.id, rec.op, rec.core, rec.pc, { pid: rec.core, tid, ts: rec.end / us, name: rec.op });
+    if (FLAG_SETTERS[rec.op]) this.flows.add(rec.id, rec.op, rec.core, rec.pc, { pid: rec.core, tid, ts: insideEnd(rec) / us, name: rec.op });
     if (rec.flowFrom >= 0) {
       const from = this.flows.take(rec.flowFrom);
       // The arrow's id is the wait's record id: unique per arrow even when a cross_set releases several
@@ -132,7 +140,7 @@ export class ChromeTraceSink implements FileSink {
       // order and drop a finish that comes before its start.
       if (from) {
         this.emit({ name: from.name, cat: 'flag', ph: 's', id: rec.id, pid: from.pid, tid: from.tid, ts: from.ts });
-        this.emit({ name: from.name, cat: 'flag', ph: 'f', bp: 'e', id: rec.id, pid: rec.core, tid, ts: rec.end / us });
+        this.emit({ name: from.name, cat: 'flag', ph: 'f', bp: 'e', id: rec.id, pid: rec.core, tid, ts: insideEnd(rec) / us });
       }
     }
   }
