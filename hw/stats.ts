@@ -2,7 +2,7 @@
  * Statistics registry: every figure a run produces, with a dotted name, a unit and a description,
  * listed in a stable order (core by core, then chip totals). Reports and CSVs are written from it.
  */
-import { PIPES } from '../isa/types.js';
+import { PIPES, PIPE_NAMES, type Pipe } from '../isa/types.js';
 import { MNEMONICS } from '../isa/opcodes.js';
 import { PATHS, type HwConfig, type PathName } from './config/types.js';
 import { isGmPath } from './timing/cost.js';
@@ -128,7 +128,9 @@ export function statList(cores: readonly CoreSummary[], cycles: number, cfg: HwC
       if (why === 'none') continue;
       add(`${n}.scalar.stall.${why}`, c.scalarStall[why] ?? 0, 'cycles', `scalar unit stalled: ${why}`);
     }
-    for (const [pipe, p] of Object.entries(c.pipes)) {
+    // stat names use the profiler's pipe names (core0.pipe.CUBE.busyCycles), as every output does
+    for (const [short, p] of Object.entries(c.pipes)) {
+      const pipe = PIPE_NAMES[short as Pipe];
       add(`${n}.pipe.${pipe}.busyCycles`, p.busyCycles, 'cycles', 'union of [start, completion) of the pipe\'s instructions');
       add(`${n}.pipe.${pipe}.ratio`, p.ratio, 'ratio', 'busy cycles / total cycles');
       add(`${n}.pipe.${pipe}.insns`, p.insns, 'instructions', 'compute and copy instructions executed');

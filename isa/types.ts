@@ -10,6 +10,12 @@ export type { RoundMode } from './numeric/round-mode.js';
 export const PIPES = ['S', 'MTE1', 'MTE2', 'MTE3', 'M', 'V', 'FIX'] as const;
 export type Pipe = (typeof PIPES)[number];
 
+/**
+ * The vendor profiler's name of each pipe: what every output (traces, summaries, --json, stats)
+ * calls it. The short names above are the ISA's aliases, used in assembly and the program builder.
+ */
+export const PIPE_NAMES: Readonly<Record<Pipe, string>> = { S: 'SCALAR', MTE1: 'MTE1', MTE2: 'MTE2', MTE3: 'MTE3', M: 'CUBE', V: 'VECTOR', FIX: 'FIXP' };
+
 /** Address spaces. GM is shared by all cores; the rest exist per core, depending on its kind. */
 export const BUFFERS = ['GM', 'L1', 'L0A', 'L0B', 'L0C', 'UB', 'BT', 'FB'] as const;
 export type BufferName = (typeof BUFFERS)[number];

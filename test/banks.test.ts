@@ -21,7 +21,7 @@ function runVec(cfg: HwConfig, lines: readonly string[], mode: SimMode = 'timing
   const gm = 1 << 16;
   const r = simulate({ config: cfg, programs: { [kind]: assemble([...lines, 'end'].join('\n')) }, blockDim: 1, gm: mode === 'functional' ? new Uint8Array(gm) : gm, mode });
   const core = r.cores.find((c) => c.kind === kind)!;
-  return { cycles: r.cycles, bank: core.pipes.V!.stallBankCycles, stat: r.stats.find((s) => s.name === `core${core.core}.pipe.V.stall.bank`)?.value };
+  return { cycles: r.cycles, bank: core.pipes.V!.stallBankCycles, stat: r.stats.find((s) => s.name === `core${core.core}.pipe.VECTOR.stall.bank`)?.value };
 }
 
 /** vadd f16 of `repeats` contiguous repeats: dst, src0, src1 at the given UB byte addresses. */
@@ -78,7 +78,7 @@ describe('UB bank conflicts on ascend910b', () => {
     expect(stride16.cycles - spread.cycles).toBe(4 * 7 * penalty);
   });
 
-  it('shows the extra cycles as the stall reason <core>.pipe.V.stall.bank', () => {
+  it('shows the extra cycles as the stall reason <core>.pipe.VECTOR.stall.bank', () => {
     const r = runVec(cfg, [vadd(0, KB64 + 256, 2 * KB64 + 256, 5)]);
     expect(r.stat).toBe(5 * penalty);
   });

@@ -72,7 +72,7 @@ function expectRunJson(j: RunJson): void {
   expect(Number.isSafeInteger(j.cycles) && j.cycles > 0).toBe(true);
   expect(j.cubeUtilization).toBeGreaterThanOrEqual(0);
   expect(j.cubeUtilization).toBeLessThanOrEqual(1);
-  expect(Object.keys(j.pipes)).toContain('M');
+  expect(Object.keys(j.pipes)).toContain('CUBE');
   for (const p of Object.values(j.pipes)) {
     expect(Number.isSafeInteger(p.busyCycles)).toBe(true);
     expect(p.ratio).toBeGreaterThanOrEqual(0);

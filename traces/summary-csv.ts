@@ -11,7 +11,7 @@ import { writeCsv } from './csv-writer.js';
 import { round } from './format.js';
 import { col, type Column, type Schema } from './schema.js';
 import type { OpSummary, PipeStalls, Usage } from './summary.js';
-import { VENDOR_UNITS, VENDOR_UNIT_NAMES } from './vocabulary.js';
+import { profilerName, VENDOR_UNITS, VENDOR_UNIT_NAMES } from './vocabulary.js';
 
 /** One summary row: a core, or the chip total. */
 export interface SummaryRow {
@@ -61,7 +61,7 @@ const STALL_REASONS: Readonly<Record<keyof PipeStalls, string>> = {
 };
 const pipeStallColumns = PIPES.filter((p): p is Exclude<Pipe, 'S'> => p !== 'S').flatMap((p) =>
   (Object.keys(STALL_REASONS) as (keyof PipeStalls)[]).map((w) =>
-    col<SummaryRow>(`${p}_stall_${w}`, 'cycles', `${p} ${STALL_REASONS[w]} (total row: summed over cores)`, (r) => r.usage.stalls.pipes[p]?.[w] ?? null),
+    col<SummaryRow>(`${profilerName(p)}_stall_${w}`, 'cycles', `${profilerName(p)} ${STALL_REASONS[w]} (total row: summed over cores)`, (r) => r.usage.stalls.pipes[p]?.[w] ?? null),
   ),
 );
 

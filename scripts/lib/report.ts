@@ -3,6 +3,7 @@
  * for tilings, notes and written files.
  */
 import type { OpSummary } from '../../traces/index.js';
+import { byProfilerName } from '../../traces/vocabulary.js';
 
 /** The chip-level figures of a summary as plain JSON data (per-pipe busy cycles and ratios included). */
 export function summaryJson(s: OpSummary) {
@@ -13,7 +14,8 @@ export function summaryJson(s: OpSummary) {
     cores: s.cores,
     cubeUtilization: s.cubeUtilization,
     chipCubeUtilization: s.chipCubeUtilization,
-    pipes: s.pipes,
+    // the profiler's pipe names (SCALAR, CUBE, VECTOR, ...), as in the trace and the text summary
+    pipes: byProfilerName(s.pipes),
     ratios: s.ratios,
     bytes: s.bytes,
     memory: s.memory,
@@ -24,7 +26,7 @@ export function summaryJson(s: OpSummary) {
     usefulMacs: s.usefulMacs,
     achievedTops: s.achievedTops,
     memoryBound: s.memoryBound,
-    stalls: s.stalls,
+    stalls: { scalar: s.stalls.scalar, pipes: byProfilerName(s.stalls.pipes) },
   };
 }
 

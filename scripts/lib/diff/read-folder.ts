@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { readInputText } from '../../../hw/input-file.js';
 import { PIPES } from '../../../isa/types.js';
-import { VENDOR_UNITS, VENDOR_UNIT_NAMES } from '../../../traces/vocabulary.js';
+import { VENDOR_UNITS, VENDOR_UNIT_NAMES, profilerName } from '../../../traces/vocabulary.js';
 import { JobError } from '../job-error.js';
 import { OUTPUT_FILES } from '../outputs.js';
 import { addFigures, type Figure, type Profile, type SectionId } from './profile.js';
@@ -88,7 +88,8 @@ function meanPipes(launches: readonly Record<string, number[]>[]): Record<string
   for (const p of PIPES) {
     const cells = launches.flatMap((l) => l[p] ?? []);
     const mean = cells.length ? Math.round(cells.reduce((a, b) => a + b, 0) / cells.length) : 0;
-    if (mean !== 0) out[p] = mean;
+    // keyed by the profiler's names, as the --json of the same run is
+    if (mean !== 0) out[profilerName(p)] = mean;
   }
   return out;
 }

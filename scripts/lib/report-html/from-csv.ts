@@ -19,7 +19,7 @@ import { PIPES, type Pipe } from '../../../isa/types.js';
 import type { Mnemonic } from '../../../isa/opcodes.js';
 import type { CoreUsage, MemoryUse, OpSummary, PipeStalls, PipeUse, Usage } from '../../../traces/summary.js';
 import { TimelineSink, type Timeline } from '../../../traces/timeline.js';
-import { VENDOR_UNITS, VENDOR_UNIT_NAMES, type RatioName } from '../../../traces/vocabulary.js';
+import { VENDOR_UNITS, VENDOR_UNIT_NAMES, type RatioName, profilerName } from '../../../traces/vocabulary.js';
 import { JobError } from '../job-error.js';
 import { kernelReportData, type ReportData } from './data.js';
 
@@ -67,7 +67,10 @@ function usageOf(r: Row, memory: MemoryUse): Usage {
   for (const u of VENDOR_UNIT_NAMES) if (r[`${u}_cycles`]) pipes[VENDOR_UNITS[u]] = { busyCycles: num(r[`${u}_cycles`]), ratio: num(r[`${u}_ratio`]) };
   const ratios = Object.fromEntries(VENDOR_UNIT_NAMES.map((u) => [`${u}_ratio`, num(r[`${u}_ratio`])])) as Record<RatioName, number>;
   const stallPipes: Partial<Record<Pipe, PipeStalls>> = {};
-  for (const p of PIPES) if (r[`${p}_stall_flag`]) stallPipes[p] = Object.fromEntries(STALL_KEYS.map((k) => [k, num(r[`${p}_stall_${k}`])])) as unknown as PipeStalls;
+  for (const p of PIPES) {
+    const name = profilerName(p);
+    if (r[`${name}_stall_flag`]) stallPipes[p] = Object.fromEntries(STALL_KEYS.map((k) => [k, num(r[`${name}_stall_${k}`])])) as unknown as PipeStalls;
+  }
   const bytes = Object.fromEntries(PATHS.filter((p) => num(r[`${p}_bytes`]) > 0).map((p) => [p, num(r[`${p}_bytes`])]));
   return {
     cycles: num(r.total_cycles),
