@@ -116,6 +116,17 @@ describe('regress', () => {
     expect(r.stderr).toEqual(['aicore-sim: the baseline does not match the manifest: requant has no baseline (run with --update to rewrite the baseline)']);
   });
 
+  it('reads a baseline in the older format (pipes by the ISA names S, M, V, FIX) as the same figures', async () => {
+    const current = fs.readFileSync(baseline, 'utf8');
+    expect(current).toContain('"format": "aicore-sim-cycles/2"');
+    const short: Record<string, string> = { SCALAR: 'S', CUBE: 'M', VECTOR: 'V', FIXP: 'FIX' };
+    const old = current.replace('aicore-sim-cycles/2', 'aicore-sim-cycles/1').replace(/"(SCALAR|CUBE|VECTOR|FIXP)":/g, (_m, n: string) => `"${short[n]}":`);
+    expect(old).not.toBe(current);
+    const r = await cli('regress', '--manifest', manifest, '--baseline', writeJson(old));
+    expect([r.code, r.stderr]).toEqual([0, []]);
+    expect(r.stdout).toContain('4 entries, tolerance 0%: 4 same');
+  });
+
   it('--update-missing records only the new entry, keeps the recorded ones byte for byte, and then has nothing to do', async () => {
     // a baseline recorded under half the GM bandwidth: re-recording an old entry would change it
     const slowBaseline = freshPath();

@@ -5,6 +5,7 @@
  * than the baseline by more than the tolerance (or the baseline and the manifest disagree on which
  * entries exist). `--update` writes the run as the new baseline instead.
  */
+import { namedPipes } from '../lib/regress/baseline.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
 import { UsageError } from '../lib/errors.js';
 import { failureLine, formatMeasurements, formatReport } from '../lib/regress/format.js';
@@ -54,7 +55,8 @@ function jsonReport(r: RegressOutcome, a: Args) {
     ok: r.wrote || r.added !== undefined || (r.comparison?.ok ?? false),
     identical: r.comparison?.identical ?? null,
     rows: r.comparison?.rows ?? null,
-    entries: r.measurements,
+    // pipes by the profiler's names, as in the baseline file and every other output
+    entries: r.measurements.map((m) => ({ ...m, pipes: namedPipes(m.pipes) })),
   };
 }
 

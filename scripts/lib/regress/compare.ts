@@ -1,11 +1,11 @@
 /**
  * Comparing a run with its baseline, entry by entry: cycles before and after, the relative change,
- * and every pipe whose busy cycles moved (the first hint of why: MTE2 means GM loads, M the cube,
+ * and every pipe whose busy cycles moved (the first hint of why: MTE2 means GM loads, CUBE the cube,
  * V the vector unit, FIX the fixpipe...). An entry regresses when its cycles grew by more than the
  * tolerance; pipe changes alone explain, they do not fail. `identical` is the golden table's
  * stricter test: nothing changed at all.
  */
-import { PIPES, type Pipe } from '../../../isa/types.js';
+import { PIPE_NAMES, PIPES, type Pipe } from '../../../isa/types.js';
 import type { Baseline } from './baseline.js';
 import type { Measurement, PipeCycles } from './measure.js';
 
@@ -52,7 +52,7 @@ export interface Comparison {
 export const percent = (before: number, after: number): number => (before === 0 ? (after === 0 ? 0 : Infinity) : ((after - before) / before) * 100);
 
 function pipeChanges(a: PipeCycles, b: PipeCycles): Change[] {
-  return PIPES.filter((p: Pipe) => (a[p] ?? 0) !== (b[p] ?? 0)).map((p) => ({ what: p, before: a[p] ?? 0, after: b[p] ?? 0 }));
+  return PIPES.filter((p: Pipe) => (a[p] ?? 0) !== (b[p] ?? 0)).map((p) => ({ what: PIPE_NAMES[p], before: a[p] ?? 0, after: b[p] ?? 0 }));
 }
 
 /** Per-kernel changes, matched by launch position (only told apart when there is more than one). */
