@@ -27,18 +27,18 @@ const r6 = (x: number) => round(x, 6);
 const unitColumns = VENDOR_UNIT_NAMES.flatMap((u): Column<SummaryRow>[] => {
   const pipe = VENDOR_UNITS[u];
   const use = (r: SummaryRow) => r.usage.pipes[pipe];
-  const what = pipe === 'S' ? 'scalar unit (scalarInsns * aluCycles + issued * issueCycles)' : `${pipe} pipe (union of its instructions' [start, completion))`;
+  const what = pipe === 'S' ? 'scalar unit (scalarInsns * aluCycles + issued * issueCycles)' : `${profilerName(pipe)} pipe (union of its instructions' [start, completion))`;
   return [
     col(`${u}_cycles`, 'cycles', `busy cycles of the ${what}; total row: mean over cores that have it`, (r) => use(r)?.busyCycles ?? null),
-    col(`${u}_time(us)`, 'us', `${u}_cycles at the preset clock`, (r) => {
+    col(`${u}_time(us)`, 'us', `${u}_cycles at the preset clock (total row: mean, as ${u}_cycles)`, (r) => {
       const b = use(r)?.busyCycles;
       return b === undefined ? null : r6(b / r.clockMHz);
     }),
-    col(`${u}_ratio`, 'ratio', `${u}_cycles / total cycles of the run`, (r) => (use(r) ? r6(r.usage.ratios[`${u}_ratio`]) : null)),
+    col(`${u}_ratio`, 'ratio', `${u}_cycles / total cycles of the run (total row: the mean ${u}_cycles over the run's cycles)`, (r) => (use(r) ? r6(r.usage.ratios[`${u}_ratio`]) : null)),
   ];
 });
 
-const pathColumns = PATHS.map((p) => col<SummaryRow>(`${p}_bytes`, 'bytes', `bytes moved on ${p}`, (r) => r.usage.bytes[p] ?? 0));
+const pathColumns = PATHS.map((p) => col<SummaryRow>(`${p}_bytes`, 'bytes', `bytes moved on ${p} (total row: summed over cores)`, (r) => r.usage.bytes[p] ?? 0));
 
 const LEVEL_COLUMNS: Readonly<Record<keyof LevelBytes, string>> = {
   l2Hit: 'GM bytes served by the L2',
@@ -46,7 +46,7 @@ const LEVEL_COLUMNS: Readonly<Record<keyof LevelBytes, string>> = {
   hbmRead: 'bytes read from HBM (whole-line fills, bypassed reads)',
   hbmWrite: 'bytes written to HBM (write-backs of dirty lines, bypassed writes)',
 };
-const levelColumns = LEVELS.map((k) => col<SummaryRow>(`gm_${k}_bytes`, 'bytes', `${LEVEL_COLUMNS[k]}, all GM paths`, (r) => r.usage.memory[k]));
+const levelColumns = LEVELS.map((k) => col<SummaryRow>(`gm_${k}_bytes`, 'bytes', `${LEVEL_COLUMNS[k]}, all GM paths (total row: summed over cores)`, (r) => r.usage.memory[k]));
 
 const scalarStallColumns = SCALAR_BLOCK.filter((w) => w !== 'none').map((w) =>
   col<SummaryRow>(`scalar_stall_${w}`, 'cycles', `scalar unit stalled: ${w} (total row: summed over cores)`, (r) => r.usage.stalls.scalar[w] ?? 0),
@@ -67,16 +67,16 @@ const pipeStallColumns = PIPES.filter((p): p is Exclude<Pipe, 'S'> => p !== 'S')
 
 /** Columns of the summary CSV. */
 export const SUMMARY_COLUMNS: Schema<SummaryRow> = [
-  col('core', '', 'core id, or "total" for the chip', (r) => r.core),
-  col('kind', '', 'core kind: coupled, aic or aiv', (r) => r.kind),
-  col('block', '', 'block index of the core', (r) => r.block),
+  col('core', '', 'core id, or "total" for the chip (total row: total)', (r) => r.core),
+  col('kind', '', 'core kind: coupled, aic or aiv (total row: empty)', (r) => r.kind),
+  col('block', '', 'block index of the core (total row: empty)', (r) => r.block),
   col('total_cycles', 'cycles', 'total row: cycles of the run; core rows: the cycle the core finished', (r) => r.usage.cycles),
-  col('aicore_time(us)', 'us', 'total_cycles at the preset clock', (r) => r6(r.usage.aicoreTimeUs)),
+  col('aicore_time(us)', 'us', 'total_cycles at the preset clock (total row: of the run)', (r) => r6(r.usage.aicoreTimeUs)),
   ...unitColumns,
-  col('cube_utilization(%)', '%', 'cube ideal cycles / (total cycles * cores with a cube), in percent', (r) =>
+  col('cube_utilization(%)', '%', 'cube ideal cycles / (total cycles * cores with a cube), in percent (total row: over every launched core with a cube)', (r) =>
     r.core === 'total' || r.usage.pipes.M ? round(100 * r.usage.cubeUtilization, 4) : null,
   ),
-  col('macs', 'MACs', 'multiply-accumulates issued to the cube', (r) => r.usage.macs),
+  col('macs', 'MACs', 'multiply-accumulates issued to the cube (total row: summed over cores)', (r) => r.usage.macs),
   col('useful_macs', 'MACs', "total row: the operator's real MACs (padding and zero-point pieces excluded), when the kernel gives them", (r) =>
     'usefulMacs' in r.usage ? (r.usage as OpSummary).usefulMacs : null,
   ),
@@ -84,8 +84,8 @@ export const SUMMARY_COLUMNS: Schema<SummaryRow> = [
     const u = 'chipCubeUtilization' in r.usage ? (r.usage as OpSummary).chipCubeUtilization : null;
     return u === null ? null : round(100 * u, 4);
   }),
-  col('achieved_tops', 'TOPS', '2 * macs / run time, 1e12 ops per second', (r) => r6(r.usage.achievedTops)),
-  col('memory_bound', 'ratio', 'mte2_ratio / max(mac_ratio, vec_ratio); empty when both are 0', (r) =>
+  col('achieved_tops', 'TOPS', '2 * macs / run time, 1e12 ops per second (total row: all cores over the run time)', (r) => r6(r.usage.achievedTops)),
+  col('memory_bound', 'ratio', 'mte2_ratio / max(mac_ratio, vec_ratio); empty when both are 0 (total row: from the total row\'s ratios)', (r) =>
     r.usage.memoryBound === null ? null : r6(r.usage.memoryBound),
   ),
   ...pathColumns,
