@@ -14,6 +14,7 @@ import { defineKernel, encode, firstMismatch, int, KERNELS, timeLaunches, vector
 import { generateRequant, requantReference } from '../ops-nn/quant/index.js';
 import { runKernel } from '../scripts/lib/run-kernel.js';
 import { OUTPUT_FILES } from '../scripts/lib/outputs.js';
+import { REPORT_FILES } from '../scripts/lib/report-html/data.js';
 import { runCli } from './support/cli.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-run-kernel-'));
@@ -65,14 +66,14 @@ describe('run <kernel>: every table kernel', () => {
 });
 
 describe('run <kernel> on the command line', () => {
-  it('writes the five files and prints the JSON of run matmul', async () => {
+  it('writes the five files and the report, and prints the JSON of run matmul', async () => {
     const out = path.join(root, 'add');
     const r = await runCli('run', 'add', '--elements', '5000', '--preset', 'tiny', '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(j).toMatchObject({ command: 'run add', kernel: 'add', preset: 'tiny', mode: 'functional', verified: true, mismatch: null, params: { elements: 5000, type: 's8', zeroPoint: 0 } });
     for (const k of ['cycles', 'pipes', 'memory', 'stalls', 'tiling', 'notes']) expect(j).toHaveProperty(k);
-    expect(fs.readdirSync(out).sort()).toEqual(Object.values(OUTPUT_FILES).sort());
+    expect(fs.readdirSync(out).sort()).toEqual([...Object.values(OUTPUT_FILES), ...Object.values(REPORT_FILES)].sort());
     const timing = await runCli('run', 'add', '--elements', '5000', '--preset', 'tiny', '--timing-only', '--json');
     expect(JSON.parse(timing.stdout)).toMatchObject({ cycles: j['cycles'], verified: null, mode: 'timing' });
     const text = await runCli('run', 'add', '--elements', '5000', '--preset', 'tiny');
@@ -87,7 +88,7 @@ describe('run <kernel> on the command line', () => {
     const j = JSON.parse(r.stdout) as { launches: { name: string; cycles: number }[]; cycles: number };
     expect(j.launches.map((l) => l.name)).toEqual(['matmul', 'requant']);
     expect(j.launches.reduce((s, l) => s + l.cycles, 0)).toBe(j.cycles);
-    expect(fs.readdirSync(out).sort()).toEqual(['1-matmul', '2-requant'].flatMap((p) => Object.values(OUTPUT_FILES).map((f) => `${p}.${f}`)).sort());
+    expect(fs.readdirSync(out).sort()).toEqual([...['1-matmul', '2-requant'].flatMap((p) => Object.values(OUTPUT_FILES).map((f) => `${p}.${f}`)), ...Object.values(REPORT_FILES)].sort());
     // the folder reads as the sequence the JSON reports: diff finds nothing
     fs.writeFileSync(path.join(root, 'gm.json'), r.stdout);
     expect((await runCli('diff', out, path.join(root, 'gm.json'))).code).toBe(0);

@@ -6,6 +6,9 @@
  * (a `gm` epilogue's requant, a K split, a uint8 shift) runs them as one sequence, each launch on the
  * L2 the previous one left; --out then writes a set of files per launch, `<n>-<kernel>.trace.json`...
  */
+import { kernelReportData, REPORT_FILES } from './report-html/data.js';
+import { stageReport } from './report-html/write.js';
+import type { Timeline } from '../../traces/timeline.js';
 import { loadConfig } from '../../hw/config/load.js';
 import type { HwConfig } from '../../hw/config/types.js';
 import type { Launch, SimMode, SimResult } from '../../hw/simulate.js';
@@ -86,7 +89,8 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
   const functional = mode === 'functional' ? validated(() => row.bindFunctional(o.params, o.tiling ?? {})) : undefined;
   if (mode === 'functional' && !functional) throw new JobError(`${o.kernel} has no functional reference in the table: add --timing-only`);
   const limits: Partial<Launch> = { ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
-  const staged = o.trace ? prepareDir(o.trace.dir, planned.flatMap((_, i) => Object.values(outputNames(prefixOf(planned, i))))) : undefined;
+  const staged = o.trace ? prepareDir(o.trace.dir, [...planned.flatMap((_, i) => Object.values(outputNames(prefixOf(planned, i)))), ...Object.values(REPORT_FILES)]) : undefined;
+  const timelines: Timeline[] = [];
   try {
     // warm: the same launches once first, timing-only (only the L2 they leave is kept)
     const warm = o.l2 === 'warm' ? new LaunchSequence('warm') : undefined;
@@ -94,12 +98,16 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
     const sequence = new LaunchSequence('warm', warm?.lastL2);
     const results: SimResult[] = [];
     const kernels: Kernel[] = [];
+    const traced = (t: { result: SimResult; timeline: Timeline }): SimResult => {
+      timelines.push(t.timeline);
+      return t.result;
+    };
     const runOne = (l: KernelLaunch | PlannedLaunch, gm: Uint8Array | number): SimResult => {
       const i = results.length;
       if (i >= planned.length) throw new Error(`internal: the functional run of ${o.kernel} launches more kernels than its timing run (${planned.length})`);
       const launch = { config, programs: l.kernel.programs, blockDim: l.kernel.blockDim, gm, mode, ...limits };
       const label = `${o.kernel} ${l.kernel.name}`;
-      const r = simulateInSequence(sequence, launch, l.kernel.tensors, l.carries, staged ? (placed) => runTracedInto(staged, placed, label, prefixOf(planned, i), l.kernel.usefulMacs, o.trace).result : undefined);
+      const r = simulateInSequence(sequence, launch, l.kernel.tensors, l.carries, staged ? (placed) => traced(runTracedInto(staged, placed, label, prefixOf(planned, i), l.kernel.usefulMacs, o.trace)) : undefined);
       results.push(r);
       kernels.push(l.kernel);
       return r;
@@ -109,6 +117,13 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
     else for (const l of planned) runOne(l, l.kernel.gmBytes);
     const result = sequenceResult(results);
     const useful = kernels.some((k) => k.usefulMacs !== undefined) ? kernels.reduce((s, k) => s + (k.usefulMacs ?? 0), 0) : undefined;
+    const summary = summarise(result, o.kernel, useful);
+    if (staged) {
+      // the report draws one timeline: the launch that took longest (every launch's files are beside it)
+      const longest = results.reduce((b, r, i) => (r.cycles > results[b]!.cycles ? i : b), 0);
+      const notes = [...kernels.flatMap((k) => k.notes), ...(kernels.length > 1 ? [`${kernels.length} launches; the timeline is launch ${longest + 1} (${kernels[longest]!.name}), the longest`] : [])];
+      stageReport(staged, kernelReportData(config, { label: o.kernel, summary, notes, tiling: (kernels[longest]!.tiling as Readonly<Record<string, unknown>> | undefined) ?? null, timeline: timelines[longest]! }));
+    }
     const files = staged?.publish();
     return {
       config,
@@ -117,7 +132,7 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
       kernels,
       launches: kernels.map((k, i) => ({ name: k.name, blockDim: k.blockDim, cycles: results[i]!.cycles, tiling: k.tiling, notes: k.notes })),
       result,
-      summary: summarise(result, o.kernel, useful),
+      summary,
       ...(functional ? { verified: mismatch === undefined } : {}),
       ...(mismatch ? { mismatch } : {}),
       ...(files ? { files } : {}),
