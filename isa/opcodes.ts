@@ -191,15 +191,15 @@ const vecReduce = <const T extends VecClass>(doc: string, timing: T, dtypes: rea
 
 /**
  * The DataCopyParams of an enhanced L0C -> UB copy in BLOCK_MODE_MATRIX (ADK, enhanced DataCopy):
- * bursts of whole fractals, L0C gaps in 1 KB fractals, UB gaps in 32 B blocks.
+ * bursts of whole fractals, L0C gaps in 1 KiB fractals, UB gaps in 32 B blocks.
  */
 const l0cUbConvertShape = <const S extends string>(srcType: S) =>
   [
     op('dst', 'mem', 'UB destination: f16 Nz fractals of 512 B', { bufs: UB_ONLY }),
-    op('src', 'mem', `L0C source: ${srcType} Nz fractals of 1 KB`, { bufs: ['L0C'] }),
+    op('src', 'mem', `L0C source: ${srcType} Nz fractals of 1 KiB`, { bufs: ['L0C'] }),
     op('blockCount', 'imm', 'number of bursts', { range: [1, 4095] }),
     op('blockLen', 'imm', 'fractals per burst', { range: [1, 65535] }),
-    op('srcGap', 'imm', 'gap between source bursts, in 1 KB fractals', { range: [0, 65535] }),
+    op('srcGap', 'imm', 'gap between source bursts, in 1 KiB fractals', { range: [0, 65535] }),
     op('dstGap', 'imm', 'gap between destination bursts, in 32 B blocks', { range: [0, 65535] }),
   ] as const;
 const L0C_UB_DEQ_SHAPE = l0cUbConvertShape('s32');
@@ -400,7 +400,7 @@ export const OPCODES = {
       op('dst', 'mem', 'UB destination', { bufs: UB_ONLY }),
       op('src', 'mem', 'L0C source', { bufs: ['L0C'] }),
       op('blockCount', 'imm', 'number of bursts', { range: [1, 4095] }),
-      op('blockLen', 'imm', 'fractals (16x16 elements of 4 B = 1 KB) per burst', { range: [1, 65535] }),
+      op('blockLen', 'imm', 'fractals (16x16 elements of 4 B = 1 KiB) per burst', { range: [1, 65535] }),
       op('srcGap', 'imm', 'gap between source bursts, in fractals', { range: [0, 65535] }),
       op('dstGap', 'imm', 'gap between destination bursts, in fractals', { range: [0, 65535] }),
     ],

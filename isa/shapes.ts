@@ -175,7 +175,7 @@ export const SHAPES: FamilyTable<[k0Bytes: number], InsnShape> = {
     bytes: i.blockCount * i.blockLen * FRACTAL_C, // whole Nz fractals
     operands: [bursts(i.blockCount, i.blockLen * FRACTAL_C, i.dstGap * FRACTAL_C), bursts(i.blockCount, i.blockLen * FRACTAL_C, i.srcGap * FRACTAL_C)],
   }),
-  // whole fractals: 1 KB of s32 read per fractal, 512 B of f16 written; the path's rate counts the
+  // whole fractals: 1 KiB of s32 read per fractal, 512 B of f16 written; the path's rate counts the
   // L0C bytes read (the conversion is on the path: the same tile takes as long as an s32 copy)
   'l0c-ub-deq': (i) => deqCopyShape(i, 0),
   'l0c-ub-vdeq': (i) => deqCopyShape(i, i.blockCount * DEQ_VECTOR_BYTES),

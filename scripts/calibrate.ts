@@ -6,7 +6,7 @@
  *   npm run build && node dist/scripts/calibrate.js [measured-dir] [--lsq] [--all-vector]
  *
  * Fits minimise the MAXIMUM relative error (--lsq: the sum of squared relative errors) over the
- * points with bytes >= 1 KB for transfers, and over all points for mmad and vector ops.
+ * points with bytes >= 1 KiB for transfers, and over all points for mmad and vector ops.
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -49,7 +49,7 @@ try {
     const page = shot.at ? startingAt(pages[shot.run]!, shot.at) : pages[shot.run]!;
     const r = runChromium(page, [`--screenshot=${png}`, '--window-size=1400,900']);
     if (r.status !== 0 || !fs.existsSync(png)) throw new Error(`chromium could not photograph ${page}`);
-    console.log(`${png}: ${Math.round(fs.statSync(png).size / 1024)} KB`);
+    console.log(`${png}: ${Math.round(fs.statSync(png).size / 1024)} KiB`);
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });

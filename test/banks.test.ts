@@ -29,8 +29,8 @@ const vadd = (dst: number, src0: number, src1: number, repeats: number) => `vadd
 const vadds = (dst: number, src: number, repeats: number) => `vadds f16, UB[${dst}], UB[${src}], 1, ${repeats}, 1, 1, 8, 8`;
 
 // ascend910b UB map (docs/timing-model.md 1.7): 32 B row n is in group n mod 16, and the bank of the
-// group is the 64 KB block. So 256 B on = groups 8..15 from 0; 512 B on = the same groups and bank;
-// 64 KB on = the same groups, the next bank.
+// group is the 64 KiB block. So 256 B on = groups 8..15 from 0; 512 B on = the same groups and bank;
+// 64 KiB on = the same groups, the next bank.
 describe('UB bank conflicts on ascend910b', () => {
   const penalty = 3; // not the preset's 1, so a test that ignored the configured penalty would fail
   const cfg = loadConfig('ascend910b', { banks: { ub: { conflictCycles: penalty } } });

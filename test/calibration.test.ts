@@ -112,14 +112,14 @@ describe('extensions', () => {
     expect(f.maxAbsRelErr).toBe(0);
   });
 
-  it('fitSplitThroughput finds a bandwidth change at 16 KB', () => {
+  it('fitSplitThroughput finds a bandwidth change at 16 KiB', () => {
     const m = (x: number): number => (x <= 16384 ? 150 + Math.ceil(x / 800) : 300 + Math.ceil(x / 200));
     const xs = [1024, 2048, 4096, 8192, 12288, 16384, 20480, 24576, 32768, 65536, 131072];
     const f = fitSplitThroughput(synth(m, xs));
     expect(f.threshold).toBe(16384);
     expect(f.maxAbsRelErr).toBe(0);
     expect(f.above).toEqual({ fixed: 300, throughput: 200 });
-    // below 16 KB ceil(x / 800) only takes the values 2..21, which 795 B/cycle reproduces exactly too
+    // below 16 KiB ceil(x / 800) only takes the values 2..21, which 795 B/cycle reproduces exactly too
     expect(f.below.fixed).toBe(150);
     expect(Math.abs(f.below.throughput / 800 - 1)).toBeLessThan(0.01);
   });

@@ -186,7 +186,7 @@ function checkMmad(core: FakeCore, cfg: HwConfig, s: MmadShape, addr: { c: numbe
   }
 }
 
-/** A random shape that fits 8 KB L0A/L0B (16 fractals) and 16 KB L0C (16 fractals). */
+/** A random shape that fits 8 KiB L0A/L0B (16 fractals) and 16 KiB L0C (16 fractals). */
 function randomShape(r: Rnd, aType: Dtype, bType: Dtype, inits: readonly InitMode[]): MmadShape {
   const k0 = 32 / DTYPE_BYTES[aType];
   for (;;) {

@@ -85,7 +85,7 @@ function modelLoad2d(bufs: Bufs, dstBuf: BufferName, dst: number, src: number, r
   }
 }
 
-/** L0C -> UB: blockCount bursts of blockLen 1 KB fractals, gaps in fractals on both sides. */
+/** L0C -> UB: blockCount bursts of blockLen 1 KiB fractals, gaps in fractals on both sides. */
 function modelL0cUb(bufs: Bufs, dst: number, src: number, s: CopyShape): void {
   const ub = bufs.get('UB')!;
   const l0c = bufs.get('L0C')!;
@@ -376,7 +376,7 @@ describe('load2d', () => {
     lines.push('copy_l0c_ub UB[0], L0C[0], 2, 2, 0, 1', 'copy_ub_gm GM[32768], UB[0], 1, 6144, 0, 0');
     const res = runFunctional(tiny, { coupled: lines.join('\nbarrier_all\n') + '\nend\n' }, gm);
     const out = new DataView(res.gm!.buffer, OUT);
-    // L0C fractal f (= nb*M1 + mb) lands in UB at burst f/2 (3 KB apart), position f%2 inside it
+    // L0C fractal f (= nb*M1 + mb) lands in UB at burst f/2 (3 KiB apart), position f%2 inside it
     for (let i = 0; i < 32; i++)
       for (let j = 0; j < 32; j++) {
         const c = nzOffset(i, j, 2);

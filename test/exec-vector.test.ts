@@ -1,7 +1,7 @@
 /**
  * Vector-unit semantics (hw/exec/vector.ts) against an independent plain model: every opcode of
  * every vector family runs on random dtypes, strides, masks and repeat counts over a random UB,
- * and all 64 KB of UB must match the model byte for byte. Then fixed cases pin down rounding
+ * and all 64 KiB of UB must match the model byte for byte. Then fixed cases pin down rounding
  * ties, saturation, wrapping, the reduction order and bit-exact copies.
  */
 import { describe, expect, it } from 'vitest';
@@ -233,7 +233,7 @@ function randomInsn(op: Mnemonic, rnd: () => number): { insn: Insn; fillType: Dt
   const repeat = rnd() % 8 === 0 ? 0 : 1 + (rnd() % 6);
   const blk = () => (rnd() % 6 === 0 ? 0 : 1 + (rnd() % 3));
   const rep = () => rnd() % 24;
-  const addr = () => 32 * (rnd() % 800); // extents stay under 6 KB, so base < 26 KB keeps it in UB
+  const addr = () => 32 * (rnd() % 800); // extents stay under 6 KiB, so base < 26 KiB keeps it in UB
   const dst = addr();
   const src0 = rnd() % 4 === 0 ? dst : addr(); // sometimes in place
   const common = { repeat, dstBlkStride: blk(), dstRepStride: rep(), src0BlkStride: blk(), src0RepStride: rep() };

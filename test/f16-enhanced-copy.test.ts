@@ -66,7 +66,7 @@ function randomF32(r: () => number): number {
 const copyInsn = (c: CopyCase): InsnOf<'copy_l0c_ub_f322f16'> => ({ op: 'copy_l0c_ub_f322f16', dst: mem('UB', c.dst), src: mem('L0C', c.src), blockCount: c.blockCount, blockLen: c.blockLen, srcGap: c.srcGap, dstGap: c.dstGap, relu: c.relu });
 
 describe('copy_l0c_ub_f322f16 semantics', () => {
-  it('burst b, fractal f: 256 f32 at src + 1 KB (b (blockLen + srcGap) + f) become f16 at dst + b (512 blockLen + 32 dstGap) + 512 f', () => {
+  it('burst b, fractal f: 256 f32 at src + 1 KiB (b (blockLen + srcGap) + f) become f16 at dst + b (512 blockLen + 32 dstGap) + 512 f', () => {
     const r = rng(0xf3216);
     for (let trial = 0; trial < 25; trial++) {
       const core = fakeCore(p310, 'coupled', 1024, r);

@@ -29,7 +29,7 @@ function run(cfg: HwConfig, text: string, more: { functional?: boolean; runAhead
   return { r, recs };
 }
 
-/** A 64 KB GM -> L1 copy into L1[0], then a load2d of 16 fractals from L1[at] that does not wait for it. */
+/** A 64 KiB GM -> L1 copy into L1[0], then a load2d of 16 fractals from L1[at] that does not wait for it. */
 const program = (at: number) => lines('copy_gm_l1 L1[0], GM[0], 1, 65536, 0, 0', `load2d L0A[0], L1[${at}], s8, 16, 1, 0, 0`, 'end');
 
 describe('l1Span: the (bank, group) pairs of a range on 2201', () => {

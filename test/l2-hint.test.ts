@@ -114,7 +114,7 @@ describe('the hint belongs to one core and to the moment of issue', () => {
     const text = lines(
       'bidx x1',
       'li x2, 65536',
-      'mul x3, x1, x2', // each block its own 64 KB of GM, so one block's lines never serve the other
+      'mul x3, x1, x2', // each block its own 64 KiB of GM, so one block's lines never serve the other
       'bne x1, x0, go',
       'set_l2_hint disable',
       'go:',

@@ -24,7 +24,7 @@ const run = (cfg: HwConfig, text: string, more: { blockDim?: number; l2?: L2Cach
     ...(more.l2 ? { l2: more.l2 } : {}),
   });
 
-describe('L2 residency (tiny: 256 KB, 128 B lines, 4 ways)', () => {
+describe('L2 residency (tiny: 256 KiB, 128 B lines, 4 ways)', () => {
   const cfg = loadConfig('tiny');
   const L = cfg.l2.lineBytes;
 
@@ -205,7 +205,7 @@ describe('L2Cache against a plain reference model', () => {
   }
 
   it('random reads, writes and bypasses on a small L2: the same outcome for every access', () => {
-    // 8 KB, 128 B lines, 4 ways: 16 sets, so a few hundred accesses overflow sets and evict dirty lines
+    // 8 KiB, 128 B lines, 4 ways: 16 sets, so a few hundred accesses overflow sets and evict dirty lines
     const cfg = loadConfig('tiny', { l2: { bytes: 8192, lineBytes: 128, ways: 4 } });
     const cache = new L2Cache(cfg);
     const setOf = (line: number) => (cache as unknown as { setOf(l: number): number }).setOf(line);

@@ -4,7 +4,7 @@
  *   fixpipe, copy_l0c_ub, every vector opcode, flags, barriers) on every preset, with the expected cycles
  *   derived here from the preset's numbers (docs/timing-model.md section 1 states the rules used);
  * - the default preset against the vendor's measured curves (docs/measured, the project's copy of
- *   the msKPP tables; docs/measured/README.md), one simulated instruction per measured point: transfers within 10% from 1 KB up, mmad and vector within the
+ *   the msKPP tables; docs/measured/README.md), one simulated instruction per measured point: transfers within 10% from 1 KiB up, mmad and vector within the
  *   error their preset rows state, and the part compared is the one the preset cites;
  * - docs/timing-model.md is exactly what scripts/timing-doc.ts generates now.
  * The measured tables must be present: a missing folder fails (it is never skipped).
@@ -88,7 +88,7 @@ const TRANSFERS: readonly Micro[] = [
   // m x n x 4 L0C bytes, whatever the output type
   { name: 'fixpipe to GM (L0C_GM)', insn: FIXPIPE('GM'), bufs: ['L0C'], pipe: 'FIX', fixpipe: true, cycles: (c) => transferCycles(c, 'L0C_GM', 40 * 48 * 4) },
   { name: 'fixpipe to L1 (L0C_L1)', insn: FIXPIPE('L1'), bufs: ['L0C', 'L1'], pipe: 'FIX', fixpipe: true, cycles: (c) => transferCycles(c, 'L0C_L1', 40 * 48 * 4) },
-  // whole 1 KB Nz fractals: 2 bursts of 3
+  // whole 1 KiB Nz fractals: 2 bursts of 3
   { name: 'copy_l0c_ub (L0C_UB)', insn: 'copy_l0c_ub UB[0], L0C[0], 2, 3, 1, 0', bufs: ['UB', 'L0C'], pipe: 'V', cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },
   // the converting copies: the L0C bytes they read (6 fractals of s32), whatever they write
   { name: 'copy_l0c_ub_deq (L0C_UB)', insn: 'copy_l0c_ub_deq UB[0], L0C[0], 2, 3, 1, 4, 0.25, 1', bufs: ['UB', 'L0C'], pipe: 'V', enhanced: true, cycles: (c) => transferCycles(c, 'L0C_UB', 6 * 1024) },

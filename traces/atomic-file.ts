@@ -1,6 +1,6 @@
 /**
  * Crash-safe, streaming output files. Text goes to a partial file next to the target in chunks of
- * about 64 KB and is renamed into place only when complete, so a reader never finds a half-written
+ * about 64 KiB and is renamed into place only when complete, so a reader never finds a half-written
  * trace under the final name, and a large trace never sits in memory as one string.
  *
  * Only regular files are ever replaced. A target that is a device, a FIFO or a socket (/dev/stdout,

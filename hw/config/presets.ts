@@ -27,19 +27,19 @@ const MISS_PER_CORE = (port: number) => port / 2;
 
 /**
  * Fitted to docs/measured/dma.csv and load-repeat.csv, minimising the largest relative error over sizes
- * >= 1 KB (scripts/calibrate.ts prints each fit and its error per point). Part in brackets.
+ * >= 1 KiB (scripts/calibrate.ts prints each fit and its error per point). Part in brackets.
  * cost = max(minCycles, fixedLatency + ceil(bytes / bytesPerCycle)).
  */
 const PATHS_910B: Record<PathName, PathParams> = {
-  GM_L1: { fixedLatency: 183, bytesPerCycle: 163.8, minCycles: 0 }, // fit dma.csv GM_TO_L1 [910b1]: fewest points >= 1 KB beyond 10%, then rms; only 4 KB misses (-10.7%, no max(min, f + B/r) meets both 1 KB and 4 KB: docs/timing-model.md); HW §Data paths: GM -> L1 ~156-168, ~173 at 1 KB
-  GM_UB: { fixedLatency: 193, bytesPerCycle: 128, minCycles: 0 }, // fit dma.csv GM_TO_UB [910b3]; HW §Data paths: GM -> UB ~47 (B1) to ~110 (B3): open, B3 chosen (B1 halves above 16 KB)
+  GM_L1: { fixedLatency: 183, bytesPerCycle: 163.8, minCycles: 0 }, // fit dma.csv GM_TO_L1 [910b1]: fewest points >= 1 KiB beyond 10%, then rms; only 4 KiB misses (-10.7%, no max(min, f + B/r) meets both 1 KiB and 4 KiB: docs/timing-model.md); HW §Data paths: GM -> L1 ~156-168, ~173 at 1 KiB
+  GM_UB: { fixedLatency: 193, bytesPerCycle: 128, minCycles: 0 }, // fit dma.csv GM_TO_UB [910b3]; HW §Data paths: GM -> UB ~47 (B1) to ~110 (B3): open, B3 chosen (B1 halves above 16 KiB)
   UB_GM: { fixedLatency: 123, bytesPerCycle: 82.2, minCycles: 0 }, // fit dma.csv UB_TO_GM [910b1]; HW §Data paths: UB -> GM ~66 measured
   UB_L1: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 0 }, // fit dma.csv UB_TO_L1 [91095: the only part measured]; HW §Data paths: UB -> L1 128 (INI)
   L1_UB: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 0 }, // fit dma.csv L1_TO_UB [91095: the only part measured]; HW §Data paths: L1 -> UB 128 (INI)
   L1_L0A: { fixedLatency: 2, bytesPerCycle: 268, minCycles: 0 }, // fit dma.csv L1_TO_L0A [910b1]; HW §Data paths: L1 -> L0A 256 (ADK), 261 measured
   L1_L0B: { fixedLatency: 2, bytesPerCycle: 134, minCycles: 0 }, // fit dma.csv L1_TO_L0B [910b1]; HW §Data paths: L1 -> L0B 128 (ADK), 131 measured
-  L1_BT: { fixedLatency: 0, bytesPerCycle: 33, minCycles: 3 }, // fit dma.csv L1_TO_BT [910b1], floor model (only sizes <= 1 KB measured)
-  L1_FB: { fixedLatency: 14, bytesPerCycle: 33, minCycles: 0 }, // fit dma.csv L1_TO_FB [910b1] (only sizes <= 1 KB measured)
+  L1_BT: { fixedLatency: 0, bytesPerCycle: 33, minCycles: 3 }, // fit dma.csv L1_TO_BT [910b1], floor model (only sizes <= 1 KiB measured)
+  L1_FB: { fixedLatency: 14, bytesPerCycle: 33, minCycles: 0 }, // fit dma.csv L1_TO_FB [910b1] (only sizes <= 1 KiB measured)
   L0C_GM: { fixedLatency: 0, bytesPerCycle: 118, minCycles: 86 }, // fit dma.csv L0C_TO_GM [910b1], floor model; HW §Data paths: L0C -> GM ~120, ~83 cycles
   L0C_L1: { fixedLatency: 0, bytesPerCycle: 234, minCycles: 8 }, // fit dma.csv L0C_TO_L1 [91095: the only part measured], floor model
   L0C_UB: { fixedLatency: 0, bytesPerCycle: 256, minCycles: 0 }, // HW §Data paths: L0C -> UB (910/310P, via vector) 256 (INI); not measured
@@ -65,19 +65,19 @@ const VECTOR_910B: Record<VecClass, VecCost> = {
 /**
  * UB banks of arch 2201. The address map is not stated as such; it is the one the vendor's worked
  * examples imply (HW §UB and L1 banks: 0x10000 in bank 16, 0x10020 in bank 17, 0x20020 in bank 33,
- * group = bank mod 16): group = bits 8:5, row in the bank = bits 15:9, bank in the group = the 64 KB
+ * group = bank mod 16): group = bits 8:5, row in the bank = bits 15:9, bank in the group = the 64 KiB
  * block. hw/timing/banks.ts.
  */
 const UB_BANKS_2201: UbBankParams = {
   groups: 16, // HW §UB and L1 banks: UB on 2201 is 16 bank groups
-  banksPerGroup: 3, // HW §UB and L1 banks: of 3 banks of 4 KB each
+  banksPerGroup: 3, // HW §UB and L1 banks: of 3 banks of 4 KiB each
   bankRows: 128, // HW §UB and L1 banks: a bank is 128 rows of 32 B
   rowBytes: 32, // HW §UB and L1 banks: a bank is 128 rows of 32 B
   conflictCycles: 1, // HW §UB and L1 banks: 8 blocks of a repeat in one group take 8 cycles, so 1 per serialised access
 };
 
 /**
- * L1 on 2201: 16 banks of 32 KB in 8 groups of 2, address map {BANK[0], DEPTH[9:0], BG[2:0], WIDTH[4:0]}
+ * L1 on 2201: 16 banks of 32 KiB in 8 groups of 2, address map {BANK[0], DEPTH[9:0], BG[2:0], WIDTH[4:0]}
  * (HW §UB and L1 banks): 32 B rows walk through the 8 groups, 1024 rows deep, and address bit 18 picks
  * the bank of the group. One read or one write per bank per cycle. No cycle penalty is published, so
  * the preset charges none: runs count the cycles reads stream beside writes to their banks
@@ -86,7 +86,7 @@ const UB_BANKS_2201: UbBankParams = {
 const L1_BANKS_2201 = {
   groups: 8, // HW §UB and L1 banks: 8 groups of 2 banks
   banksPerGroup: 2, // HW §UB and L1 banks: 8 groups of 2 banks
-  bankRows: 1024, // HW §UB and L1 banks: DEPTH[9:0], banks of 32 KB
+  bankRows: 1024, // HW §UB and L1 banks: DEPTH[9:0], banks of 32 KiB
   rowBytes: 32, // HW §UB and L1 banks: WIDTH[4:0]
   conflictCycles: 0, // HW §UB and L1 banks: no penalty is published
 } as const;
@@ -108,11 +108,11 @@ const CUBE_BASE = {
 };
 
 const COUPLED_BUFFERS = {
-  UB: { bytes: 256 * KB, align: 32 }, // HW §Buffers: UB 256 KB (1001/2002), 32 B alignment
-  L1: { bytes: 1024 * KB, align: 32 }, // HW §Buffers: L1 1024 KB (1001/2002), 32 B alignment
-  L0A: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0A 64 KB, 512 B alignment
-  L0B: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0B 64 KB, 512 B alignment
-  L0C: { bytes: 256 * KB, align: 1024 }, // HW §Buffers: L0C 256 KB (1001/2002); 1024 B = mmad destination alignment
+  UB: { bytes: 256 * KB, align: 32 }, // HW §Buffers: UB 256 KiB (1001/2002), 32 B alignment
+  L1: { bytes: 1024 * KB, align: 32 }, // HW §Buffers: L1 1024 KiB (1001/2002), 32 B alignment
+  L0A: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0A 64 KiB, 512 B alignment
+  L0B: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0B 64 KiB, 512 B alignment
+  L0C: { bytes: 256 * KB, align: 1024 }, // HW §Buffers: L0C 256 KiB (1001/2002); 1024 B = mmad destination alignment
 };
 const COUPLED_PIPES: HwParams['coreKinds']['coupled'] = {
   buffers: COUPLED_BUFFERS,
@@ -131,18 +131,18 @@ export const ascend910b: HwParams = {
   coreKinds: {
     aic: {
       buffers: {
-        L1: { bytes: 512 * KB, align: 32 }, // HW §Buffers: L1 512 KB (2201), 32 B
-        L0A: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0A 64 KB, 512 B
-        L0B: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0B 64 KB, 512 B
-        L0C: { bytes: 128 * KB, align: 1024 }, // HW §Buffers: L0C 128 KB (2201); 1024 B mmad destination
-        BT: { bytes: 1 * KB, align: 64 }, // HW §Buffers: BT 1 KB, 64 B
-        FB: { bytes: 2 * KB, align: 64 }, // HW §Buffers: FB 2 KB (doc) or 7 KB (INI): open, doc value chosen
+        L1: { bytes: 512 * KB, align: 32 }, // HW §Buffers: L1 512 KiB (2201), 32 B
+        L0A: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0A 64 KiB, 512 B
+        L0B: { bytes: 64 * KB, align: 512 }, // HW §Buffers: L0B 64 KiB, 512 B
+        L0C: { bytes: 128 * KB, align: 1024 }, // HW §Buffers: L0C 128 KiB (2201); 1024 B mmad destination
+        BT: { bytes: 1 * KB, align: 64 }, // HW §Buffers: BT 1 KiB, 64 B
+        FB: { bytes: 2 * KB, align: 64 }, // HW §Buffers: FB 2 KiB (doc) or 7 KiB (INI): open, doc value chosen
       },
       pipes: ['S', 'MTE1', 'MTE2', 'M', 'FIX'], // HW §Core organisation: AIC = L1, L0A/B/C, BT, FB, MTE1, MTE2, M, FIX
     },
     aiv: {
       buffers: {
-        UB: { bytes: 184 * KB, align: 32 }, // HW §Buffers: UB 192 KB (2201) less the 8 KB reserved by default
+        UB: { bytes: 184 * KB, align: 32 }, // HW §Buffers: UB 192 KiB (2201) less the 8 KiB reserved by default
       },
       pipes: ['S', 'MTE2', 'MTE3', 'V'], // HW §Core organisation: AIV = UB, MTE2, MTE3, V
     },
@@ -303,8 +303,8 @@ export const tinySep: HwParams = {
     aiv: { buffers: { UB: { bytes: 32 * KB, align: 32 } }, pipes: ['S', 'MTE2', 'MTE3', 'V'] },
   },
   fixpipe: { quantModes: ['none', 'f322f16', 'deqf16', 'vdeqf16', 'req8', 'vreq8'] },
-  // 2201-style banks scaled to the 32 KB UB: 16 groups of 2 banks of 32 rows, mapped as on ascend910b
-  banks: { ub: { ...UB_BANKS_2201, banksPerGroup: 2, bankRows: 32 }, l1: { ...L1_BANKS_2201, bankRows: 128 } }, // 2201's banks, scaled to its 64 KB L1
+  // 2201-style banks scaled to the 32 KiB UB: 16 groups of 2 banks of 32 rows, mapped as on ascend910b
+  banks: { ub: { ...UB_BANKS_2201, banksPerGroup: 2, bankRows: 32 }, l1: { ...L1_BANKS_2201, bankRows: 128 } }, // 2201's banks, scaled to its 64 KiB L1
 };
 
 export const PRESETS: Readonly<Record<string, HwParams>> = {

@@ -62,7 +62,7 @@ export function execLoad2d(ctx: ExecContext, i: InsnOf<'load2d'>, a: Addrs): voi
   }
 }
 
-/** L0C -> UB: whole 1 KB fractals, Nz layout kept. */
+/** L0C -> UB: whole 1 KiB fractals, Nz layout kept. */
 export function execL0cUb(ctx: ExecContext, i: InsnOf<'copy_l0c_ub'>, a: Addrs): void {
   const dst = ctx.bytes('UB');
   const src = ctx.bytes('L0C');

@@ -9,7 +9,7 @@
  * Address map, as the vendor's worked examples imply it for arch 2201 (it is not stated as a map): row
  * n = addr / rowBytes is in group n mod groups, at depth (n / groups) mod bankRows, in bank
  * n / (groups x bankRows) of its group (mod banksPerGroup). So consecutive rows walk through the
- * groups, and each bank of a group is one contiguous 64 KB block of the 2201 UB.
+ * groups, and each bank of a group is one contiguous 64 KiB block of the 2201 UB.
  *
  * Choices (not published):
  * - What is compared: all the accesses one repeat makes (its source rows read, its destination rows

@@ -254,7 +254,7 @@ export const defaultGemmTiling = (p: GemmProblem, cfg: HwConfig, blockDim?: numb
 
 const shape = (t: GemmTiling) => `${t.baseM} x ${t.baseN}`;
 const describe = (p: GemmProblem, t: GemmTiling, e: GemmEstimate, cfg: HwConfig) =>
-  `${t.gridN ? `a core grid of ${t.blockDim / t.gridN} x ${t.gridN} rectangles in tiles of at most ${shape(t)}` : `${tileGrid(p, t).count} tiles of ${shape(t)}${kSlices(t) > 1 ? ` x ${kSlices(t)} K slices` : ''}`} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KB GM -> L1)`;
+  `${t.gridN ? `a core grid of ${t.blockDim / t.gridN} x ${t.gridN} rectangles in tiles of at most ${shape(t)}` : `${tileGrid(p, t).count} tiles of ${shape(t)}${kSlices(t) > 1 ? ` x ${kSlices(t)} K slices` : ''}`} on ${e.cores} of ${cfg.cores} cores, estimated ~${e.cycles} clk, bound by ${e.bound} (busiest core: ${e.tilesPerCore} tile(s), ${Math.round(e.busy.cube)} clk of cube work, ${Math.round(e.bytesPerCore / 1024)} KiB GM -> L1)`;
 
 /** Kernel notes: which tile the tiler chose and why, and how many cores it uses. */
 export function tilerNotes(p: GemmProblem, cfg: HwConfig, c: TilerChoice, final: GemmTiling): string[] {

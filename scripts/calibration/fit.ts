@@ -669,7 +669,7 @@ export interface ChunkFit extends FitSummary {
   throughput: number;
 }
 
-/** Chunk sizes tried by fitChunked: 512 B .. 64 KB. */
+/** Chunk sizes tried by fitChunked: 512 B .. 64 KiB. */
 export const CHUNK_SIZES = [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536] as const;
 
 /**

@@ -35,7 +35,7 @@ export interface Target {
 
 /** 2048^3: a 12 MiB working set, so the L2 sweep crosses it; 24 AICs, about 0.1 s a run. */
 const GEMM_SIZE = 2048;
-/** A 3x3 layer whose 200 KB feature map fits the preset's L1 whole but not a quarter of it. */
+/** A 3x3 layer whose 200 KiB feature map fits the preset's L1 whole but not a quarter of it. */
 const CONV_LAYER = 'layer1.0.conv2';
 
 const tilingText = (t: Readonly<Record<string, number | boolean | string>>) =>

@@ -61,13 +61,13 @@ export interface Comparison {
   readonly vector: readonly ClassCompare[];
 }
 
-/** UB of the measuring config: room for every measured GM <-> UB size (up to 200 KB). */
+/** UB of the measuring config: room for every measured GM <-> UB size (up to 200 KiB). */
 export const MEASURING_UB_BYTES = 256 * 1024;
 
 /**
  * The configuration measured points are simulated on: the preset itself, except that ascend910b's
  * AIV UB is raised to MEASURING_UB_BYTES so the largest GM -> UB points fit in one instruction (the
- * preset has 184 KB: 192 KB less 8 KB reserved). Buffer sizes never change timing.
+ * preset has 184 KiB: 192 KiB less 8 KiB reserved). Buffer sizes never change timing.
  */
 export function measuringConfig(preset: string): HwConfig {
   if (preset !== 'ascend910b') return loadConfig(preset);

@@ -93,9 +93,9 @@ export const KNOWN_MISSES: readonly KnownMiss[] = [
     bytes: 4096,
     bound: 0.11,
     why:
-      'Measured 1 KB 172.8, 4 KB 234.1 and 8 KB 236.8 cycles: 4 KB costs 61 cycles more than 1 KB, then 8 KB only 3 more. ' +
-      'A model max(minCycles, fixed + ceil(B / rate)) within 10% at both 1 KB and 4 KB needs a rate of at most 151.7 B/cycle, which then ' +
-      'misses 480 KB by 16.8% or more; a floor cannot lower the 1 KB prediction. The preset row is the fit with the fewest points ' +
+      'Measured 1 KiB 172.8, 4 KiB 234.1 and 8 KiB 236.8 cycles: 4 KiB costs 61 cycles more than 1 KiB, then 8 KiB only 3 more. ' +
+      'A model max(minCycles, fixed + ceil(B / rate)) within 10% at both 1 KiB and 4 KiB needs a rate of at most 151.7 B/cycle, which then ' +
+      'misses 480 KiB by 16.8% or more; a floor cannot lower the 1 KiB prediction. The preset row is the fit with the fewest points ' +
       'beyond 10% (then the smallest rms error): only this one.',
   },
 ];
@@ -139,7 +139,7 @@ const fam = (family: string, insn: (r: number) => string, c: Claim = {}): Vector
   ...(c.miss === undefined ? {} : { knownMiss: c.miss }),
 });
 
-// One builder per operand layout (isa/opcodes.ts). Each operand has its own 64 KB area, a UB bank of
+// One builder per operand layout (isa/opcodes.ts). Each operand has its own 64 KiB area, a UB bank of
 // its groups on 2201, and the two sources of a binary op start 256 B apart in their areas, in other
 // bank groups: no layout here has a bank conflict (hw/timing/banks.ts), so the fits are conflict-free costs.
 const binary = (f: string, c?: Claim) => fam(f, (r) => `${mnemonic(f)} ${dt(f, 0)}, UB[0], UB[65792], UB[131072], ${r}, 1, 1, 1, 8, 8, 8`, c);

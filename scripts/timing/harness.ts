@@ -9,7 +9,7 @@ import type { CoreKind, HwConfig } from '../../hw/config/types.js';
 import type { InsnRecord } from '../../hw/engine/records.js';
 import type { Pipe } from '../../isa/types.js';
 
-/** GM size of a microbenchmark launch: room for the largest measured transfer (512 KB) and more. */
+/** GM size of a microbenchmark launch: room for the largest measured transfer (512 KiB) and more. */
 const GM_BYTES = 1 << 22;
 
 export interface OneInsnRun {

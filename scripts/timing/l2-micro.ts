@@ -1,6 +1,6 @@
 /**
  * Section 5 of docs/timing-model.md: L2 hit and miss microbenchmarks, simulated on every preset. One
- * core reads 64 KB from GM into L1 on a flushed L2 (every line misses) and again on the L2 the first run
+ * core reads 64 KiB from GM into L1 on a flushed L2 (every line misses) and again on the L2 the first run
  * left (every line hits); then every core of the chip reads its own 1 MB at once on a flushed L2 (the
  * chip's HBM shared by all). Each figure comes from a timing-only simulation; the derivation next to it
  * is the rule of section 1.5 with the preset's numbers.
@@ -15,7 +15,7 @@ import { mdTable, num } from './markdown.js';
 export const MICRO_PRESETS = ['ascend910b', 'ascend910', 'ascend310p'] as const;
 const ONE_CORE_BYTES = 64 * 1024;
 const PER_CORE_BYTES = 1024 * 1024;
-/** bursts of 32 KB (the DataCopy burst length limit is 2 MB; 32 KB keeps L1 room on every preset) */
+/** bursts of 32 KiB (the DataCopy burst length limit is 2 MB; 32 KiB keeps L1 room on every preset) */
 const BURST = 32 * 1024;
 
 export interface ReadRun {
@@ -59,7 +59,7 @@ export function l2Micro(preset: string): MicroRow {
 export function l2MicroSection(): string {
   const rows = MICRO_PRESETS.map(l2Micro);
   const table = mdTable(
-    ['preset', '64 KB, flushed L2: cycles (bytes / cycles)', 'HBM bytes read', '64 KB, warm L2: cycles (bytes / cycles)', 'L2 hit bytes', 'all cores x 1 MB, flushed: cycles (chip bytes / cycles)'],
+    ['preset', '64 KiB, flushed L2: cycles (bytes / cycles)', 'HBM bytes read', '64 KiB, warm L2: cycles (bytes / cycles)', 'L2 hit bytes', 'all cores x 1 MB, flushed: cycles (chip bytes / cycles)'],
     rows.map((r) => [
       r.preset,
       `${r.cold.cycles} (${num(r.cold.bytes / r.cold.cycles, 1)})`,
@@ -80,7 +80,7 @@ export function l2MicroSection(): string {
   );
   return `## 5. L2 hit and miss microbenchmarks
 
-Each core reads its own GM with 32 KB \`copy_gm_l1\` bursts (timing-only). Cycles are the whole launch:
+Each core reads its own GM with 32 KiB \`copy_gm_l1\` bursts (timing-only). Cycles are the whole launch:
 the streaming time plus one GM -> L1 latency and a few scalar cycles. Rates in bytes/cycle:
 
 ${params}

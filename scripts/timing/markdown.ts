@@ -20,8 +20,8 @@ export const absPct = (v: number): string => `${(Math.abs(v) * 100).toFixed(1)}%
 /** A measured or fitted number with at most `digits` decimals and no trailing zeros. */
 export const num = (v: number, digits = 2): string => String(Number(v.toFixed(digits)));
 
-/** Bytes as "512 B", "1 KB", "1.5 KB". */
-export const size = (bytes: number): string => (bytes < 1024 ? `${bytes} B` : `${num(bytes / 1024, 2)} KB`);
+/** Bytes as "512 B", "1 KiB", "1.5 KiB". */
+export const size = (bytes: number): string => (bytes < 1024 ? `${bytes} B` : `${num(bytes / 1024, 2)} KiB`);
 
 /** `code` span. */
 export const code = (s: string): string => `\`${s}\``;

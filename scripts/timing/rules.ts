@@ -128,7 +128,7 @@ output type, the GM bandwidth it takes does.
   section 2.5; a mask change costs one repeat of class \`mask\`.
 - UB bank conflicts (presets with \`banks.ub\`: ascend910b and tiny-sep; docs/hardware.md §UB and L1 banks).
   The UB is rows of \`rowBytes\` (32 B): row n is in bank group n mod \`groups\` (16), and in bank
-  n / (\`groups\` x \`bankRows\`) of its group (on 2201 each of a group's 3 banks is one 64 KB block). This
+  n / (\`groups\` x \`bankRows\`) of its group (on 2201 each of a group's 3 banks is one 64 KiB block). This
   map is inferred from the vendor's worked examples (0x10000 in bank 16, 0x10020 in bank 17, 0x20020 in
   bank 33, a group being banks b, b + 16 and b + 32); it is not published as a map. In one cycle a group
   serves one read and one write, and a bank one access. The accesses of one repeat (its source rows read,
@@ -142,7 +142,7 @@ output type, the GM bandwidth it takes does.
   taken as conflict-free (the measuring layouts of section 3 have no conflict). 910 and 310P have no
   public bank structure, so no conflicts there (\`banks.ub\` null).
 - L1 bank conflicts (presets with \`banks.l1\`: ascend910b and tiny-sep). The L1 of 2201 is 16 banks of
-  32 KB in 8 groups of 2 with the map {BANK[0], DEPTH[9:0], BG[2:0], WIDTH[4:0]}: 32 B rows walk through
+  32 KiB in 8 groups of 2 with the map {BANK[0], DEPTH[9:0], BG[2:0], WIDTH[4:0]}: 32 B rows walk through
   the groups and address bit 18 picks the bank of a group; a bank serves one read or one write a cycle.
   No instruction reads and writes L1 itself, so conflicts are between pipes: when an L1 read (MTE1's
   loads, the L1 -> BT / FB copies) starts, each L1 write another pipe of the core still streams (an
@@ -168,7 +168,7 @@ output type, the GM bandwidth it takes does.
 the cost of L1 bank conflicts (counted, charged 0: none is published), UB bank conflicts between instructions of different pipes
 (MTE2 or MTE3 against V) and on 910 and 310P, the instruction cache, L2 and HBM latency (only their
 bandwidths are modelled), L2 bank structure, the split of GM traffic into 128/256/512 B requests
-(measured transfers reach full bandwidth only from about 16 KB), same-address serialisation between
+(measured transfers reach full bandwidth only from about 16 KiB), same-address serialisation between
 cores, the fixpipe's shift / int16 mode, per-dtype vector costs within a class, and the cost of
 \`set_flag\` / \`wait_flag\` themselves beyond their issue.
 `;

@@ -9,7 +9,7 @@ import { MEASURING_UB_BYTES, kindOf, type Comparison, type FamilyCompare, type P
 import { KNOWN_MISSES, MIN_BYTES, MMAD_CURVE, TRANSFER_TOLERANCE, UNCOMPARED_PATHS, UNCOMPARED_VECTOR, VECTOR_PART, type KnownMiss } from './curves.js';
 import { absPct, code, mdTable, num, pct, size } from './markdown.js';
 
-export type Verdict = 'ok' | 'known miss' | 'MISS' | 'below 1 KB' | 'info';
+export type Verdict = 'ok' | 'known miss' | 'MISS' | 'below 1 KiB' | 'info';
 
 const missOf = (pc: PathCompare, p: PointCompare): KnownMiss | undefined =>
   KNOWN_MISSES.find((m) => m.path === pc.curve.path && m.curve === pc.curve.curve && m.bytes === p.x);
@@ -17,7 +17,7 @@ const missOf = (pc: PathCompare, p: PointCompare): KnownMiss | undefined =>
 /** The verdict on one transfer point: only cited curves at MIN_BYTES and up are held to the tolerance. */
 export function transferVerdict(pc: PathCompare, p: PointCompare): Verdict {
   if (!pc.curve.cited) return 'info';
-  if (p.x < MIN_BYTES) return 'below 1 KB';
+  if (p.x < MIN_BYTES) return 'below 1 KiB';
   if (Math.abs(p.relErr) <= TRANSFER_TOLERANCE) return 'ok';
   return missOf(pc, p) ? 'known miss' : 'MISS';
 }
@@ -57,7 +57,7 @@ function pathSummary(c: Comparison): string {
       worst ? `${pct(worst.relErr, 2)} at ${size(worst.x)}` : '-',
     ];
   });
-  return mdTable(['path', 'measured curve', 'cited by the preset', 'simulated on', 'instruction (1 KB)', `within ${absPct(TRANSFER_TOLERANCE)} (>= 1 KB)`, 'largest error (>= 1 KB)'], rows);
+  return mdTable(['path', 'measured curve', 'cited by the preset', 'simulated on', 'instruction (1 KiB)', `within ${absPct(TRANSFER_TOLERANCE)} (>= 1 KiB)`, 'largest error (>= 1 KiB)'], rows);
 }
 
 function pathTable(pc: PathCompare, cfgRate: string): string {
@@ -176,8 +176,8 @@ export function validationSection(c: Comparison): string {
 Every simulated number below comes from simulating one instruction alone on one core (scripts/timing/harness.ts),
 never from evaluating a formula; the error is (simulated - measured) / measured. The measured curves are the
 vendor's tables in docs/measured (docs/measured/README.md). Each path is compared with the part its preset row cites;
-other parts and tables are shown for information. On ascend910b the AIV's UB is raised from 184 KB to
-${size(MEASURING_UB_BYTES)} so the largest GM -> UB points (up to 200 KB) fit in one instruction; buffer sizes never change timing.
+other parts and tables are shown for information. On ascend910b the AIV's UB is raised from 184 KiB to
+${size(MEASURING_UB_BYTES)} so the largest GM -> UB points (up to 200 KiB) fit in one instruction; buffer sizes never change timing.
 
 Acceptance: every point of a cited curve from ${size(MIN_BYTES)} up within ${absPct(TRANSFER_TOLERANCE)}, except the known misses
 below, which no parameter choice of the model can meet; mmad and vector within the error their preset rows state.

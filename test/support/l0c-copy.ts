@@ -41,7 +41,7 @@ export function randomCopyCase(r: () => number): CopyCase {
 
 /**
  * Every element of a copy in order: burst b, fractal f, element e of its 256, its L0C byte address
- * (32-bit elements, fractals of 1 KB, srcGap fractals between bursts) and its UB byte address (16-bit
+ * (32-bit elements, fractals of 1 KiB, srcGap fractals between bursts) and its UB byte address (16-bit
  * elements, 512 B fractals, dstGap 32 B blocks between bursts).
  */
 export function forEachCopied(c: CopyCase, visit: (b: number, f: number, e: number, src: number, dst: number) => void): void {
