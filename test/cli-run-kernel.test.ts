@@ -164,7 +164,7 @@ describe('exec --trace-dir', () => {
   };
   const cases = fixture.slice(0, 2).map(({ name, op, attrs, inputs }, i) => ({ name: `case${i}`, op, attrs, inputs, _: name }));
 
-  it('writes a set of files per launch, the result unchanged', async () => {
+  it('writes a set of files per launch and the report, the result unchanged', async () => {
     const file = caseFile('cases.json', cases.map(({ _, ...c }) => c));
     const dir = path.join(root, 'exec-traces');
     const traced = await runCli('exec', '--case', file, '--out', path.join(root, 'traced.json'), '--fusion', 'gm', '--trace-dir', dir);
@@ -174,9 +174,14 @@ describe('exec --trace-dir', () => {
     expect(fs.readFileSync(path.join(root, 'traced.json'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'plain.json'), 'utf8'));
     const results = JSON.parse(fs.readFileSync(path.join(root, 'plain.json'), 'utf8')) as { kernels: { name: string }[] }[];
     const want = results.flatMap((r, i) => r.kernels.map((k, n) => `case${i}-${n + 1}-${k.name}`));
-    const sets = [...new Set(fs.readdirSync(dir).map((f) => f.replace(/\.(trace\.json|insns\.csv|ops\.csv|summary\.csv|stats\.csv)$/, '')))].sort();
+    const report = Object.values(REPORT_FILES);
+    const launchFiles = fs.readdirSync(dir).filter((f) => !report.includes(f));
+    const sets = [...new Set(launchFiles.map((f) => f.replace(/\.(trace\.json|insns\.csv|ops\.csv|summary\.csv|stats\.csv)$/, '')))].sort();
     expect(sets).toEqual(want.sort());
-    expect(fs.readdirSync(dir)).toHaveLength(want.length * Object.keys(OUTPUT_FILES).length);
+    expect(launchFiles).toHaveLength(want.length * Object.keys(OUTPUT_FILES).length);
+    // and the folder's report, drawing its longest launch
+    for (const f of report) expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
+    expect(fs.readFileSync(path.join(dir, REPORT_FILES.data), 'utf8')).toMatch(/the longest launch of the run \(files case\d-\d-\w+\.\*\)/);
     // the folder reads as one kernel profile: diff against itself moves nothing
     expect((await runCli('diff', dir, dir)).code).toBe(0);
   });
