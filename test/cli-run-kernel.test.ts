@@ -174,7 +174,7 @@ describe('exec --trace-dir', () => {
     expect(fs.readFileSync(path.join(root, 'traced.json'), 'utf8')).toBe(fs.readFileSync(path.join(root, 'plain.json'), 'utf8'));
     const results = JSON.parse(fs.readFileSync(path.join(root, 'plain.json'), 'utf8')) as { kernels: { name: string }[] }[];
     const want = results.flatMap((r, i) => r.kernels.map((k, n) => `case${i}-${n + 1}-${k.name}`));
-    const report = Object.values(REPORT_FILES);
+    const report: readonly string[] = Object.values(REPORT_FILES);
     const launchFiles = fs.readdirSync(dir).filter((f) => !report.includes(f));
     const sets = [...new Set(launchFiles.map((f) => f.replace(/\.(trace\.json|insns\.csv|ops\.csv|summary\.csv|stats\.csv)$/, '')))].sort();
     expect(sets).toEqual(want.sort());
