@@ -146,7 +146,7 @@ export const networkReport = (r: NetworkResult): NetworkReport => ({
     launches: l.launches,
     bound: l.bound,
     chipCubeUtilization: l.chipCubeUtilization,
-    macs: l.macs,
+    macs: l.usefulMacs,
     bytes: l.bytes,
   })),
 });

@@ -59,8 +59,6 @@ export interface NetworkLayer {
   readonly chipCubeUtilization: number;
   /** the operator's real multiply-accumulates over its launches, without padding (cube layers; else 0) */
   readonly usefulMacs: number;
-  /** useful MACs of its launches (issued ones where a kernel gives none); 0 without a cube */
-  readonly macs: number;
   readonly bytes: LevelBytes;
   /** inputs an earlier layer wrote whose lines the layer found where that layer left them */
   readonly inputsCarried: number;
@@ -162,7 +160,7 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
     const layers = plans.map(({ l, dims, plan }): NetworkLayer => {
       const base = { name: l.name, op: l.op, shape: shapeText(l.op, dims), fusedAway: l.fused };
       if ('host' in plan)
-        return { ...base, host: plan.host, fusion: null, cycles: 0, timeUs: 0, launches: 0, kernels: [], bound: 'host', chipCubeUtilization: 0, usefulMacs: 0, macs: 0, bytes: NO_BYTES, inputsCarried: 0 };
+        return { ...base, host: plan.host, fusion: null, cycles: 0, timeUs: 0, launches: 0, kernels: [], bound: 'host', chipCubeUtilization: 0, usefulMacs: 0, bytes: NO_BYTES, inputsCarried: 0 };
       const carries = inputCarries(l, plan.launches[0]!, produced, launched);
       const launches = plan.launches.map((p, i) => (i === 0 ? { ...p, carries: [...(p.carries ?? []), ...carries] } : p));
       const runs = launches.map((p, i) => {
@@ -194,7 +192,6 @@ export function runNetwork(topology: Topology, cfg: HwConfig, o: NetworkOptions)
         chipCubeUtilization,
         usefulMacs: launches.reduce((s, p) => s + (p.kernel.usefulMacs ?? 0), 0),
         bytes,
-        macs: runs.reduce((s, r) => s + (r.summary.usefulMacs ?? r.summary.macs), 0),
         inputsCarried: carries.length,
       };
     });
