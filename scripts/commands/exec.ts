@@ -3,11 +3,8 @@
  * the matching ops-nn kernels (the contract: docs/exec.md). CASE holds one case or an array;
  * RESULT holds one result or an array in the same order, written only when every case succeeded.
  */
-import type { HwConfig } from '../../hw/config/types.js';
-import type { OpSummary } from '../../traces/index.js';
-import type { Timeline } from '../../traces/timeline.js';
-import { kernelReportData, REPORT_FILES } from '../lib/report-html/data.js';
-import { stageReport } from '../lib/report-html/write.js';
+import { REPORT_FILES } from '../lib/report-html/data.js';
+import { longerLaunch, stageLaunchReport, type ReportLaunch } from '../lib/report-html/write.js';
 import { L2_POLICIES } from '../../ops-nn/launch-sequence.js';
 import { readInputText } from '../../hw/input-file.js';
 import type { ArgumentsCamelCase, CommandModule, InferredOptionTypes, Options } from 'yargs';
@@ -62,34 +59,16 @@ const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100)
  * How each launch writes its trace into `staged` (exec --trace-dir): `<case>-<n>-<kernel>.<file>`,
  * n counting the case's launches from 1.
  */
-const tracing = (staged: StagedOutputs, longest: TracedLaunch[]): RunOptions['traceCase'] => (label) => (index, kernel) => {
+const tracing = (staged: StagedOutputs, report: { longest?: ReportLaunch }): RunOptions['traceCase'] => (label) => (index, kernel) => {
   const prefix = `${fileSafe(label)}-${index + 1}-${fileSafe(kernel.name)}`;
   staged.add(Object.values(outputNames(prefix)));
   return (placed) => {
     const name = `case ${label} ${kernel.name}`;
     const t = runTracedInto(staged, placed, name, prefix, kernel.usefulMacs);
-    // the folder's report draws the launch that took longest (every launch's files are beside it)
-    if (longest.length === 0 || t.result.cycles > longest[0]!.summary.cycles) longest[0] = { name, prefix, summary: t.summary, timeline: t.timeline, notes: kernel.notes, tiling: (kernel.tiling as Readonly<Record<string, unknown>> | undefined) ?? null };
+    report.longest = longerLaunch(report.longest, { label: name, files: prefix, summary: t.summary, timeline: t.timeline, notes: kernel.notes, tiling: (kernel.tiling as Readonly<Record<string, unknown>> | undefined) ?? null });
     return t.result;
   };
 };
-
-/** The launch a trace folder's report draws. */
-interface TracedLaunch {
-  readonly name: string;
-  readonly prefix: string;
-  readonly summary: OpSummary;
-  readonly timeline: Timeline;
-  readonly notes: readonly string[];
-  readonly tiling: Readonly<Record<string, unknown>> | null;
-}
-
-/** Stages report.html for the longest traced launch (noting which it is). */
-function stageLongest(staged: StagedOutputs, cfg: HwConfig, l: TracedLaunch | undefined): void {
-  if (!l) return;
-  staged.add(Object.values(REPORT_FILES));
-  stageReport(staged, kernelReportData(cfg, { label: l.name, summary: l.summary, timeline: l.timeline, tiling: l.tiling, notes: [...l.notes, `the longest launch of the run (files ${l.prefix}.*); the other launches' files are beside it`] }));
-}
 
 function execCli(a: Args, ctx: CliContext): number {
   const cfg = loadConfig(a.preset ?? 'ascend910b', overridesOf(a.config));
@@ -97,13 +76,16 @@ function execCli(a: Args, ctx: CliContext): number {
   const toStdout = a.out === '-';
   const file = openOutputFile(a.out, ctx.io.out);
   const staged = a.traceDir === undefined ? undefined : prepareDir(a.traceDir, []);
-  const longest: TracedLaunch[] = [];
+  const report: { longest?: ReportLaunch } = {};
   let result: unknown;
   let traces: string[] = [];
   try {
-    result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.vectorRequant ? { vectorRequant: a.vectorRequant as VectorRequant } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2, ...(staged ? { traceCase: tracing(staged, longest) } : {}) });
+    result = execCases(json, cfg, { ...(a.fusion ? { fusion: a.fusion as Fusion } : {}), ...(a.vectorRequant ? { vectorRequant: a.vectorRequant as VectorRequant } : {}), ...(a.maxCycles !== undefined ? { maxCycles: a.maxCycles } : {}), ...(a.maxInstructions !== undefined ? { maxInstructions: a.maxInstructions } : {}), ...(a.sanitize ? { sanitize: true } : {}), l2: a.l2, ...(staged ? { traceCase: tracing(staged, report) } : {}) });
     file.write(JSON.stringify(result));
-    if (staged) stageLongest(staged, cfg, longest[0]);
+    if (staged && report.longest) {
+      staged.add(Object.values(REPORT_FILES));
+      stageLaunchReport(staged, cfg, report.longest);
+    }
     traces = staged?.publish() ?? [];
     file.commit();
   } catch (e) {

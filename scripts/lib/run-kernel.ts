@@ -7,7 +7,7 @@
  * L2 the previous one left; --out then writes a set of files per launch, `<n>-<kernel>.trace.json`...
  */
 import { kernelReportData, REPORT_FILES } from './report-html/data.js';
-import { stageReport } from './report-html/write.js';
+import { longerLaunch, stageLaunchReport, stageReport, type ReportLaunch } from './report-html/write.js';
 import type { Timeline } from '../../traces/timeline.js';
 import { loadConfig } from '../../hw/config/load.js';
 import type { HwConfig } from '../../hw/config/types.js';
@@ -90,7 +90,7 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
   if (mode === 'functional' && !functional) throw new JobError(`${o.kernel} has no functional reference in the table: add --timing-only`);
   const limits: Partial<Launch> = { ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}), ...(o.maxInstructions !== undefined ? { maxInstructions: o.maxInstructions } : {}), ...(o.sanitize ? { sanitize: true } : {}) };
   const staged = o.trace ? prepareDir(o.trace.dir, [...planned.flatMap((_, i) => Object.values(outputNames(prefixOf(planned, i)))), ...Object.values(REPORT_FILES)]) : undefined;
-  const timelines: Timeline[] = [];
+  let longest: ReportLaunch | undefined;
   try {
     // warm: the same launches once first, timing-only (only the L2 they leave is kept)
     const warm = o.l2 === 'warm' ? new LaunchSequence('warm') : undefined;
@@ -98,8 +98,8 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
     const sequence = new LaunchSequence('warm', warm?.lastL2);
     const results: SimResult[] = [];
     const kernels: Kernel[] = [];
-    const traced = (t: { result: SimResult; timeline: Timeline }): SimResult => {
-      timelines.push(t.timeline);
+    const traced = (l: KernelLaunch | PlannedLaunch, files: string, t: { result: SimResult; summary: OpSummary; timeline: Timeline }): SimResult => {
+      longest = longerLaunch(longest, { label: `${o.kernel} ${l.kernel.name}`, files, summary: t.summary, timeline: t.timeline, notes: l.kernel.notes, tiling: (l.kernel.tiling as Readonly<Record<string, unknown>> | undefined) ?? null });
       return t.result;
     };
     const runOne = (l: KernelLaunch | PlannedLaunch, gm: Uint8Array | number): SimResult => {
@@ -107,7 +107,7 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
       if (i >= planned.length) throw new Error(`internal: the functional run of ${o.kernel} launches more kernels than its timing run (${planned.length})`);
       const launch = { config, programs: l.kernel.programs, blockDim: l.kernel.blockDim, gm, mode, ...limits };
       const label = `${o.kernel} ${l.kernel.name}`;
-      const r = simulateInSequence(sequence, launch, l.kernel.tensors, l.carries, staged ? (placed) => traced(runTracedInto(staged, placed, label, prefixOf(planned, i), l.kernel.usefulMacs, o.trace)) : undefined);
+      const r = simulateInSequence(sequence, launch, l.kernel.tensors, l.carries, staged ? (placed) => traced(l, prefixOf(planned, i) ?? '', runTracedInto(staged, placed, label, prefixOf(planned, i), l.kernel.usefulMacs, o.trace)) : undefined);
       results.push(r);
       kernels.push(l.kernel);
       return r;
@@ -118,11 +118,10 @@ export function runKernel(o: KernelJobOptions): KernelJobResult {
     const result = sequenceResult(results);
     const useful = kernels.some((k) => k.usefulMacs !== undefined) ? kernels.reduce((s, k) => s + (k.usefulMacs ?? 0), 0) : undefined;
     const summary = summarise(result, o.kernel, useful);
-    if (staged) {
-      // the report draws one timeline: the launch that took longest (every launch's files are beside it)
-      const longest = results.reduce((b, r, i) => (r.cycles > results[b]!.cycles ? i : b), 0);
-      const notes = [...kernels.flatMap((k) => k.notes), ...(kernels.length > 1 ? [`${kernels.length} launches; the timeline is launch ${longest + 1} (${kernels[longest]!.name}), the longest`] : [])];
-      stageReport(staged, kernelReportData(config, { label: o.kernel, summary, notes, tiling: (kernels[longest]!.tiling as Readonly<Record<string, unknown>> | undefined) ?? null, timeline: timelines[longest]! }));
+    if (staged && longest) {
+      // one launch: its report as any run's; several: the longest one's timeline with the run's summary
+      if (planned.length === 1) stageReport(staged, kernelReportData(config, { label: o.kernel, summary, notes: longest.notes, tiling: longest.tiling, timeline: longest.timeline }));
+      else stageLaunchReport(staged, config, longest, o.kernel, summary);
     }
     const files = staged?.publish();
     return {

@@ -11,7 +11,10 @@ import * as path from 'node:path';
 import { readInputText } from '../../../hw/input-file.js';
 import { JobError } from '../job-error.js';
 import type { StagedOutputs } from '../staged-outputs.js';
-import { isReportData, REPORT_FILES, reportDataText, type ReportData } from './data.js';
+import type { HwConfig } from '../../../hw/config/types.js';
+import type { OpSummary } from '../../../traces/index.js';
+import type { Timeline } from '../../../traces/timeline.js';
+import { isReportData, kernelReportData, REPORT_FILES, reportDataText, type ReportData } from './data.js';
 import { reportDataFromCsv } from './from-csv.js';
 import { REPORT_MARKER, reportHtml } from './page.js';
 
@@ -19,6 +22,29 @@ import { REPORT_MARKER, reportHtml } from './page.js';
 export function stageReport(staged: StagedOutputs, data: ReportData): void {
   fs.writeFileSync(staged.at(REPORT_FILES.data), reportDataText(data));
   fs.writeFileSync(staged.at(REPORT_FILES.html), reportHtml(data));
+}
+
+/** A traced launch a folder's report can draw: what runTracedInto gave, with the kernel's facts. */
+export interface ReportLaunch {
+  readonly label: string;
+  /** the prefix of its files in the folder */
+  readonly files: string;
+  readonly summary: OpSummary;
+  readonly timeline: Timeline;
+  readonly notes: readonly string[];
+  readonly tiling: Readonly<Record<string, unknown>> | null;
+}
+
+/** The longer of two launches (the earlier one on a tie): a folder of several launches draws the longest. */
+export const longerLaunch = (a: ReportLaunch | undefined, b: ReportLaunch): ReportLaunch => (a && a.summary.cycles >= b.summary.cycles ? a : b);
+
+/**
+ * Stages the report of a folder holding several launches' files: the longest launch's timeline and
+ * facts, a note saying which it is, and `summary` (default: the launch's own).
+ */
+export function stageLaunchReport(staged: StagedOutputs, cfg: HwConfig, l: ReportLaunch, label = l.label, summary = l.summary): void {
+  const note = `the longest launch of the run (files ${l.files}.*); the other launches' files are beside it`;
+  stageReport(staged, kernelReportData(cfg, { label, summary, timeline: l.timeline, tiling: l.tiling, notes: [...l.notes, note] }));
 }
 
 /** The report data of output folder `dir`, or a JobError saying why it is not one. */
