@@ -5,26 +5,18 @@
  * tiny presets keep it fast; one 1024^3 timing-only run checks the cube is kept busy on ascend910b.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig, presetNames } from '../hw/config/load.js';
 import { main } from '../scripts/cli.js';
 import { formatError } from '../scripts/lib/errors.js';
 import { RUN_FILES } from '../scripts/lib/outputs.js';
 import { runMatmul } from '../scripts/lib/run-matmul.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-cli-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('aicore-cli-');
 
 interface CliRun {
   code: number;

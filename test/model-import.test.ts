@@ -5,9 +5,8 @@
  * round-trip by bits, and .npy files we cannot read honestly (Fortran order, big-endian) are refused.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobError } from '../scripts/lib/job-error.js';
 import { decodeOnnxModel, readOnnxModel } from '../scripts/model/onnx-read.js';
 import { ModelProto } from '../scripts/model/onnx-schema.js';
@@ -15,16 +14,9 @@ import { encodeOnnxModel } from '../scripts/model/onnx-write.js';
 import { encodeNpy, encodeTensorPb, readNpy, readTensorPb } from '../scripts/model/tensor-files.js';
 import { TEST_MODELS } from '../scripts/model/test-models/networks.js';
 import type { GraphTensor } from '../scripts/model/graph.js';
+import { tempDirs } from './support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-model-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('aicore-model-');
 
 const FIXTURE = path.join('test', 'fixtures', 'models', 'small-cnn-qdq-u8', 'model.onnx');
 const bytesOf = (t: GraphTensor) => {

@@ -8,9 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../hw/config/load.js';
 import type { Graph, GraphNode } from '../scripts/model/graph.js';
 import { runModelJob } from '../scripts/model/model-job.js';
@@ -19,16 +18,9 @@ import { encodeNpy, encodeTensorPb, readTensorPb } from '../scripts/model/tensor
 import { firstDifference } from '../scripts/model/tensors.js';
 import { TEST_MODELS } from '../scripts/model/test-models/networks.js';
 import { runCli } from './support/cli.js';
+import { tempDirs } from './support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-model-run-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('aicore-model-run-');
 
 const FIXTURES = path.join('test', 'fixtures', 'models');
 const modelFile = (name: string) => path.join(FIXTURES, name, 'model.onnx');

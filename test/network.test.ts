@@ -6,25 +6,17 @@
  * fast; the ResNet-50 checks run on ascend310p at batch 1 (about a second).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../scripts/cli.js';
 import { builtinFile, builtinNames } from '../scripts/lib/network/builtin.js';
 import { tableLayer } from '../scripts/lib/network/launches.js';
 import { parseTopology, readTopology } from '../scripts/lib/network/parse.js';
 import { resolveDims } from '../scripts/lib/network/run.js';
 import { resnet50Layers } from '../scripts/lib/resnet50.js';
+import { tempDirs } from './support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-net-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('aicore-net-');
 
 async function cli(...argv: string[]) {
   const out: string[] = [];

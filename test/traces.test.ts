@@ -4,9 +4,8 @@
  * files after success or failure) and byte-for-byte determinism.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assemble } from '../isa/asm.js';
 import { PIPES, type Pipe } from '../isa/types.js';
 import { loadConfig } from '../hw/config/load.js';
@@ -33,18 +32,11 @@ import {
 } from '../traces/index.js';
 import { FlowTable } from '../traces/flows.js';
 import { Lanes } from '../traces/lanes.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 // ---- helpers ------------------------------------------------------------------------------------
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'aicore-traces-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('aicore-traces-');
 
 interface TraceEvent {
   name: string;
